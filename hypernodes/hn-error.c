@@ -1,0 +1,34 @@
+/* hn-error.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "hn-error.h"
+
+G_DEFINE_QUARK (hn-pipeline-error-quark, hn_pipeline_error)
+G_DEFINE_QUARK (hn-node-error-quark, hn_node_error)
+
+G_DEFINE_ENUM_TYPE (HnPipelineError, hn_pipeline_error,
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_CYCLE, "cycle"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_DUPLICATE_OUTPUT, "duplicate-output"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_DUPLICATE_NODE, "duplicate-node"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_INVALID_NODE, "invalid-node"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_MISSING_INPUT, "missing-input"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_UNKNOWN_OUTPUT, "unknown-output"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_UNKNOWN_INPUT, "unknown-input"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_TYPE_MISMATCH, "type-mismatch"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_INVALID_INPUTS, "invalid-inputs"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_MAP_NOT_ARRAY, "map-not-array"),
+  G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_MAP_LENGTH_MISMATCH, "map-length-mismatch"))
+
+G_DEFINE_ENUM_TYPE (HnNodeError, hn_node_error,
+  G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_FAILED, "failed"),
+  G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_INVALID_RESULT, "invalid-result"))
+
+G_DEFINE_ENUM_TYPE (HnMapMode, hn_map_mode,
+  G_DEFINE_ENUM_VALUE (HN_MAP_MODE_ZIP, "zip"),
+  G_DEFINE_ENUM_VALUE (HN_MAP_MODE_PRODUCT, "product"))

@@ -1,0 +1,635 @@
+/* hn-node.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hn-error.h"
+#include "hn-node-private.h"
+
+/**
+ * HnNode:
+ *
+ * A function with named inputs and named outputs: the unit a [class@Pipeline] is built from.
+ *
+ * A node takes one [struct@GLib.Variant] per input, in the order of [property@Node:inputs], and
+ * returns one value per output. A node with one output returns that value; a node with several
+ * outputs returns a tuple whose members are split, in order, into its output names.
+ *
+ * Each port may declare a [struct@GLib.VariantType] with [property@Node:input-types] and
+ * [property@Node:output-types]. The default, `*`, accepts any value. Declared types are checked
+ * when a pipeline is built (connected ports must be compatible) and when it runs (root inputs are
+ * checked before any node runs, results are checked as they are produced).
+ *
+ * Most nodes are [class@FunctionNode]s. Subclass `HnNode` and override
+ * [vfunc@Node.invoke] for a node that holds state, such as a loaded model or a connection.
+ * Nodes are immutable once constructed and may be invoked from several threads at once.
+ */
+
+typedef struct
+{
+  char          *name;
+  char         **inputs;
+  char         **outputs;
+  char         **input_type_strings;
+  char         **output_type_strings;
+  GVariantType **input_types;
+  GVariantType **output_types;
+  guint          n_inputs;
+  guint          n_outputs;
+} HnNodePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (HnNode, hn_node, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_INPUTS,
+  PROP_OUTPUTS,
+  PROP_INPUT_TYPES,
+  PROP_OUTPUT_TYPES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GVariant *
+hn_node_real_invoke (HnNode            *self,
+                     GVariant * const  *args,
+                     guint              n_args,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("%s does not implement HnNode.invoke"), G_OBJECT_TYPE_NAME (self));
+  return NULL;
+}
+
+static void
+hn_node_real_invoke_async (HnNode              *self,
+                           GVariant * const    *args,
+                           guint                n_args,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *result;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hn_node_real_invoke_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, &error);
+  if (result == NULL && error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) g_variant_unref);
+}
+
+static GVariant *
+hn_node_real_invoke_finish (HnNode        *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static GVariantType **
+parse_types (char  **strings,
+             guint   n_ports)
+{
+  GVariantType **types = g_new0 (GVariantType *, n_ports);
+
+  for (guint i = 0; i < n_ports; i++)
+    {
+      const char *s = (strings != NULL && i < g_strv_length (strings)) ? strings[i] : NULL;
+
+      if (s == NULL || *s == '\0')
+        types[i] = g_variant_type_copy (G_VARIANT_TYPE_ANY);
+      else if (g_variant_type_string_is_valid (s))
+        types[i] = g_variant_type_new (s);
+      /* else left NULL: reported by _hn_node_validate() when a pipeline is built */
+    }
+
+  return types;
+}
+
+static void
+free_types (GVariantType **types,
+            guint          n)
+{
+  if (types == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&types[i], g_variant_type_free);
+  g_free (types);
+}
+
+static void
+hn_node_constructed (GObject *object)
+{
+  HnNode *self = HN_NODE (object);
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  G_OBJECT_CLASS (hn_node_parent_class)->constructed (object);
+
+  if (priv->inputs == NULL)
+    priv->inputs = g_new0 (char *, 1);
+  if (priv->outputs == NULL)
+    priv->outputs = g_new0 (char *, 1);
+
+  priv->n_inputs = g_strv_length (priv->inputs);
+  priv->n_outputs = g_strv_length (priv->outputs);
+  priv->input_types = parse_types (priv->input_type_strings, priv->n_inputs);
+  priv->output_types = parse_types (priv->output_type_strings, priv->n_outputs);
+}
+
+static void
+hn_node_finalize (GObject *object)
+{
+  HnNode *self = HN_NODE (object);
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  free_types (priv->input_types, priv->n_inputs);
+  free_types (priv->output_types, priv->n_outputs);
+  g_clear_pointer (&priv->name, g_free);
+  g_clear_pointer (&priv->inputs, g_strfreev);
+  g_clear_pointer (&priv->outputs, g_strfreev);
+  g_clear_pointer (&priv->input_type_strings, g_strfreev);
+  g_clear_pointer (&priv->output_type_strings, g_strfreev);
+
+  G_OBJECT_CLASS (hn_node_parent_class)->finalize (object);
+}
+
+static void
+hn_node_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  HnNode *self = HN_NODE (object);
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, priv->name);
+      break;
+
+    case PROP_INPUTS:
+      g_value_set_boxed (value, priv->inputs);
+      break;
+
+    case PROP_OUTPUTS:
+      g_value_set_boxed (value, priv->outputs);
+      break;
+
+    case PROP_INPUT_TYPES:
+      g_value_set_boxed (value, priv->input_type_strings);
+      break;
+
+    case PROP_OUTPUT_TYPES:
+      g_value_set_boxed (value, priv->output_type_strings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hn_node_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  HnNode *self = HN_NODE (object);
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      priv->name = g_value_dup_string (value);
+      break;
+
+    case PROP_INPUTS:
+      priv->inputs = g_value_dup_boxed (value);
+      break;
+
+    case PROP_OUTPUTS:
+      priv->outputs = g_value_dup_boxed (value);
+      break;
+
+    case PROP_INPUT_TYPES:
+      priv->input_type_strings = g_value_dup_boxed (value);
+      break;
+
+    case PROP_OUTPUT_TYPES:
+      priv->output_type_strings = g_value_dup_boxed (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hn_node_class_init (HnNodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = hn_node_constructed;
+  object_class->finalize = hn_node_finalize;
+  object_class->get_property = hn_node_get_property;
+  object_class->set_property = hn_node_set_property;
+
+  klass->invoke = hn_node_real_invoke;
+  klass->invoke_async = hn_node_real_invoke_async;
+  klass->invoke_finish = hn_node_real_invoke_finish;
+
+  /**
+   * HnNode:name:
+   *
+   * The name of the node, unique within a pipeline. Errors name the node by it.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:inputs:
+   *
+   * The names of the node's inputs, in the order its arguments are passed.
+   */
+  properties[PROP_INPUTS] =
+    g_param_spec_boxed ("inputs", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:outputs:
+   *
+   * The names of the node's outputs. With more than one, the node returns a tuple with one member
+   * per output, in this order.
+   */
+  properties[PROP_OUTPUTS] =
+    g_param_spec_boxed ("outputs", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:input-types:
+   *
+   * One [struct@GLib.VariantType] string per input, such as `x` or `as`. `*` or an empty
+   * string accepts any value; %NULL accepts any value on every input.
+   */
+  properties[PROP_INPUT_TYPES] =
+    g_param_spec_boxed ("input-types", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:output-types:
+   *
+   * One [struct@GLib.VariantType] string per output. `*` or an empty string means any value;
+   * %NULL means any value on every output.
+   */
+  properties[PROP_OUTPUT_TYPES] =
+    g_param_spec_boxed ("output-types", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hn_node_init (HnNode *self)
+{
+}
+
+/**
+ * hn_node_get_name:
+ * @self: a [class@Node]
+ *
+ * Gets the name of the node.
+ *
+ * Returns: (nullable): the name
+ */
+const char *
+hn_node_get_name (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+
+  return priv->name;
+}
+
+/**
+ * hn_node_get_inputs:
+ * @self: a [class@Node]
+ *
+ * Gets the names of the node's inputs, in argument order.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the input names
+ */
+const char * const *
+hn_node_get_inputs (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+
+  return (const char * const *) priv->inputs;
+}
+
+/**
+ * hn_node_get_outputs:
+ * @self: a [class@Node]
+ *
+ * Gets the names of the node's outputs, in result order.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the output names
+ */
+const char * const *
+hn_node_get_outputs (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+
+  return (const char * const *) priv->outputs;
+}
+
+static int
+port_index (char       **names,
+            const char  *name)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return (int) i;
+  return -1;
+}
+
+/**
+ * hn_node_get_input_type:
+ * @self: a [class@Node]
+ * @input: the name of an input
+ *
+ * Gets the type declared for @input, `*` when none was declared.
+ *
+ * Returns: (transfer none) (nullable): the type, or %NULL if the node has no such input or its
+ *   declared type is not a valid type string
+ */
+const GVariantType *
+hn_node_get_input_type (HnNode     *self,
+                        const char *input)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  int i;
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  i = port_index (priv->inputs, input);
+  return i < 0 ? NULL : priv->input_types[i];
+}
+
+/**
+ * hn_node_get_output_type:
+ * @self: a [class@Node]
+ * @output: the name of an output
+ *
+ * Gets the type declared for @output, `*` when none was declared.
+ *
+ * Returns: (transfer none) (nullable): the type, or %NULL if the node has no such output or its
+ *   declared type is not a valid type string
+ */
+const GVariantType *
+hn_node_get_output_type (HnNode     *self,
+                         const char *output)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  int i;
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  g_return_val_if_fail (output != NULL, NULL);
+
+  i = port_index (priv->outputs, output);
+  return i < 0 ? NULL : priv->output_types[i];
+}
+
+/**
+ * hn_node_invoke:
+ * @self: a [class@Node]
+ * @args: (array length=n_args): one value per input, in the order of [property@Node:inputs]
+ * @n_args: the number of values in @args
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Calls the node's function directly, outside any pipeline. Pipelines call it for you; this is
+ * for tests and for nodes that wrap other nodes.
+ *
+ * Returns: (transfer full): the result: the value of the single output, or a tuple with one
+ *   member per output
+ */
+GVariant *
+hn_node_invoke (HnNode            *self,
+                GVariant * const  *args,
+                guint              n_args,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  GVariant *result;
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  g_return_val_if_fail (n_args == priv->n_inputs, NULL);
+  g_return_val_if_fail (n_args == 0 || args != NULL, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, error);
+  if (result != NULL)
+    g_variant_take_ref (result);
+  return result;
+}
+
+/**
+ * hn_node_invoke_async:
+ * @self: a [class@Node]
+ * @args: (array length=n_args): one value per input, in the order of [property@Node:inputs]
+ * @n_args: the number of values in @args
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async) (closure user_data): called when the result is ready
+ * @user_data: data for @callback
+ *
+ * Starts [method@Node.invoke] without blocking; finish it with [method@Node.invoke_finish].
+ */
+void
+hn_node_invoke_async (HnNode              *self,
+                      GVariant * const    *args,
+                      guint                n_args,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_if_fail (HN_IS_NODE (self));
+  g_return_if_fail (n_args == priv->n_inputs);
+  g_return_if_fail (n_args == 0 || args != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  HN_NODE_GET_CLASS (self)->invoke_async (self, args, n_args, cancellable, callback, user_data);
+}
+
+/**
+ * hn_node_invoke_finish:
+ * @self: a [class@Node]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Completes [method@Node.invoke_async].
+ *
+ * Returns: (transfer full): the result, as for [method@Node.invoke]
+ */
+GVariant *
+hn_node_invoke_finish (HnNode        *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  GVariant *ret;
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  ret = HN_NODE_GET_CLASS (self)->invoke_finish (self, result, error);
+  if (ret != NULL)
+    g_variant_take_ref (ret);
+  return ret;
+}
+
+static gboolean
+check_ports (HnNode        *self,
+             const char    *kind,
+             char         **names,
+             char         **type_strings,
+             GVariantType **types,
+             GError       **error)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  guint n = g_strv_length (names);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (names[i][0] == '\0')
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                       _("Node “%s” has an %s with an empty name"), priv->name, kind);
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (names[i], names[j]))
+          {
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                         _("Node “%s” names the %s “%s” twice"), priv->name, kind, names[i]);
+            return FALSE;
+          }
+      if (types[i] == NULL)
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                       _("Node “%s” declares the invalid type “%s” for its %s “%s”"),
+                       priv->name, type_strings[i], kind, names[i]);
+          return FALSE;
+        }
+    }
+
+  if (type_strings != NULL && g_strv_length (type_strings) != n)
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                   _("Node “%s” declares %u %s types for %u %ss"),
+                   priv->name, g_strv_length (type_strings), kind, n, kind);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_hn_node_validate (HnNode  *self,
+                   GError **error)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  if (priv->name == NULL || priv->name[0] == '\0')
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                   _("A node of type %s has no name"), G_OBJECT_TYPE_NAME (self));
+      return FALSE;
+    }
+
+  if (priv->n_outputs == 0)
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                   _("Node “%s” has no outputs"), priv->name);
+      return FALSE;
+    }
+
+  if (!check_ports (self, "input", priv->inputs, priv->input_type_strings,
+                    priv->input_types, error) ||
+      !check_ports (self, "output", priv->outputs, priv->output_type_strings,
+                    priv->output_types, error))
+    return FALSE;
+
+  for (guint i = 0; i < priv->n_inputs; i++)
+    if (port_index (priv->outputs, priv->inputs[i]) >= 0)
+      {
+        g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_CYCLE,
+                     _("Node “%s” takes “%s” as input and produces it as output"),
+                     priv->name, priv->inputs[i]);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+guint
+_hn_node_get_n_inputs (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  return priv->n_inputs;
+}
+
+guint
+_hn_node_get_n_outputs (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  return priv->n_outputs;
+}
+
+const GVariantType *
+_hn_node_get_input_type_at (HnNode *self,
+                            guint   index)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  return priv->input_types[index];
+}
+
+const GVariantType *
+_hn_node_get_output_type_at (HnNode *self,
+                             guint   index)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  return priv->output_types[index];
+}

@@ -1,0 +1,94 @@
+/* hn-node.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(HYPERNODES_INSIDE) && !defined(HYPERNODES_COMPILATION)
+# error "Only <hypernodes/hypernodes.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "hn-types.h"
+#include "hn-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define HN_TYPE_NODE (hn_node_get_type ())
+
+HN_AVAILABLE_IN_ALL
+G_DECLARE_DERIVABLE_TYPE (HnNode, hn_node, HN, NODE, GObject)
+
+/**
+ * HnNodeClass:
+ * @parent_class: the parent class
+ * @invoke: computes the node's result from its arguments, one per input in the order of
+ *   [property@Node:inputs]. A node with one output returns its value; a node with several
+ *   outputs returns a tuple with one member per output, in order. Called from any thread, possibly
+ *   from several threads at once. Returns %NULL and sets @error on failure.
+ * @invoke_async: starts computing the result without blocking. The default implementation calls
+ *   @invoke in the calling thread and completes in the thread-default main context. Override it
+ *   for nodes that wait on I/O.
+ * @invoke_finish: completes @invoke_async.
+ *
+ * The class structure of [class@Node]. Subclasses override @invoke and, when they are
+ * asynchronous by nature, @invoke_async and @invoke_finish.
+ */
+struct _HnNodeClass
+{
+  GObjectClass parent_class;
+
+  GVariant *(*invoke)        (HnNode              *self,
+                              GVariant * const    *args,
+                              guint                n_args,
+                              GCancellable        *cancellable,
+                              GError             **error);
+  void      (*invoke_async)  (HnNode              *self,
+                              GVariant * const    *args,
+                              guint                n_args,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data);
+  GVariant *(*invoke_finish) (HnNode              *self,
+                              GAsyncResult        *result,
+                              GError             **error);
+
+  /*< private >*/
+  gpointer _reserved[12];
+};
+
+HN_AVAILABLE_IN_ALL
+const char          *hn_node_get_name        (HnNode              *self);
+HN_AVAILABLE_IN_ALL
+const char * const  *hn_node_get_inputs      (HnNode              *self);
+HN_AVAILABLE_IN_ALL
+const char * const  *hn_node_get_outputs     (HnNode              *self);
+HN_AVAILABLE_IN_ALL
+const GVariantType  *hn_node_get_input_type  (HnNode              *self,
+                                              const char          *input);
+HN_AVAILABLE_IN_ALL
+const GVariantType  *hn_node_get_output_type (HnNode              *self,
+                                              const char          *output);
+HN_AVAILABLE_IN_ALL
+GVariant            *hn_node_invoke          (HnNode              *self,
+                                              GVariant * const    *args,
+                                              guint                n_args,
+                                              GCancellable        *cancellable,
+                                              GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+void                 hn_node_invoke_async    (HnNode              *self,
+                                              GVariant * const    *args,
+                                              guint                n_args,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+HN_AVAILABLE_IN_ALL
+GVariant            *hn_node_invoke_finish   (HnNode              *self,
+                                              GAsyncResult        *result,
+                                              GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,202 @@
+/* hn-runtime-config.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "hn-backend.h"
+#include "hn-executor.h"
+#include "hn-local-backend.h"
+#include "hn-runtime-config.h"
+#include "executors/hn-sequential-executor.h"
+
+/**
+ * HnRuntimeConfig:
+ *
+ * How and where a pipeline runs: a [class@Backend] (where) and an [iface@Executor] (how).
+ *
+ * ```c
+ * g_autoptr(HnRuntimeConfig) config =
+ *   hn_runtime_config_new (NULL, hn_sequential_executor_new ());
+ * g_autoptr(HnPipeline) configured = hn_pipeline_with_config (pipeline, config);
+ * ```
+ *
+ * A configuration is immutable once built, so one may be shared by many pipelines and threads.
+ */
+
+struct _HnRuntimeConfig
+{
+  GObject     parent_instance;
+  HnBackend  *backend;
+  HnExecutor *executor;
+};
+
+G_DEFINE_FINAL_TYPE (HnRuntimeConfig, hn_runtime_config, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BACKEND,
+  PROP_EXECUTOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+hn_runtime_config_constructed (GObject *object)
+{
+  HnRuntimeConfig *self = HN_RUNTIME_CONFIG (object);
+
+  G_OBJECT_CLASS (hn_runtime_config_parent_class)->constructed (object);
+
+  if (self->backend == NULL)
+    self->backend = hn_local_backend_new ();
+  if (self->executor == NULL)
+    self->executor = hn_sequential_executor_new ();
+}
+
+static void
+hn_runtime_config_dispose (GObject *object)
+{
+  HnRuntimeConfig *self = HN_RUNTIME_CONFIG (object);
+
+  g_clear_object (&self->backend);
+  g_clear_object (&self->executor);
+
+  G_OBJECT_CLASS (hn_runtime_config_parent_class)->dispose (object);
+}
+
+static void
+hn_runtime_config_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  HnRuntimeConfig *self = HN_RUNTIME_CONFIG (object);
+
+  switch (prop_id)
+    {
+    case PROP_BACKEND:
+      g_value_set_object (value, self->backend);
+      break;
+
+    case PROP_EXECUTOR:
+      g_value_set_object (value, self->executor);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hn_runtime_config_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  HnRuntimeConfig *self = HN_RUNTIME_CONFIG (object);
+
+  switch (prop_id)
+    {
+    case PROP_BACKEND:
+      self->backend = g_value_dup_object (value);
+      break;
+
+    case PROP_EXECUTOR:
+      self->executor = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hn_runtime_config_class_init (HnRuntimeConfigClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = hn_runtime_config_constructed;
+  object_class->dispose = hn_runtime_config_dispose;
+  object_class->get_property = hn_runtime_config_get_property;
+  object_class->set_property = hn_runtime_config_set_property;
+
+  /**
+   * HnRuntimeConfig:backend:
+   *
+   * Where pipelines run. A [class@LocalBackend] when none is given.
+   */
+  properties[PROP_BACKEND] =
+    g_param_spec_object ("backend", NULL, NULL,
+                         HN_TYPE_BACKEND,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnRuntimeConfig:executor:
+   *
+   * How pipelines run. A [class@SequentialExecutor] when none is given.
+   */
+  properties[PROP_EXECUTOR] =
+    g_param_spec_object ("executor", NULL, NULL,
+                         HN_TYPE_EXECUTOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hn_runtime_config_init (HnRuntimeConfig *self)
+{
+}
+
+/**
+ * hn_runtime_config_new:
+ * @backend: (nullable): where pipelines run, or %NULL for a [class@LocalBackend]
+ * @executor: (nullable): how pipelines run, or %NULL for a [class@SequentialExecutor]
+ *
+ * Creates a runtime configuration.
+ *
+ * Returns: (transfer full): a new [class@RuntimeConfig]
+ */
+HnRuntimeConfig *
+hn_runtime_config_new (HnBackend  *backend,
+                       HnExecutor *executor)
+{
+  g_return_val_if_fail (!backend || HN_IS_BACKEND (backend), NULL);
+  g_return_val_if_fail (!executor || HN_IS_EXECUTOR (executor), NULL);
+
+  return g_object_new (HN_TYPE_RUNTIME_CONFIG,
+                       "backend", backend,
+                       "executor", executor,
+                       NULL);
+}
+
+/**
+ * hn_runtime_config_get_backend:
+ * @self: a [class@RuntimeConfig]
+ *
+ * Returns: (transfer none): the backend
+ */
+HnBackend *
+hn_runtime_config_get_backend (HnRuntimeConfig *self)
+{
+  g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), NULL);
+  return self->backend;
+}
+
+/**
+ * hn_runtime_config_get_executor:
+ * @self: a [class@RuntimeConfig]
+ *
+ * Returns: (transfer none): the executor
+ */
+HnExecutor *
+hn_runtime_config_get_executor (HnRuntimeConfig *self)
+{
+  g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), NULL);
+  return self->executor;
+}

@@ -1,0 +1,34 @@
+/* hn-runtime-config.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(HYPERNODES_INSIDE) && !defined(HYPERNODES_COMPILATION)
+# error "Only <hypernodes/hypernodes.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "hn-types.h"
+#include "hn-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define HN_TYPE_RUNTIME_CONFIG (hn_runtime_config_get_type ())
+
+HN_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (HnRuntimeConfig, hn_runtime_config, HN, RUNTIME_CONFIG, GObject)
+
+HN_AVAILABLE_IN_ALL
+HnRuntimeConfig *hn_runtime_config_new          (HnBackend       *backend,
+                                                 HnExecutor      *executor) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+HnBackend       *hn_runtime_config_get_backend  (HnRuntimeConfig *self);
+HN_AVAILABLE_IN_ALL
+HnExecutor      *hn_runtime_config_get_executor (HnRuntimeConfig *self);
+
+G_END_DECLS

@@ -1,0 +1,19 @@
+/* hn-worker-private.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Runs @func (@data) on a thread owned by the library. The pool grows as needed, so a job that
+ * waits for another job never starves it. */
+void _hn_worker_push (GFunc    func,
+                      gpointer data);
+
+G_END_DECLS

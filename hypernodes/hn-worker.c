@@ -1,0 +1,46 @@
+/* hn-worker.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "hn-worker-private.h"
+
+typedef struct
+{
+  GFunc    func;
+  gpointer data;
+} WorkerJob;
+
+static void
+worker_run (gpointer data,
+            gpointer user_data)
+{
+  WorkerJob *job = data;
+
+  job->func (job->data, NULL);
+  g_free (job);
+}
+
+void
+_hn_worker_push (GFunc    func,
+                 gpointer data)
+{
+  static gsize initialized;
+  static GThreadPool *pool;
+  WorkerJob *job;
+
+  if (g_once_init_enter (&initialized))
+    {
+      pool = g_thread_pool_new (worker_run, NULL, -1, FALSE, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  job = g_new (WorkerJob, 1);
+  job->func = func;
+  job->data = data;
+  g_thread_pool_push (pool, job, NULL);
+}

@@ -1,0 +1,30 @@
+/* hypernodes.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define HYPERNODES_INSIDE
+# include "hn-version.h"
+# include "hn-version-macros.h"
+# include "hn-types.h"
+# include "hn-error.h"
+# include "hn-node.h"
+# include "hn-function-node.h"
+# include "hn-callback-context.h"
+# include "hn-executor.h"
+# include "hn-backend.h"
+# include "hn-local-backend.h"
+# include "hn-runtime-config.h"
+# include "hn-pipeline.h"
+# include "executors/hn-sequential-executor.h"
+#undef HYPERNODES_INSIDE
+
+G_END_DECLS

@@ -161,6 +161,9 @@ hn_pipeline_class_init (HnPipelineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
   object_class->constructed = hn_pipeline_constructed;
   object_class->dispose = hn_pipeline_dispose;
   object_class->finalize = hn_pipeline_finalize;
@@ -604,8 +607,8 @@ build_items (HnPipeline          *self,
         if (lengths[m] != n_items)
           {
             g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_LENGTH_MISMATCH,
-                         _("A zip map needs mapped inputs of equal length, but “%s” has %"
-                           G_GSIZE_FORMAT " items and “%s” has %" G_GSIZE_FORMAT),
+                         _("A zip map needs mapped inputs of equal length, but “%s” has %zu "
+                           "items and “%s” has %zu"),
                          map_over[0], n_items, map_over[m], lengths[m]);
             return NULL;
           }

@@ -668,9 +668,10 @@ check_root_value (HnGraph   *graph,
         {
           if (item >= 0)
             g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                         _("Input “%s” of item %" G_GINT64_FORMAT " has type “%s”, but node "
+                         _("Input “%s” of item %lld has type “%s”, but node "
                            "“%s” expects type “%s”"),
-                         graph->slot_names[slot], item, g_variant_get_type_string (value),
+                         graph->slot_names[slot], (long long) item,
+                         g_variant_get_type_string (value),
                          gn->name, g_variant_type_peek_string (type));
           else
             g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
@@ -714,9 +715,9 @@ unknown_input_error (HnGraph     *graph,
                  name, graph->nodes[graph->producer[slot]].name, known);
   else if (item >= 0)
     g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
-                 _("Item %" G_GINT64_FORMAT " has “%s”, which is not an input of the pipeline "
+                 _("Item %lld has “%s”, which is not an input of the pipeline "
                    "(inputs: %s)"),
-                 item, name, known);
+                 (long long) item, name, known);
   else
     g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
                  _("“%s” is not an input of the pipeline (inputs: %s)"), name, known);
@@ -789,9 +790,9 @@ check_missing (HnGraph       *graph,
 
   if (item >= 0)
     g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MISSING_INPUT,
-                 g_dngettext (GETTEXT_PACKAGE, "Item %" G_GINT64_FORMAT " lacks input %s",
-                              "Item %" G_GINT64_FORMAT " lacks inputs %s", n_missing),
-                 item, missing->str);
+                 g_dngettext (GETTEXT_PACKAGE, "Item %lld lacks input %s", "Item %lld lacks inputs %s",
+                              n_missing),
+                 (long long) item, missing->str);
   else
     g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MISSING_INPUT,
                  g_dngettext (GETTEXT_PACKAGE, "Missing input %s", "Missing inputs %s",
@@ -878,7 +879,7 @@ invalid_result (HnGraphNode  *gn,
 
   if (item >= 0)
     g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
-                 _("Node “%s” on item %" G_GINT64_FORMAT ": %s"), gn->name, item, detail);
+                 _("Node “%s” on item %lld: %s"), gn->name, (long long) item, detail);
   else
     g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
                  _("Node “%s”: %s"), gn->name, detail);
@@ -941,8 +942,8 @@ _hn_graph_invoke (HnGraph            *graph,
 
       if (item >= 0)
         g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
-                     _("Node “%s” failed on item %" G_GINT64_FORMAT ": %s"),
-                     gn->name, item, local_error->message);
+                     _("Node “%s” failed on item %lld: %s"),
+                     gn->name, (long long) item, local_error->message);
       else
         g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
                      _("Node “%s” failed: %s"), gn->name, local_error->message);

@@ -93,6 +93,22 @@ gboolean      _hn_graph_load_inputs  (HnGraph             *graph,
                                       GVariant            *inputs,
                                       GVariant           **frame,
                                       GError             **error);
+/* The two halves of _hn_graph_invoke(), for executors that call nodes asynchronously.
+ * _hn_graph_gather() fills @args (n_inputs long) from @frame, checking types;
+ * _hn_graph_store() takes @value and @node_error (either may be NULL), wraps errors with the
+ * node's name and @item, checks and splits the result into @frame. */
+gboolean      _hn_graph_gather       (HnGraph             *graph,
+                                      guint                index,
+                                      GVariant           **frame,
+                                      GVariant           **args,
+                                      GError             **error);
+gboolean      _hn_graph_store        (HnGraph             *graph,
+                                      guint                index,
+                                      GVariant           **frame,
+                                      GVariant            *value,
+                                      GError              *node_error,
+                                      gint64               item,
+                                      GError             **error);
 /* Runs graph node @index on @frame, storing its outputs. @item is the map index or -1. */
 gboolean      _hn_graph_invoke       (HnGraph             *graph,
                                       guint                index,

@@ -887,26 +887,13 @@ invalid_result (HnGraphNode  *gn,
 }
 
 gboolean
-_hn_graph_invoke (HnGraph            *graph,
-                  guint               index,
-                  GVariant          **frame,
-                  HnCallbackContext  *context,
-                  gint64              item,
-                  GCancellable       *cancellable,
-                  GError            **error)
+_hn_graph_gather (HnGraph    *graph,
+                  guint       index,
+                  GVariant  **frame,
+                  GVariant  **args,
+                  GError    **error)
 {
   HnGraphNode *gn = &graph->nodes[index];
-  GVariant *stack_args[8];
-  g_autofree GVariant **heap_args = NULL;
-  GVariant **args = stack_args;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GVariant) result = NULL;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (gn->n_inputs > G_N_ELEMENTS (stack_args))
-    args = heap_args = g_new (GVariant *, gn->n_inputs);
 
   for (guint p = 0; p < gn->n_inputs; p++)
     {
@@ -927,8 +914,22 @@ _hn_graph_invoke (HnGraph            *graph,
       args[p] = value;
     }
 
-  result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, args, gn->n_inputs, cancellable,
-                                                 &local_error);
+  return TRUE;
+}
+
+gboolean
+_hn_graph_store (HnGraph    *graph,
+                 guint       index,
+                 GVariant  **frame,
+                 GVariant   *value,
+                 GError     *node_error,
+                 gint64      item,
+                 GError    **error)
+{
+  HnGraphNode *gn = &graph->nodes[index];
+  g_autoptr(GError) local_error = node_error;
+  g_autoptr(GVariant) result = value;
+
   if (result == NULL)
     {
       if (local_error == NULL)
@@ -989,6 +990,36 @@ _hn_graph_invoke (HnGraph            *graph,
     }
 
   return TRUE;
+}
+
+gboolean
+_hn_graph_invoke (HnGraph            *graph,
+                  guint               index,
+                  GVariant          **frame,
+                  HnCallbackContext  *context,
+                  gint64              item,
+                  GCancellable       *cancellable,
+                  GError            **error)
+{
+  HnGraphNode *gn = &graph->nodes[index];
+  GVariant *stack_args[8];
+  g_autofree GVariant **heap_args = NULL;
+  GVariant **args = stack_args;
+  GError *node_error = NULL;
+  GVariant *result;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (gn->n_inputs > G_N_ELEMENTS (stack_args))
+    args = heap_args = g_new (GVariant *, gn->n_inputs);
+
+  if (!_hn_graph_gather (graph, index, frame, args, error))
+    return FALSE;
+
+  result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, args, gn->n_inputs, cancellable,
+                                                 &node_error);
+  return _hn_graph_store (graph, index, frame, result, node_error, item, error);
 }
 
 GVariant *

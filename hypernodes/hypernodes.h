@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 # include "hn-runtime-config.h"
 # include "hn-pipeline.h"
 # include "executors/hn-sequential-executor.h"
+# include "executors/hn-thread-pool-executor.h"
 #undef HYPERNODES_INSIDE
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 # error "Only <hypernodes/hypernodes.h> can be included directly."
 #endif
 
-#include "hn-executor.h"
+#include "../hn-executor.h"
 
 G_BEGIN_DECLS
 

@@ -228,6 +228,17 @@ def test_typed_ports_compatible_chain():
     assert pipeline.run(vardict(x=123), ["z"], None).unpack() == {"z": ["1", "2", "3"]}
 
 
+def test_edge_cases_of_run(seed, counter):
+    assert Hn.Pipeline.new([]).run(None, None, None).unpack() == {}
+    constant = Hn.Pipeline.new([py_node("seven", [], ["seven"], lambda: x64(7))])
+    assert list(constant.get_root_inputs()) == []
+    assert constant.run(None, None, None).unpack() == {"seven": 7}
+    # an empty list of outputs computes nothing; a repeated output is returned once
+    assert seed.run(vardict(x=1), [], None).unpack() == {}
+    assert counter["double"] == 0
+    assert seed.run(vardict(x=1), ["doubled", "doubled"], None).unpack() == {"doubled": 2}
+
+
 # ---------------------------------------------------------------------------------------------
 # Mapping
 
@@ -853,6 +864,15 @@ def test_mapped_input_missing(seed):
     assert_error(excinfo, PIPELINE_ERROR, Hn.PipelineError.MISSING_INPUT, "“x”")
 
 
+def test_map_needs_distinct_mapped_inputs(seed):
+    with pytest.raises(GLib.Error) as excinfo:
+        seed.map(vardict(x=[1]), [], Hn.MapMode.ZIP, None, None)
+    assert_error(excinfo, PIPELINE_ERROR, Hn.PipelineError.INVALID_INPUTS, "at least one")
+    with pytest.raises(GLib.Error) as excinfo:
+        seed.map(vardict(x=[1]), ["x", "x"], Hn.MapMode.ZIP, None, None)
+    assert_error(excinfo, PIPELINE_ERROR, Hn.PipelineError.INVALID_INPUTS, "“x”", "twice")
+
+
 def test_map_items_not_an_array_of_dicts(seed):
     with pytest.raises(GLib.Error) as excinfo:
         Hn.SequentialExecutor.new().map_items(seed, GLib.Variant("ax", [1, 2]), None, None,
@@ -898,6 +918,34 @@ def test_run_from_several_python_threads(counter):
     assert counter["double"] == n_threads * runs_per_thread
     assert counter["add_one"] == n_threads * runs_per_thread
     assert len(counter.threads) == n_threads
+
+
+def test_threads_requesting_different_outputs(counter):
+    """Runs with different requested outputs at once share the pipeline's plan cache."""
+    pipeline = make_two_branches(counter)
+    requests = [None, ["doubled"], ["result"], ["combined"], ["combined", "doubled"]]
+    errors = []
+
+    def expected(x, outputs):
+        full = {"doubled": 2 * x, "result": 2 * x + 1, "combined": x * 3}
+        return full if outputs is None else {k: full[k] for k in outputs}
+
+    def worker(t):
+        try:
+            for i in range(40):
+                outputs = requests[(t + i) % len(requests)]
+                x = t * 100 + i
+                got = pipeline.run(vardict(x=x, y=x, z=3), outputs, None).unpack()
+                assert got == expected(x, outputs), (outputs, got)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert errors == []
 
 
 def test_map_from_several_python_threads():

@@ -1,0 +1,29 @@
+/* hn-thread-pool-executor.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(HYPERNODES_INSIDE) && !defined(HYPERNODES_COMPILATION)
+# error "Only <hypernodes/hypernodes.h> can be included directly."
+#endif
+
+#include "../hn-executor.h"
+
+G_BEGIN_DECLS
+
+#define HN_TYPE_THREAD_POOL_EXECUTOR (hn_thread_pool_executor_get_type ())
+
+HN_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (HnThreadPoolExecutor, hn_thread_pool_executor, HN, THREAD_POOL_EXECUTOR,
+                      GObject)
+
+HN_AVAILABLE_IN_ALL
+HnExecutor *hn_thread_pool_executor_new             (guint                 max_workers) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+guint       hn_thread_pool_executor_get_max_workers (HnThreadPoolExecutor *self);
+
+G_END_DECLS

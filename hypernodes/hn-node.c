@@ -633,3 +633,9 @@ _hn_node_get_output_type_at (HnNode *self,
   HnNodePrivate *priv = hn_node_get_instance_private (self);
   return priv->output_types[index];
 }
+
+gboolean
+_hn_node_has_async (HnNode *self)
+{
+  return HN_NODE_GET_CLASS (self)->invoke_async != hn_node_real_invoke_async;
+}

@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 # include "hn-pipeline.h"
 # include "executors/hn-sequential-executor.h"
 # include "executors/hn-thread-pool-executor.h"
+# include "executors/hn-async-executor.h"
 #undef HYPERNODES_INSIDE
 
 G_END_DECLS

@@ -118,6 +118,7 @@ dag_run_unref (DagRun *run)
   g_free (run->frame);
   g_free (run->pending);
   g_free (run->ready);
+  _hn_graph_unref (run->graph);
   g_clear_error (&run->error);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->context);
@@ -254,7 +255,7 @@ hn_thread_pool_executor_run_pipeline (HnExecutor          *executor,
   g_mutex_init (&run->lock);
   g_cond_init (&run->cond);
   run->self = self;
-  run->graph = graph;
+  run->graph = _hn_graph_ref (graph);
   run->plan = plan;
   run->context = context ? g_object_ref (context) : NULL;
   run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
@@ -327,6 +328,7 @@ map_run_unref (MapRun *run)
   g_free (run->results);
   _hn_graph_clear_frame (run->graph, run->template);
   g_free (run->template);
+  _hn_graph_unref (run->graph);
   g_clear_pointer (&run->items, g_variant_unref);
   g_clear_error (&run->error);
   g_clear_object (&run->cancellable);
@@ -398,6 +400,12 @@ map_helper (gpointer data)
 {
   MapRun *run = data;
 
+  /* A helper counts only once it runs: the caller does not wait for helpers still queued
+   * behind busy pool threads (a nested map would wait forever), and a helper that starts
+   * after the last chunk was taken finds nothing to do. */
+  g_mutex_lock (&run->lock);
+  run->n_active++;
+  g_mutex_unlock (&run->lock);
   map_work (run);
   map_run_unref (run);
 }
@@ -427,7 +435,7 @@ hn_thread_pool_executor_map_items (HnExecutor          *executor,
   g_atomic_ref_count_init (&run->ref_count);
   g_mutex_init (&run->lock);
   g_cond_init (&run->cond);
-  run->graph = graph;
+  run->graph = _hn_graph_ref (graph);
   run->plan = plan;
   run->context = context ? g_object_ref (context) : NULL;
   run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
@@ -445,7 +453,7 @@ hn_thread_pool_executor_map_items (HnExecutor          *executor,
   run->n_chunks = (gint) ((run->n_items + run->chunk_size - 1) / run->chunk_size);
 
   n_helpers = MIN ((guint) MAX (run->n_chunks, 1) - 1, self->max_workers - 1);
-  run->n_active = n_helpers + 1;
+  run->n_active = 1;
   for (guint h = 0; h < n_helpers; h++)
     push_job (self, map_helper, map_run_ref (run));
 

@@ -10,6 +10,7 @@
 #include "hn-callback-context.h"
 #include "hn-executor.h"
 #include "hn-pipeline.h"
+#include "hn-tsan-private.h"
 #include "hn-worker-private.h"
 
 /**
@@ -90,6 +91,7 @@ run_job_in_worker (gpointer data,
                                   (const char * const *) job->outputs,
                                   g_task_get_cancellable (task), &error);
 
+  HN_TSAN_RELEASE (task);
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -118,6 +120,7 @@ hn_executor_real_finish (HnExecutor    *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
+  HN_TSAN_ACQUIRE (result);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -14,6 +14,7 @@
 #include "hn-node-private.h"
 #include "hn-pipeline.h"
 #include "hn-plan-private.h"
+#include "hn-tsan-private.h"
 
 typedef struct
 {
@@ -141,7 +142,7 @@ _hn_graph_ref (HnGraph *graph)
 void
 _hn_graph_unref (HnGraph *graph)
 {
-  if (g_atomic_ref_count_dec (&graph->ref_count))
+  if (hn_ref_count_dec (&graph->ref_count))
     graph_free (graph);
 }
 
@@ -623,26 +624,30 @@ _hn_graph_get_plan (HnGraph             *graph,
                     const char * const  *outputs,
                     GError             **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&graph->plans_lock);
   g_autofree char *key = NULL;
   HnPlan *plan;
+
+  hn_mutex_lock (&graph->plans_lock);
 
   if (outputs == NULL)
     {
       if (graph->full_plan == NULL)
         graph->full_plan = build_plan (graph, NULL, error);
-      return graph->full_plan;
+      plan = graph->full_plan;
+    }
+  else
+    {
+      key = g_strjoinv ("\n", (char **) outputs);
+      plan = g_hash_table_lookup (graph->plans, key);
+      if (plan == NULL)
+        {
+          plan = build_plan (graph, outputs, error);
+          if (plan != NULL)
+            g_hash_table_insert (graph->plans, g_steal_pointer (&key), plan);
+        }
     }
 
-  key = g_strjoinv ("\n", (char **) outputs);
-  plan = g_hash_table_lookup (graph->plans, key);
-  if (plan == NULL)
-    {
-      plan = build_plan (graph, outputs, error);
-      if (plan == NULL)
-        return NULL;
-      g_hash_table_insert (graph->plans, g_steal_pointer (&key), plan);
-    }
+  hn_mutex_unlock (&graph->plans_lock);
   return plan;
 }
 

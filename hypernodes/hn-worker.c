@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-tsan-private.h"
 #include "hn-worker-private.h"
 
 typedef struct
@@ -21,6 +22,7 @@ worker_run (gpointer data,
 {
   WorkerJob *job = data;
 
+  HN_TSAN_ACQUIRE (job);
   job->func (job->data, NULL);
   g_free (job);
 }
@@ -42,5 +44,6 @@ _hn_worker_push (GFunc    func,
   job = g_new (WorkerJob, 1);
   job->func = func;
   job->data = data;
+  HN_TSAN_RELEASE (job);
   g_thread_pool_push (pool, job, NULL);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds hypernodes and runs every test suite, then the unit tests again under valgrind.
+# Builds hypernodes and runs every test suite, then the unit tests under valgrind and, in a
+# ThreadSanitizer build, under TSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -7,3 +8,10 @@ scripts/install-deps.sh
 scripts/build.sh
 meson test -C _build --print-errorlogs
 meson test -C _build --print-errorlogs --setup valgrind --suite unit
+
+if [ ! -f _build-tsan/build.ninja ]; then
+  meson setup _build-tsan -Db_sanitize=thread -Db_lundef=false \
+    -Dintrospection=false -Dvapi=false -Dtests=true
+fi
+meson compile -C _build-tsan
+meson test -C _build-tsan --print-errorlogs --setup tsan --suite unit

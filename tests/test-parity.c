@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "test-common.h"
+#include "hn-tsan-private.h"
 
 typedef HnExecutor *(*ExecutorFactory) (void);
 
@@ -282,17 +283,17 @@ tracked_func (GVariant * const *args, guint n_args, gpointer user_data, GError *
 {
   Concurrency *c = user_data;
 
-  g_mutex_lock (&c->lock);
+  hn_mutex_lock (&c->lock);
   c->running++;
   c->calls++;
   c->max_running = MAX (c->max_running, c->running);
-  g_mutex_unlock (&c->lock);
+  hn_mutex_unlock (&c->lock);
 
   g_usleep (2000);
 
-  g_mutex_lock (&c->lock);
+  hn_mutex_lock (&c->lock);
   c->running--;
-  g_mutex_unlock (&c->lock);
+  hn_mutex_unlock (&c->lock);
   return g_variant_new_int64 (g_variant_get_int64 (args[0]) * 3);
 }
 

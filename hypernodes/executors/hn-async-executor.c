@@ -10,6 +10,7 @@
 #include "hn-async-executor.h"
 #include "hn-node-private.h"
 #include "hn-plan-private.h"
+#include "hn-tsan-private.h"
 
 /**
  * HnAsyncExecutor:
@@ -249,6 +250,7 @@ node_async_done (GObject      *source,
 static gboolean
 deliver_in_context (gpointer user_data)
 {
+  HN_TSAN_ACQUIRE (user_data);
   call_done (user_data);
   return G_SOURCE_REMOVE;
 }
@@ -258,11 +260,16 @@ pool_invoke (gpointer data,
              gpointer user_data)
 {
   Call *call = data;
-  Job *job = call->job;
-  HnGraphNode *gn = &job->graph->nodes[job->plan->steps[call->step]];
+  Job *job;
+  HnGraphNode *gn;
+
+  HN_TSAN_ACQUIRE (call);
+  job = call->job;
+  gn = &job->graph->nodes[job->plan->steps[call->step]];
 
   call->result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, call->args, gn->n_inputs,
                                                        job->cancellable, &call->error);
+  HN_TSAN_RELEASE (call);
   g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_in_context, call, NULL);
 }
 
@@ -294,7 +301,10 @@ start_call (Job   *job,
     HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, call->args, gn->n_inputs,
                                                 job->cancellable, node_async_done, call);
   else
-    g_thread_pool_push (job->self->pool, call, NULL);
+    {
+      HN_TSAN_RELEASE (call);
+      g_thread_pool_push (job->self->pool, call, NULL);
+    }
 }
 
 static gboolean

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hn-plan-private.h"
+#include "hn-tsan-private.h"
 #include "hn-thread-pool-executor.h"
 
 /**
@@ -62,6 +63,7 @@ pool_run (gpointer data,
 {
   Job *job = data;
 
+  HN_TSAN_ACQUIRE (job);
   job->func (job->data);
   g_free (job);
 }
@@ -75,6 +77,7 @@ push_job (HnThreadPoolExecutor *self,
 
   job->func = func;
   job->data = data;
+  HN_TSAN_RELEASE (job);
   g_thread_pool_push (self->pool, job, NULL);
 }
 
@@ -111,7 +114,7 @@ dag_run_ref (DagRun *run)
 static void
 dag_run_unref (DagRun *run)
 {
-  if (!g_atomic_ref_count_dec (&run->ref_count))
+  if (!hn_ref_count_dec (&run->ref_count))
     return;
 
   _hn_graph_clear_frame (run->graph, run->frame);
@@ -170,12 +173,12 @@ dag_work (DagRun   *run,
           gboolean ok;
 
           run->n_running++;
-          g_mutex_unlock (&run->lock);
+          hn_mutex_unlock (&run->lock);
 
           ok = _hn_graph_invoke (run->graph, node, run->frame, run->context, -1,
                                  run->cancellable, &error);
 
-          g_mutex_lock (&run->lock);
+          hn_mutex_lock (&run->lock);
           run->n_running--;
           run->n_done++;
           if (!ok)
@@ -216,7 +219,7 @@ dag_work (DagRun   *run,
       if (run->n_running == 0 && (run->n_done == plan->n_steps || dag_stopped (run)))
         return;
 
-      g_cond_wait (&run->cond, &run->lock);
+      hn_cond_wait (&run->cond, &run->lock);
     }
 }
 
@@ -225,9 +228,9 @@ dag_helper (gpointer data)
 {
   DagRun *run = data;
 
-  g_mutex_lock (&run->lock);
+  hn_mutex_lock (&run->lock);
   dag_work (run, FALSE);
-  g_mutex_unlock (&run->lock);
+  hn_mutex_unlock (&run->lock);
   dag_run_unref (run);
 }
 
@@ -270,15 +273,15 @@ hn_thread_pool_executor_run_pipeline (HnExecutor          *executor,
     if (run->pending[s] == 0)
       run->ready[run->ready_tail++] = s;
 
-  g_mutex_lock (&run->lock);
+  hn_mutex_lock (&run->lock);
   dag_spawn_helpers (run, 1);
   dag_work (run, TRUE);
-  g_mutex_unlock (&run->lock);
-
+  /* under the lock: a helper that starts late still reads run->error */
   if (run->error != NULL)
     g_propagate_error (error, g_steal_pointer (&run->error));
   else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     result = _hn_graph_collect (graph, plan, run->frame);
+  hn_mutex_unlock (&run->lock);
 
 out:
   dag_run_unref (run);
@@ -319,7 +322,7 @@ map_run_ref (MapRun *run)
 static void
 map_run_unref (MapRun *run)
 {
-  if (!g_atomic_ref_count_dec (&run->ref_count))
+  if (!hn_ref_count_dec (&run->ref_count))
     return;
 
   if (run->results != NULL)
@@ -373,7 +376,7 @@ map_work (MapRun *run)
 
           if (!ok)
             {
-              g_mutex_lock (&run->lock);
+              hn_mutex_lock (&run->lock);
               if (run->error == NULL || i < run->error_item)
                 {
                   g_clear_error (&run->error);
@@ -382,17 +385,17 @@ map_work (MapRun *run)
                 }
               else
                 g_error_free (error);
-              g_mutex_unlock (&run->lock);
+              hn_mutex_unlock (&run->lock);
               g_atomic_int_set (&run->failed, TRUE);
               break;
             }
         }
     }
 
-  g_mutex_lock (&run->lock);
+  hn_mutex_lock (&run->lock);
   if (--run->n_active == 0)
     g_cond_broadcast (&run->cond);
-  g_mutex_unlock (&run->lock);
+  hn_mutex_unlock (&run->lock);
 }
 
 static void
@@ -403,9 +406,9 @@ map_helper (gpointer data)
   /* A helper counts only once it runs: the caller does not wait for helpers still queued
    * behind busy pool threads (a nested map would wait forever), and a helper that starts
    * after the last chunk was taken finds nothing to do. */
-  g_mutex_lock (&run->lock);
+  hn_mutex_lock (&run->lock);
   run->n_active++;
-  g_mutex_unlock (&run->lock);
+  hn_mutex_unlock (&run->lock);
   map_work (run);
   map_run_unref (run);
 }
@@ -459,14 +462,14 @@ hn_thread_pool_executor_map_items (HnExecutor          *executor,
 
   map_work (run);
 
-  g_mutex_lock (&run->lock);
+  hn_mutex_lock (&run->lock);
   while (run->n_active > 0)
-    g_cond_wait (&run->cond, &run->lock);
-  g_mutex_unlock (&run->lock);
-
+    hn_cond_wait (&run->cond, &run->lock);
   if (run->error != NULL)
     g_propagate_error (error, g_steal_pointer (&run->error));
-  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+  hn_mutex_unlock (&run->lock);
+
+  if (*error == NULL && !g_cancellable_set_error_if_cancelled (cancellable, error))
     result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, run->results,
                                                       run->n_items));
 

@@ -9,7 +9,7 @@
 
 #include "hn-backend.h"
 #include "hn-callback-context.h"
-#include "hn-executor.h"
+#include "hn-executor-private.h"
 #include "hn-pipeline.h"
 
 /**
@@ -314,4 +314,10 @@ hn_backend_map_items_finish (HnBackend     *self,
   g_return_val_if_fail (HN_IS_BACKEND (self), NULL);
 
   return HN_BACKEND_GET_CLASS (self)->map_items_finish (self, result, error);
+}
+
+gboolean
+_hn_backend_maps_locally (HnBackend *backend)
+{
+  return HN_BACKEND_GET_CLASS (backend)->map_items == hn_backend_real_map_items;
 }

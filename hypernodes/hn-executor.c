@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "hn-callback-context.h"
-#include "hn-executor.h"
+#include "hn-executor-private.h"
 #include "hn-pipeline.h"
 #include "hn-tsan-private.h"
 #include "hn-worker-private.h"
@@ -359,4 +359,32 @@ hn_executor_map_items_finish (HnExecutor    *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
   return HN_EXECUTOR_GET_IFACE (self)->map_items_finish (self, result, error);
+}
+
+static G_DEFINE_QUARK (hn-executor-map-source, map_source)
+
+void
+_hn_executor_type_set_map_source (GType           type,
+                                  HnMapSourceFunc func)
+{
+  g_type_set_qdata (type, map_source_quark (), func);
+}
+
+GVariant *
+_hn_executor_map_source (HnExecutor          *self,
+                         HnPipeline          *pipeline,
+                         HnMapSource         *source,
+                         GVariant            *inputs,
+                         HnCallbackContext   *context,
+                         const char * const  *outputs,
+                         GCancellable        *cancellable,
+                         GError             **error)
+{
+  HnMapSourceFunc func = g_type_get_qdata (G_OBJECT_TYPE (self), map_source_quark ());
+
+  if (func != NULL)
+    return func (self, pipeline, source, inputs, context, outputs, cancellable, error);
+
+  return hn_executor_map_items (self, pipeline, _hn_map_source_get_items (source), inputs, context,
+                                outputs, cancellable, error);
 }

@@ -11,7 +11,7 @@
 
 #include "hn-backend.h"
 #include "hn-callback-context.h"
-#include "hn-executor.h"
+#include "hn-executor-private.h"
 #include "hn-node.h"
 #include "hn-pipeline.h"
 #include "hn-plan-private.h"
@@ -525,160 +525,6 @@ hn_pipeline_run_finish (HnPipeline    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Turns the mapped arrays of @inputs into an aa{sv} of items; the other inputs go to *shared. */
-static GVariant *
-build_items (HnPipeline          *self,
-             GVariant            *inputs,
-             const char * const  *map_over,
-             HnMapMode            mode,
-             GVariant           **shared,
-             GError             **error)
-{
-  g_autoptr(GPtrArray) arrays = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  g_autofree gsize *lengths = NULL;
-  g_autofree gsize *counter = NULL;
-  g_autofree GVariant **items = NULL;
-  GVariantBuilder rest;
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
-  guint n_mapped;
-  gsize n_items;
-
-  if (map_over == NULL || map_over[0] == NULL)
-    {
-      g_set_error_literal (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                           _("A map needs at least one mapped input"));
-      return NULL;
-    }
-  if (inputs != NULL && !g_variant_is_of_type (inputs, G_VARIANT_TYPE_VARDICT))
-    {
-      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                   _("The inputs must be a dictionary of type “a{sv}”, not “%s”"),
-                   g_variant_get_type_string (inputs));
-      return NULL;
-    }
-
-  n_mapped = g_strv_length ((char **) map_over);
-  lengths = g_new (gsize, n_mapped);
-  for (guint m = 0; m < n_mapped; m++)
-    {
-      const char *name = map_over[m];
-      GVariant *array;
-
-      if (!g_strv_contains ((const char * const *) self->graph->root_inputs, name))
-        {
-          g_autofree char *known = g_strjoinv (", ", self->graph->root_inputs);
-          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
-                       _("Cannot map over “%s”: it is not an input of the pipeline (inputs: %s)"),
-                       name, known);
-          return NULL;
-        }
-      for (guint k = 0; k < m; k++)
-        if (g_str_equal (map_over[k], name))
-          {
-            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                         _("“%s” is mapped over twice"), name);
-            return NULL;
-          }
-
-      array = inputs ? g_variant_lookup_value (inputs, name, NULL) : NULL;
-      if (array == NULL)
-        {
-          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MISSING_INPUT,
-                       _("Missing mapped input “%s”"), name);
-          return NULL;
-        }
-      g_ptr_array_add (arrays, array);
-      if (!g_variant_is_of_type (array, G_VARIANT_TYPE_ARRAY))
-        {
-          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_NOT_ARRAY,
-                       _("Mapped input “%s” must be an array, not a value of type “%s”"),
-                       name, g_variant_get_type_string (array));
-          return NULL;
-        }
-      lengths[m] = g_variant_n_children (array);
-    }
-
-  if (mode == HN_MAP_MODE_ZIP)
-    {
-      n_items = lengths[0];
-      for (guint m = 1; m < n_mapped; m++)
-        if (lengths[m] != n_items)
-          {
-            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_LENGTH_MISMATCH,
-                         _("A zip map needs mapped inputs of equal length, but “%s” has %zu "
-                           "items and “%s” has %zu"),
-                         map_over[0], n_items, map_over[m], lengths[m]);
-            return NULL;
-          }
-    }
-  else
-    {
-      n_items = 1;
-      for (guint m = 0; m < n_mapped; m++)
-        {
-          if (lengths[m] != 0 && n_items > G_MAXSIZE / 1024 / lengths[m])
-            {
-              g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                           _("A product map of these inputs has too many items"));
-              return NULL;
-            }
-          n_items *= lengths[m];
-        }
-    }
-
-  items = g_new (GVariant *, MAX (n_items, 1));
-  counter = g_new0 (gsize, n_mapped);
-  for (gsize i = 0; i < n_items; i++)
-    {
-      GVariant *entries[16];
-      g_autofree GVariant **heap = NULL;
-      GVariant **e = n_mapped <= G_N_ELEMENTS (entries) ? entries : (heap = g_new (GVariant *, n_mapped));
-
-      for (guint m = 0; m < n_mapped; m++)
-        {
-          gsize idx = mode == HN_MAP_MODE_ZIP ? i : counter[m];
-          GVariant *element = g_variant_get_child_value (g_ptr_array_index (arrays, m), idx);
-
-          /* Mixed-type lists arrive as "av": map over the values, not the boxes. */
-          if (g_variant_is_of_type (element, G_VARIANT_TYPE_VARIANT))
-            {
-              GVariant *inner = g_variant_get_variant (element);
-              g_variant_unref (element);
-              element = inner;
-            }
-          e[m] = g_variant_new_dict_entry (g_variant_new_string (map_over[m]),
-                                           g_variant_new_variant (element));
-          g_variant_unref (element);
-        }
-      items[i] = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), e, n_mapped);
-
-      /* advance the product counter, last input fastest */
-      for (guint m = n_mapped; mode == HN_MAP_MODE_PRODUCT && m-- > 0;)
-        {
-          if (++counter[m] < lengths[m])
-            break;
-          counter[m] = 0;
-        }
-    }
-
-  g_variant_builder_init (&rest, G_VARIANT_TYPE_VARDICT);
-  if (inputs != NULL)
-    {
-      g_variant_iter_init (&iter, inputs);
-      while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
-        {
-          if (!g_strv_contains (map_over, key))
-            g_variant_builder_add (&rest, "{sv}", key, value);
-          g_variant_unref (value);
-        }
-    }
-  *shared = g_variant_ref_sink (g_variant_builder_end (&rest));
-
-  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, items, n_items));
-}
-
 /**
  * hn_pipeline_map:
  * @self: a [class@Pipeline]
@@ -712,8 +558,10 @@ hn_pipeline_map (HnPipeline          *self,
 {
   g_autoptr(HnCallbackContext) context = NULL;
   g_autoptr(GVariant) owned_inputs = NULL;
-  g_autoptr(GVariant) items = NULL;
+  g_autoptr(HnMapSource) source = NULL;
   g_autoptr(GVariant) shared = NULL;
+  HnBackend *backend = hn_runtime_config_get_backend (self->config);
+  HnExecutor *executor = hn_runtime_config_get_executor (self->config);
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
@@ -722,14 +570,17 @@ hn_pipeline_map (HnPipeline          *self,
   if (inputs != NULL)
     owned_inputs = g_variant_ref_sink (inputs);
 
-  items = build_items (self, owned_inputs, map_over, mode, &shared, error);
-  if (items == NULL)
+  source = _hn_map_source_new_columns (self->graph, owned_inputs, map_over, mode, &shared, error);
+  if (source == NULL)
     return NULL;
 
   context = hn_callback_context_new (NULL);
-  return hn_backend_map_items (hn_runtime_config_get_backend (self->config),
-                               hn_runtime_config_get_executor (self->config),
-                               self, items, shared, context, outputs, cancellable, error);
+  if (_hn_backend_maps_locally (backend))
+    return _hn_executor_map_source (executor, self, source, shared, context, outputs, cancellable,
+                                    error);
+
+  return hn_backend_map_items (backend, executor, self, _hn_map_source_get_items (source), shared,
+                               context, outputs, cancellable, error);
 }
 
 /**
@@ -758,7 +609,7 @@ hn_pipeline_map_async (HnPipeline          *self,
 {
   g_autoptr(HnCallbackContext) context = NULL;
   g_autoptr(GVariant) owned_inputs = NULL;
-  g_autoptr(GVariant) items = NULL;
+  g_autoptr(HnMapSource) source = NULL;
   g_autoptr(GVariant) shared = NULL;
   g_autoptr(GError) error = NULL;
   GTask *task;
@@ -772,8 +623,9 @@ hn_pipeline_map_async (HnPipeline          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hn_pipeline_map_async);
 
-  items = build_items (self, owned_inputs, map_over, mode, &shared, &error);
-  if (items == NULL)
+  source = _hn_map_source_new_columns (self->graph, owned_inputs, map_over, mode, &shared,
+                                       &error);
+  if (source == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -783,8 +635,8 @@ hn_pipeline_map_async (HnPipeline          *self,
   context = hn_callback_context_new (NULL);
   hn_backend_map_items_async (hn_runtime_config_get_backend (self->config),
                               hn_runtime_config_get_executor (self->config),
-                              self, items, shared, context, outputs, cancellable,
-                              backend_run_done, task);
+                              self, _hn_map_source_get_items (source), shared, context,
+                              outputs, cancellable, backend_run_done, task);
 }
 
 /**

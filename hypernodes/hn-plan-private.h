@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "hn-error.h"
 #include "hn-types.h"
 
 G_BEGIN_DECLS
@@ -123,19 +124,37 @@ GVariant     *_hn_graph_collect      (HnGraph             *graph,
 void          _hn_graph_clear_frame  (HnGraph             *graph,
                                       GVariant           **frame);
 
-/* Map support: checks @items (aa{sv}) and @inputs (a{sv}), fills the shared part of @template
- * and returns TRUE if every item can be loaded. */
+/* The items of a map: either an aa{sv} of items, or the mapped arrays of hn_pipeline_map()
+ * (columns), read item by item without building the item dictionaries. */
+typedef struct _HnMapSource HnMapSource;
+
+HnMapSource  *_hn_map_source_new_items   (GVariant            *items);
+HnMapSource  *_hn_map_source_new_columns (HnGraph             *graph,
+                                          GVariant            *inputs,
+                                          const char * const  *map_over,
+                                          HnMapMode            mode,
+                                          GVariant           **shared,
+                                          GError             **error);
+HnMapSource  *_hn_map_source_ref         (HnMapSource         *source);
+void          _hn_map_source_unref       (HnMapSource         *source);
+gsize         _hn_map_source_get_n_items (HnMapSource         *source);
+/* The items as an aa{sv}, built on first use for columns. */
+GVariant     *_hn_map_source_get_items   (HnMapSource         *source);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HnMapSource, _hn_map_source_unref)
+
+/* Map support: checks the items and @inputs (a{sv}), fills the shared part of @template. */
 gboolean      _hn_graph_prepare_map  (HnGraph             *graph,
                                       const HnPlan        *plan,
-                                      GVariant            *items,
+                                      HnMapSource         *source,
                                       GVariant            *inputs,
                                       GVariant           **template,
                                       GError             **error);
-/* Loads item @index of @items on top of @template into @frame. */
+/* Loads item @index of @source on top of @template into @frame. */
 gboolean      _hn_graph_load_item    (HnGraph             *graph,
                                       const HnPlan        *plan,
                                       GVariant * const    *template,
-                                      GVariant            *items,
+                                      HnMapSource         *source,
                                       gsize                index,
                                       GVariant           **frame,
                                       GError             **error);
@@ -148,7 +167,7 @@ GVariant     *_hn_run_sequential     (HnPipeline          *pipeline,
                                       GCancellable        *cancellable,
                                       GError             **error);
 GVariant     *_hn_map_sequential     (HnPipeline          *pipeline,
-                                      GVariant            *items,
+                                      HnMapSource         *source,
                                       GVariant            *inputs,
                                       HnCallbackContext   *context,
                                       const char * const  *outputs,

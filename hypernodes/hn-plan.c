@@ -818,20 +818,257 @@ _hn_graph_load_inputs (HnGraph       *graph,
          check_missing (graph, plan, frame, -1, error);
 }
 
+struct _HnMapSource
+{
+  gatomicrefcount   ref_count;
+  GVariant         *items;      /* aa{sv}: given, or made from the columns on demand */
+  GMutex            items_lock;
+  guint             n_columns;
+  char            **names;
+  int              *slots;
+  GVariant        **columns;
+  gsize            *lengths;
+  HnMapMode         mode;
+  gsize             n_items;
+};
+
+HnMapSource *
+_hn_map_source_new_items (GVariant *items)
+{
+  HnMapSource *source = g_new0 (HnMapSource, 1);
+
+  g_atomic_ref_count_init (&source->ref_count);
+  g_mutex_init (&source->items_lock);
+  source->items = g_variant_ref_sink (items);
+  source->n_items = g_variant_is_of_type (items, G_VARIANT_TYPE ("aa{sv}"))
+    ? g_variant_n_children (items) : 0;
+  return source;
+}
+
+HnMapSource *
+_hn_map_source_ref (HnMapSource *source)
+{
+  g_atomic_ref_count_inc (&source->ref_count);
+  return source;
+}
+
+void
+_hn_map_source_unref (HnMapSource *source)
+{
+  if (!hn_ref_count_dec (&source->ref_count))
+    return;
+
+  for (guint c = 0; c < source->n_columns; c++)
+    g_variant_unref (source->columns[c]);
+  g_free (source->columns);
+  g_free (source->slots);
+  g_free (source->lengths);
+  g_strfreev (source->names);
+  g_clear_pointer (&source->items, g_variant_unref);
+  g_mutex_clear (&source->items_lock);
+  g_free (source);
+}
+
+gsize
+_hn_map_source_get_n_items (HnMapSource *source)
+{
+  return source->n_items;
+}
+
+/* Element @index of the item list, for columns: the zip index, or the digits of @index in the
+ * mixed radix of the column lengths (last column fastest) for a product. */
+static GVariant *
+column_value (HnMapSource *source,
+              guint        column,
+              gsize        index)
+{
+  GVariant *element;
+  gsize idx = index;
+
+  if (source->mode == HN_MAP_MODE_PRODUCT)
+    {
+      for (guint c = source->n_columns - 1; c > column; c--)
+        idx /= source->lengths[c];
+      idx %= source->lengths[column];
+    }
+
+  element = g_variant_get_child_value (source->columns[column], idx);
+  /* mixed-type lists arrive as "av": map over the values, not the boxes */
+  if (g_variant_is_of_type (element, G_VARIANT_TYPE_VARIANT))
+    {
+      GVariant *inner = g_variant_get_variant (element);
+      g_variant_unref (element);
+      element = inner;
+    }
+  return element;
+}
+
+GVariant *
+_hn_map_source_get_items (HnMapSource *source)
+{
+  hn_mutex_lock (&source->items_lock);
+  if (source->items == NULL)
+    {
+      g_autofree GVariant **items = g_new (GVariant *, MAX (source->n_items, 1));
+      g_autofree GVariant **entries = g_new (GVariant *, source->n_columns);
+
+      for (gsize i = 0; i < source->n_items; i++)
+        {
+          for (guint c = 0; c < source->n_columns; c++)
+            {
+              GVariant *value = column_value (source, c, i);
+              entries[c] = g_variant_new_dict_entry (g_variant_new_string (source->names[c]),
+                                                     g_variant_new_variant (value));
+              g_variant_unref (value);
+            }
+          items[i] = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, source->n_columns);
+        }
+      source->items = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, items,
+                                                               source->n_items));
+    }
+  hn_mutex_unlock (&source->items_lock);
+
+  return source->items;
+}
+
+HnMapSource *
+_hn_map_source_new_columns (HnGraph             *graph,
+                            GVariant            *inputs,
+                            const char * const  *map_over,
+                            HnMapMode            mode,
+                            GVariant           **shared,
+                            GError             **error)
+{
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_autofree gsize *lengths = NULL;
+  HnMapSource *source;
+  GVariantBuilder rest;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  guint n_columns;
+  gsize n_items;
+
+  if (map_over == NULL || map_over[0] == NULL)
+    {
+      g_set_error_literal (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                           _("A map needs at least one mapped input"));
+      return NULL;
+    }
+  if (!check_dict (inputs, _("The inputs"), error))
+    return NULL;
+
+  n_columns = g_strv_length ((char **) map_over);
+  lengths = g_new (gsize, n_columns);
+  for (guint m = 0; m < n_columns; m++)
+    {
+      const char *name = map_over[m];
+      GVariant *array;
+
+      if (!g_strv_contains ((const char * const *) graph->root_inputs, name))
+        {
+          g_autofree char *known = g_strjoinv (", ", graph->root_inputs);
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
+                       _("Cannot map over “%s”: it is not an input of the pipeline (inputs: %s)"),
+                       name, known);
+          return NULL;
+        }
+      for (guint k = 0; k < m; k++)
+        if (g_str_equal (map_over[k], name))
+          {
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                         _("“%s” is mapped over twice"), name);
+            return NULL;
+          }
+
+      array = inputs ? g_variant_lookup_value (inputs, name, NULL) : NULL;
+      if (array == NULL)
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MISSING_INPUT,
+                       _("Missing mapped input “%s”"), name);
+          return NULL;
+        }
+      g_ptr_array_add (columns, array);
+      if (!g_variant_is_of_type (array, G_VARIANT_TYPE_ARRAY))
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_NOT_ARRAY,
+                       _("Mapped input “%s” must be an array, not a value of type “%s”"),
+                       name, g_variant_get_type_string (array));
+          return NULL;
+        }
+      lengths[m] = g_variant_n_children (array);
+    }
+
+  if (mode == HN_MAP_MODE_ZIP)
+    {
+      n_items = lengths[0];
+      for (guint m = 1; m < n_columns; m++)
+        if (lengths[m] != n_items)
+          {
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_LENGTH_MISMATCH,
+                         _("A zip map needs mapped inputs of equal length, but “%s” has %zu "
+                           "items and “%s” has %zu"),
+                         map_over[0], n_items, map_over[m], lengths[m]);
+            return NULL;
+          }
+    }
+  else
+    {
+      n_items = 1;
+      for (guint m = 0; m < n_columns; m++)
+        {
+          if (lengths[m] != 0 && n_items > G_MAXINT32 / lengths[m])
+            {
+              g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                           _("A product map of these inputs has too many items"));
+              return NULL;
+            }
+          n_items *= lengths[m];
+        }
+    }
+
+  g_variant_builder_init (&rest, G_VARIANT_TYPE_VARDICT);
+  if (inputs != NULL)
+    {
+      g_variant_iter_init (&iter, inputs);
+      while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+        {
+          if (!g_strv_contains (map_over, key))
+            g_variant_builder_add (&rest, "{sv}", key, value);
+          g_variant_unref (value);
+        }
+    }
+  *shared = g_variant_ref_sink (g_variant_builder_end (&rest));
+
+  source = g_new0 (HnMapSource, 1);
+  g_atomic_ref_count_init (&source->ref_count);
+  g_mutex_init (&source->items_lock);
+  source->n_columns = n_columns;
+  source->names = g_strdupv ((char **) map_over);
+  source->slots = g_new (int, n_columns);
+  for (guint m = 0; m < n_columns; m++)
+    source->slots[m] = _hn_graph_lookup_slot (graph, map_over[m]);
+  source->columns = (GVariant **) g_ptr_array_steal (columns, NULL);
+  source->lengths = g_steal_pointer (&lengths);
+  source->mode = mode;
+  source->n_items = n_items;
+  return source;
+}
+
 gboolean
 _hn_graph_prepare_map (HnGraph       *graph,
                        const HnPlan  *plan,
-                       GVariant      *items,
+                       HnMapSource   *source,
                        GVariant      *inputs,
                        GVariant     **template,
                        GError       **error)
 {
-  if (!g_variant_is_of_type (items, G_VARIANT_TYPE ("aa{sv}")))
+  if (source->items != NULL && !g_variant_is_of_type (source->items, G_VARIANT_TYPE ("aa{sv}")))
     {
       g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
                    _("The items of a map must be an array of dictionaries, type “aa{sv}”, "
                      "not “%s”"),
-                   g_variant_get_type_string (items));
+                   g_variant_get_type_string (source->items));
       return FALSE;
     }
 
@@ -843,13 +1080,11 @@ gboolean
 _hn_graph_load_item (HnGraph           *graph,
                      const HnPlan      *plan,
                      GVariant * const  *template,
-                     GVariant          *items,
+                     HnMapSource       *source,
                      gsize              index,
                      GVariant         **frame,
                      GError           **error)
 {
-  g_autoptr(GVariant) item = g_variant_get_child_value (items, index);
-
   for (guint r = 0; r < plan->n_roots; r++)
     {
       guint slot = plan->root_slots[r];
@@ -857,8 +1092,31 @@ _hn_graph_load_item (HnGraph           *graph,
         frame[slot] = g_variant_ref (template[slot]);
     }
 
-  return load_dict (graph, plan, item, (gint64) index, frame, error) &&
-         check_missing (graph, plan, frame, (gint64) index, error);
+  if (source->n_columns == 0)
+    {
+      g_autoptr(GVariant) item = g_variant_get_child_value (source->items, index);
+
+      if (!load_dict (graph, plan, item, (gint64) index, frame, error))
+        return FALSE;
+    }
+  else
+    {
+      for (guint c = 0; c < source->n_columns; c++)
+        {
+          guint slot = source->slots[c];
+          GVariant *value = column_value (source, c, index);
+
+          if (!check_root_value (graph, slot, value, (gint64) index, error))
+            {
+              g_variant_unref (value);
+              return FALSE;
+            }
+          g_clear_pointer (&frame[slot], g_variant_unref);
+          frame[slot] = value;
+        }
+    }
+
+  return check_missing (graph, plan, frame, (gint64) index, error);
 }
 
 static gboolean
@@ -1084,7 +1342,7 @@ out:
 
 GVariant *
 _hn_map_sequential (HnPipeline          *pipeline,
-                    GVariant            *items,
+                    HnMapSource         *source,
                     GVariant            *inputs,
                     HnCallbackContext   *context,
                     const char * const  *outputs,
@@ -1103,14 +1361,14 @@ _hn_map_sequential (HnPipeline          *pipeline,
   if (plan == NULL)
     return NULL;
 
-  if (!_hn_graph_prepare_map (graph, plan, items, inputs, template, error))
+  if (!_hn_graph_prepare_map (graph, plan, source, inputs, template, error))
     goto out;
 
-  n_items = g_variant_n_children (items);
+  n_items = source->n_items;
   results = g_new (GVariant *, MAX (n_items, 1));
   for (; done < n_items; done++)
     {
-      gboolean ok = _hn_graph_load_item (graph, plan, template, items, done, frame, error);
+      gboolean ok = _hn_graph_load_item (graph, plan, template, source, done, frame, error);
 
       for (guint s = 0; ok && s < plan->n_steps; s++)
         ok = _hn_graph_invoke (graph, plan->steps[s], frame, context, (gint64) done,

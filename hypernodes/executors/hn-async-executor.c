@@ -9,7 +9,7 @@
 
 #include "hn-async-executor.h"
 #include "hn-node-private.h"
-#include "hn-plan-private.h"
+#include "hn-executor-private.h"
 #include "hn-tsan-private.h"
 
 /**
@@ -72,7 +72,7 @@ typedef struct
   HnCallbackContext  *cb_context;
   GCancellable       *cancellable;
   gboolean            is_map;
-  GVariant           *items;
+  HnMapSource        *source;
   GVariant          **template;
   gsize               n_items;
   gsize               next_item;
@@ -125,7 +125,7 @@ job_free (gpointer data)
   if (job->template != NULL)
     _hn_graph_clear_frame (job->graph, job->template);
   g_free (job->template);
-  g_clear_pointer (&job->items, g_variant_unref);
+  g_clear_pointer (&job->source, _hn_map_source_unref);
   g_clear_pointer (&job->ready, g_array_unref);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_clear_error (&job->error);
@@ -317,7 +317,7 @@ activate_item (Job   *job,
   if (job->is_map)
     {
       state->frame = g_new0 (GVariant *, job->graph->n_slots);
-      if (!_hn_graph_load_item (job->graph, job->plan, job->template, job->items, item,
+      if (!_hn_graph_load_item (job->graph, job->plan, job->template, job->source, item,
                                 state->frame, &error))
         {
           job_fail (job, error);
@@ -439,6 +439,43 @@ hn_async_executor_run_pipeline_async (HnExecutor          *executor,
 }
 
 static void
+map_source_async (HnAsyncExecutor     *self,
+                  HnPipeline          *pipeline,
+                  HnMapSource         *source,
+                  GVariant            *inputs,
+                  HnCallbackContext   *context,
+                  const char * const  *outputs,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Job *job = job_new (self, pipeline, context, cancellable);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, map_source_async);
+  g_task_set_task_data (task, job, job_free);
+  job->task = task;
+  job->is_map = TRUE;
+  job->source = _hn_map_source_ref (source);
+  job->template = g_new0 (GVariant *, job->graph->n_slots);
+
+  job->plan = _hn_graph_get_plan (job->graph, outputs, &error);
+  if (job->plan == NULL ||
+      !_hn_graph_prepare_map (job->graph, job->plan, source, inputs, job->template, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  job->n_items = _hn_map_source_get_n_items (source);
+  job->states = g_new0 (ItemState, MAX (job->n_items, 1));
+  job->results = g_new0 (GVariant *, MAX (job->n_items, 1));
+  pump (job);
+}
+
+static void
 hn_async_executor_map_items_async (HnExecutor          *executor,
                                    HnPipeline          *pipeline,
                                    GVariant            *items,
@@ -449,31 +486,10 @@ hn_async_executor_map_items_async (HnExecutor          *executor,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  HnAsyncExecutor *self = HN_ASYNC_EXECUTOR (executor);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Job *job = job_new (self, pipeline, context, cancellable);
-  GError *error = NULL;
+  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
 
-  g_task_set_source_tag (task, hn_async_executor_map_items_async);
-  g_task_set_task_data (task, job, job_free);
-  job->task = task;
-  job->is_map = TRUE;
-  job->items = g_variant_ref (items);
-  job->template = g_new0 (GVariant *, job->graph->n_slots);
-
-  job->plan = _hn_graph_get_plan (job->graph, outputs, &error);
-  if (job->plan == NULL ||
-      !_hn_graph_prepare_map (job->graph, job->plan, items, inputs, job->template, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  job->n_items = g_variant_n_children (items);
-  job->states = g_new0 (ItemState, MAX (job->n_items, 1));
-  job->results = g_new0 (GVariant *, MAX (job->n_items, 1));
-  pump (job);
+  map_source_async (HN_ASYNC_EXECUTOR (executor), pipeline, source, inputs, context, outputs,
+                    cancellable, callback, user_data);
 }
 
 static GVariant *
@@ -499,7 +515,7 @@ store_result (GObject      *source,
 static GVariant *
 run_blocking (HnExecutor          *executor,
               HnPipeline          *pipeline,
-              GVariant            *items,
+              HnMapSource         *source,
               GVariant            *inputs,
               HnCallbackContext   *context,
               const char * const  *outputs,
@@ -510,9 +526,9 @@ run_blocking (HnExecutor          *executor,
   g_autoptr(GAsyncResult) result = NULL;
 
   g_main_context_push_thread_default (main_context);
-  if (items != NULL)
-    hn_async_executor_map_items_async (executor, pipeline, items, inputs, context, outputs,
-                                       cancellable, store_result, &result);
+  if (source != NULL)
+    map_source_async (HN_ASYNC_EXECUTOR (executor), pipeline, source, inputs, context, outputs,
+                      cancellable, store_result, &result);
   else
     hn_async_executor_run_pipeline_async (executor, pipeline, inputs, context, outputs,
                                           cancellable, store_result, &result);
@@ -536,6 +552,19 @@ hn_async_executor_run_pipeline (HnExecutor          *executor,
 }
 
 static GVariant *
+hn_async_executor_map_source (HnExecutor          *executor,
+                              HnPipeline          *pipeline,
+                              HnMapSource         *source,
+                              GVariant            *inputs,
+                              HnCallbackContext   *context,
+                              const char * const  *outputs,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  return run_blocking (executor, pipeline, source, inputs, context, outputs, cancellable, error);
+}
+
+static GVariant *
 hn_async_executor_map_items (HnExecutor          *executor,
                              HnPipeline          *pipeline,
                              GVariant            *items,
@@ -545,7 +574,9 @@ hn_async_executor_map_items (HnExecutor          *executor,
                              GCancellable        *cancellable,
                              GError             **error)
 {
-  return run_blocking (executor, pipeline, items, inputs, context, outputs, cancellable, error);
+  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
+
+  return run_blocking (executor, pipeline, source, inputs, context, outputs, cancellable, error);
 }
 
 static void
@@ -631,6 +662,8 @@ hn_async_executor_class_init (HnAsyncExecutorClass *klass)
   object_class->finalize = hn_async_executor_finalize;
   object_class->get_property = hn_async_executor_get_property;
   object_class->set_property = hn_async_executor_set_property;
+
+  _hn_executor_type_set_map_source (G_TYPE_FROM_CLASS (klass), hn_async_executor_map_source);
 
   /**
    * HnAsyncExecutor:max-concurrency:

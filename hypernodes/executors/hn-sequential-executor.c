@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "hn-plan-private.h"
+#include "hn-executor-private.h"
 #include "hn-sequential-executor.h"
 
 /**
@@ -50,7 +50,9 @@ hn_sequential_executor_map_items (HnExecutor          *executor,
                                   GCancellable        *cancellable,
                                   GError             **error)
 {
-  return _hn_map_sequential (pipeline, items, inputs, context, outputs, cancellable, error);
+  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
+
+  return _hn_map_sequential (pipeline, source, inputs, context, outputs, cancellable, error);
 }
 
 static void
@@ -60,9 +62,23 @@ executor_iface_init (HnExecutorInterface *iface)
   iface->map_items = hn_sequential_executor_map_items;
 }
 
+static GVariant *
+hn_sequential_executor_map_source (HnExecutor          *executor,
+                                   HnPipeline          *pipeline,
+                                   HnMapSource         *source,
+                                   GVariant            *inputs,
+                                   HnCallbackContext   *context,
+                                   const char * const  *outputs,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
+  return _hn_map_sequential (pipeline, source, inputs, context, outputs, cancellable, error);
+}
+
 static void
 hn_sequential_executor_class_init (HnSequentialExecutorClass *klass)
 {
+  _hn_executor_type_set_map_source (G_TYPE_FROM_CLASS (klass), hn_sequential_executor_map_source);
 }
 
 static void

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "hn-plan-private.h"
+#include "hn-executor-private.h"
 #include "hn-tsan-private.h"
 #include "hn-thread-pool-executor.h"
 
@@ -299,7 +299,7 @@ typedef struct
   const HnPlan         *plan;
   HnCallbackContext    *context;
   GCancellable         *cancellable;
-  GVariant             *items;
+  HnMapSource          *source;
   GVariant            **template;
   GVariant            **results;
   gsize                 n_items;
@@ -332,7 +332,7 @@ map_run_unref (MapRun *run)
   _hn_graph_clear_frame (run->graph, run->template);
   g_free (run->template);
   _hn_graph_unref (run->graph);
-  g_clear_pointer (&run->items, g_variant_unref);
+  g_clear_pointer (&run->source, _hn_map_source_unref);
   g_clear_error (&run->error);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->context);
@@ -366,7 +366,7 @@ map_work (MapRun *run)
           if (g_atomic_int_get (&run->failed))
             break;
 
-          ok = _hn_graph_load_item (graph, plan, run->template, run->items, i, frame, &error);
+          ok = _hn_graph_load_item (graph, plan, run->template, run->source, i, frame, &error);
           for (guint s = 0; ok && s < plan->n_steps; s++)
             ok = _hn_graph_invoke (graph, plan->steps[s], frame, run->context, (gint64) i,
                                    run->cancellable, &error);
@@ -414,14 +414,14 @@ map_helper (gpointer data)
 }
 
 static GVariant *
-hn_thread_pool_executor_map_items (HnExecutor          *executor,
-                                   HnPipeline          *pipeline,
-                                   GVariant            *items,
-                                   GVariant            *inputs,
-                                   HnCallbackContext   *context,
-                                   const char * const  *outputs,
-                                   GCancellable        *cancellable,
-                                   GError             **error)
+hn_thread_pool_executor_map_source (HnExecutor          *executor,
+                                    HnPipeline          *pipeline,
+                                    HnMapSource         *source,
+                                    GVariant            *inputs,
+                                    HnCallbackContext   *context,
+                                    const char * const  *outputs,
+                                    GCancellable        *cancellable,
+                                    GError             **error)
 {
   HnThreadPoolExecutor *self = HN_THREAD_POOL_EXECUTOR (executor);
   HnGraph *graph = _hn_pipeline_get_graph (pipeline);
@@ -442,13 +442,13 @@ hn_thread_pool_executor_map_items (HnExecutor          *executor,
   run->plan = plan;
   run->context = context ? g_object_ref (context) : NULL;
   run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  run->items = g_variant_ref (items);
+  run->source = _hn_map_source_ref (source);
   run->template = g_new0 (GVariant *, graph->n_slots);
 
-  if (!_hn_graph_prepare_map (graph, plan, items, inputs, run->template, error))
+  if (!_hn_graph_prepare_map (graph, plan, source, inputs, run->template, error))
     goto out;
 
-  run->n_items = g_variant_n_children (items);
+  run->n_items = _hn_map_source_get_n_items (source);
   run->results = g_new0 (GVariant *, MAX (run->n_items, 1));
   /* About eight chunks per worker balances uneven items; the cap keeps chunks of cheap items
    * from being so large that one worker finishes long after the others. */
@@ -476,6 +476,22 @@ hn_thread_pool_executor_map_items (HnExecutor          *executor,
 out:
   map_run_unref (run);
   return result;
+}
+
+static GVariant *
+hn_thread_pool_executor_map_items (HnExecutor          *executor,
+                                   HnPipeline          *pipeline,
+                                   GVariant            *items,
+                                   GVariant            *inputs,
+                                   HnCallbackContext   *context,
+                                   const char * const  *outputs,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
+  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
+
+  return hn_thread_pool_executor_map_source (executor, pipeline, source, inputs, context, outputs,
+                                             cancellable, error);
 }
 
 static void
@@ -559,6 +575,8 @@ hn_thread_pool_executor_class_init (HnThreadPoolExecutorClass *klass)
   object_class->finalize = hn_thread_pool_executor_finalize;
   object_class->get_property = hn_thread_pool_executor_get_property;
   object_class->set_property = hn_thread_pool_executor_set_property;
+
+  _hn_executor_type_set_map_source (G_TYPE_FROM_CLASS (klass), hn_thread_pool_executor_map_source);
 
   /**
    * HnThreadPoolExecutor:max-workers:

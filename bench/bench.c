@@ -10,8 +10,8 @@
  *   chain N REPS          N trivial int nodes in a chain: sequential run vs hand loop
  *   map-hand N            hand loop: N items through three functions, building the results
  *   map EXECUTOR N        the same map with hn_pipeline_map (sequential or thread-pool)
- *   cpu-map EXECUTOR N    N items that each burn ~1 ms
- *   cpu-fanout EXECUTOR   64 independent nodes that each burn ~1 ms
+ *   cpu-map N             N items that each burn ~1 ms: sequential, then thread pool
+ *   cpu-fanout            64 independent nodes that each burn ~1 ms: sequential, then thread pool
  *   async N CONCURRENCY   N nodes that each wait 10 ms on a GLib timeout
  */
 
@@ -256,9 +256,10 @@ bench_map (const char *executor,
 
 /* ---- 3. CPU-bound scaling ------------------------------------------------------------------ */
 
-static void
-bench_cpu_map (const char *executor,
-               guint       n)
+/* Both executors in one process, on the same calibration, so the ratio compares like with like. */
+static double
+time_cpu_map (const char *executor,
+              guint       n)
 {
   g_autoptr(HnNode) node = hn_function_node_new ("burn", STRV ("x"), STRV ("y"), burn_node, NULL,
                                                  NULL);
@@ -267,24 +268,34 @@ bench_cpu_map (const char *executor,
   g_autoptr(GVariant) all = NULL;
   double start, elapsed;
 
-  calibrate_burn ();
   start = now ();
   all = hn_pipeline_map (pipeline, g_variant_new_parsed ("{'x': %v}", range_input (n)),
                          STRV ("x"), HN_MAP_MODE_ZIP, NULL, NULL, &error);
   elapsed = now () - start;
   g_assert_no_error (error);
   g_assert_cmpuint (g_variant_n_children (all), ==, n);
-  printf ("{\"case\": \"cpu-map\", \"executor\": \"%s\", \"items\": %u, \"seconds\": %.6f, "
-          "\"cores\": %u}\n", executor, n, elapsed, g_get_num_processors ());
+  return elapsed;
 }
 
 static void
-bench_cpu_fanout (const char *executor)
+bench_cpu_map (guint n)
+{
+  double sequential, pool;
+
+  calibrate_burn ();
+  sequential = time_cpu_map ("sequential", n);
+  pool = time_cpu_map ("thread-pool", n);
+  printf ("{\"case\": \"cpu-map\", \"items\": %u, \"sequential_seconds\": %.6f, "
+          "\"thread_pool_seconds\": %.6f, \"speedup\": %.3f, \"cores\": %u}\n",
+          n, sequential, pool, sequential / pool, g_get_num_processors ());
+}
+
+static double
+time_cpu_fanout (const char *executor)
 {
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autoptr(HnPipeline) pipeline = NULL;
-  g_autoptr(GVariant) result = NULL;
   double best = G_MAXDOUBLE;
 
   for (int i = 0; i < 64; i++)
@@ -295,7 +306,6 @@ bench_cpu_fanout (const char *executor)
                                                     NULL));
     }
   pipeline = configure (hn_pipeline_new ((HnNode **) nodes->pdata, nodes->len, &error), executor);
-  calibrate_burn ();
 
   for (int r = 0; r < 5; r++)
     {
@@ -306,8 +316,20 @@ bench_cpu_fanout (const char *executor)
       g_assert_cmpuint (g_variant_n_children (res), ==, 64);
       best = MIN (best, now () - start);
     }
-  printf ("{\"case\": \"cpu-fanout\", \"executor\": \"%s\", \"nodes\": 64, \"seconds\": %.6f, "
-          "\"cores\": %u}\n", executor, best, g_get_num_processors ());
+  return best;
+}
+
+static void
+bench_cpu_fanout (void)
+{
+  double sequential, pool;
+
+  calibrate_burn ();
+  sequential = time_cpu_fanout ("sequential");
+  pool = time_cpu_fanout ("thread-pool");
+  printf ("{\"case\": \"cpu-fanout\", \"nodes\": 64, \"sequential_seconds\": %.6f, "
+          "\"thread_pool_seconds\": %.6f, \"speedup\": %.3f, \"cores\": %u}\n",
+          sequential, pool, sequential / pool, g_get_num_processors ());
 }
 
 /* ---- 5. I/O-bound nodes on the async executor ---------------------------------------------- */
@@ -421,10 +443,10 @@ main (int   argc,
     bench_map_hand (atoi (argv[2]));
   else if (g_str_equal (argv[1], "map") && argc == 4)
     bench_map (argv[2], atoi (argv[3]));
-  else if (g_str_equal (argv[1], "cpu-map") && argc == 4)
-    bench_cpu_map (argv[2], atoi (argv[3]));
-  else if (g_str_equal (argv[1], "cpu-fanout") && argc == 3)
-    bench_cpu_fanout (argv[2]);
+  else if (g_str_equal (argv[1], "cpu-map") && argc == 3)
+    bench_cpu_map (atoi (argv[2]));
+  else if (g_str_equal (argv[1], "cpu-fanout") && argc == 2)
+    bench_cpu_fanout ();
   else if (g_str_equal (argv[1], "async") && argc == 4)
     bench_async (atoi (argv[2]), atoi (argv[3]));
   else

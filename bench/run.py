@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Runs every benchmark side by side in one run and prints a table of ratios against the targets.
+
+    python3 bench/run.py [--build-dir _build] [--json bench/results.json] [--quick]
+
+The C cases run in their own processes (hn-bench), so peak memory is per case. The peer
+libraries (pipefunc, Apache Hamilton, upstream hypernodes) run in the project virtualenv
+(.venv, made by scripts/setup-venv.sh); hypernodes' own Python figures run with the system
+Python (python3-gi) through the typelib.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_lines(cmd, env=None):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=ROOT)
+    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_kib = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem_kib = int(line.split()[1])
+    glib = subprocess.run(["pkg-config", "--modversion", "glib-2.0"], capture_output=True,
+                          text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
+            "os": platform.platform(), "glib": glib,
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, "_build"))
+    parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results.json"))
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    args = parser.parse_args()
+
+    bench = os.path.join(args.build_dir, "bench", "hn-bench")
+    map_items = 20000 if args.quick else 1000000
+    chain_reps = 20 if args.quick else 200
+    cpu_items = 100 if args.quick else 400
+    rows = []
+
+    print("running C cases ...", file=sys.stderr)
+    rows += run_lines([bench, "chain", "1000", str(chain_reps)])
+    rows += run_lines([bench, "map-hand", str(map_items)])
+    rows += run_lines([bench, "map", "sequential", str(map_items)])
+    rows += run_lines([bench, "map", "thread-pool", str(map_items)])
+    rows += run_lines([bench, "cpu-map", str(cpu_items)])
+    rows += run_lines([bench, "cpu-fanout"])
+    rows += run_lines([bench, "async", "1000", "100"])
+
+    print("running hypernodes through PyGObject ...", file=sys.stderr)
+    env = dict(os.environ)
+    lib = os.path.join(args.build_dir, "hypernodes")
+    env["GI_TYPELIB_PATH"] = lib + os.pathsep + env.get("GI_TYPELIB_PATH", "")
+    env["LD_LIBRARY_PATH"] = lib + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    rows += run_lines(["/usr/bin/python3", "bench/hn_python.py",
+                       "--map-items", "10000" if args.quick else "100000"], env=env)
+
+    venv_python = os.path.join(ROOT, ".venv", "bin", "python")
+    if os.path.exists(venv_python):
+        print("running peer libraries ...", file=sys.stderr)
+        rows += run_lines([venv_python, "bench/peers.py"] + (["--quick"] if args.quick else []))
+    else:
+        print("no .venv: run scripts/setup-venv.sh for the peer libraries", file=sys.stderr)
+
+    report(rows, machine(), args.json)
+
+
+def find(rows, case, **match):
+    for r in rows:
+        if r.get("case") == case and all(r.get(k) == v for k, v in match.items()):
+            return r
+    return None
+
+
+def report(rows, mach, json_path):
+    table = []
+
+    def add(name, figure, target, met, detail=""):
+        table.append({"benchmark": name, "figure": figure, "target": target,
+                      "met": met, "detail": detail})
+
+    chain = find(rows, "chain")
+    overhead = chain["hn_seconds"] / chain["hand_seconds"] - 1
+    add("1. per-node overhead, chain of 1000 (sequential vs hand loop)",
+        f"+{overhead:.0%} ({chain['hn_ns_per_node']:.0f} vs {chain['hand_ns_per_node']:.0f} ns/node)",
+        "<= +50%", overhead <= 0.5)
+
+    hand = find(rows, "map-hand")
+    for ex in ("sequential", "thread-pool"):
+        m = find(rows, "map", executor=ex)
+        ratio = m["seconds"] / hand["seconds"]
+        add(f"2. map of {m['items']:,} items, 3 nodes, {ex} vs hand loop",
+            f"{ratio:.2f}x ({m['seconds']:.2f} s vs {hand['seconds']:.2f} s)", "<= 1.5x",
+            ratio <= 1.5,
+            f"peak RSS {m['peak_rss_kib'] / 1024:.0f} MiB vs {hand['peak_rss_kib'] / 1024:.0f} MiB")
+
+    for case, label in (("cpu-map", "map of 1 ms items"), ("cpu-fanout", "fan-out of 64 1 ms nodes")):
+        c = find(rows, case)
+        add(f"3. CPU-bound {label}, thread pool vs sequential",
+            f"{c['speedup']:.2f}x on {c['cores']} cores", ">= 1.8x on 2 cores",
+            c["speedup"] >= 1.8 if c["cores"] >= 2 else None)
+
+    peers = [r for r in rows if r.get("case") == "peer-chain" and "ns_per_node" in r]
+    if peers:
+        fastest = min(peers, key=lambda r: r["ns_per_node"])
+        ratio = fastest["ns_per_node"] / chain["hn_ns_per_node"]
+        add("4. per-node time, chain: fastest peer vs hypernodes (C nodes)",
+            f"{ratio:.0f}x less ({fastest['library']} {fastest['mode']}: "
+            f"{fastest['ns_per_node']:.0f} ns/node)", ">= 20x", ratio >= 20)
+        hp = find(rows, "hn-python-chain")
+        if hp:
+            ratio_py = fastest["ns_per_node"] / hp["ns_per_node"]
+            add("4b. same, hypernodes with Python nodes through PyGObject",
+                f"{ratio_py:.1f}x less ({hp['ns_per_node']:.0f} ns/node)", "(for reference)", None)
+        for r in sorted(peers, key=lambda r: r["ns_per_node"]):
+            add(f"    peer chain: {r['library']} {r.get('version', '')} {r['mode']}",
+                f"{r['ns_per_node']:.0f} ns/node (N={r['nodes']})", "", None)
+        for r in rows:
+            if r.get("case") == "peer-map" and "us_per_item" in r:
+                add(f"    peer map: {r['library']} {r['mode']}",
+                    f"{r['us_per_item']:.1f} us/item ({r['items']:,} items)", "", None)
+    else:
+        add("4. peers", "not run (no .venv)", ">= 20x", False)
+
+    for r in rows:
+        if r.get("case") == "hn-python-map":
+            add(f"    hypernodes map, Python nodes, {r['mode']}",
+                f"{r['us_per_item']:.1f} us/item ({r['items']:,} items)", "", None)
+
+    a = find(rows, "async")
+    add("5. async: 1000 nodes x 10 ms timeout, max-concurrency 100",
+        f"{a['seconds'] * 1000:.0f} ms (serial: {a['serial_seconds'] * 1000:.0f} ms)",
+        "close to 100 ms", a["seconds"] < 0.2)
+
+    print(f"\nMachine: {mach['cpu']}, {mach['cores']} cores, {mach['memory_gib']} GiB, "
+          f"GLib {mach['glib']}, {mach['date']}\n")
+    print("| benchmark | figure | target | met |")
+    print("|---|---|---|---|")
+    for t in table:
+        met = "" if t["met"] is None else ("yes" if t["met"] else "NO")
+        figure = t["figure"] + (f"; {t['detail']}" if t["detail"] else "")
+        print(f"| {t['benchmark']} | {figure} | {t['target']} | {met} |")
+
+    with open(json_path, "w") as f:
+        json.dump({"machine": mach, "table": table, "raw": rows}, f, indent=2)
+    print(f"\nwritten: {os.path.relpath(json_path, ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

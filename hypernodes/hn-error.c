@@ -11,6 +11,7 @@
 
 G_DEFINE_QUARK (hn-pipeline-error-quark, hn_pipeline_error)
 G_DEFINE_QUARK (hn-node-error-quark, hn_node_error)
+G_DEFINE_QUARK (hn-executor-error-quark, hn_executor_error)
 
 G_DEFINE_ENUM_TYPE (HnPipelineError, hn_pipeline_error,
   G_DEFINE_ENUM_VALUE (HN_PIPELINE_ERROR_CYCLE, "cycle"),
@@ -28,6 +29,13 @@ G_DEFINE_ENUM_TYPE (HnPipelineError, hn_pipeline_error,
 G_DEFINE_ENUM_TYPE (HnNodeError, hn_node_error,
   G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_FAILED, "failed"),
   G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_INVALID_RESULT, "invalid-result"))
+
+G_DEFINE_ENUM_TYPE (HnExecutorError, hn_executor_error,
+  G_DEFINE_ENUM_VALUE (HN_EXECUTOR_ERROR_ENGINE_MISSING, "engine-missing"),
+  G_DEFINE_ENUM_VALUE (HN_EXECUTOR_ERROR_NOT_SHIPPABLE, "not-shippable"),
+  G_DEFINE_ENUM_VALUE (HN_EXECUTOR_ERROR_ENGINE_FAILED, "engine-failed"),
+  G_DEFINE_ENUM_VALUE (HN_EXECUTOR_ERROR_RUNNER_CONFLICT, "runner-conflict"),
+  G_DEFINE_ENUM_VALUE (HN_EXECUTOR_ERROR_INVALID_CONFIG, "invalid-config"))
 
 G_DEFINE_ENUM_TYPE (HnMapMode, hn_map_mode,
   G_DEFINE_ENUM_VALUE (HN_MAP_MODE_ZIP, "zip"),

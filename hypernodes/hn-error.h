@@ -83,6 +83,37 @@ typedef enum
 } HnNodeError;
 
 /**
+ * HN_EXECUTOR_ERROR:
+ *
+ * Error domain for problems of an executor itself, as opposed to the pipeline or a node. Errors
+ * in this domain are from the [error@ExecutorError] enumeration.
+ */
+#define HN_EXECUTOR_ERROR (hn_executor_error_quark ())
+
+/**
+ * HnExecutorError:
+ * @HN_EXECUTOR_ERROR_ENGINE_MISSING: the engine, Python, or the Python bridge of this library is
+ *   not installed; the message says what to install
+ * @HN_EXECUTOR_ERROR_NOT_SHIPPABLE: a node cannot be sent to another process (a C node that is
+ *   not from a [class@Module], for instance); the message names it
+ * @HN_EXECUTOR_ERROR_ENGINE_FAILED: the engine failed for a reason of its own (a cluster that
+ *   cannot be reached, a worker that died)
+ * @HN_EXECUTOR_ERROR_RUNNER_CONFLICT: the engine already runs with another runner in this
+ *   process and cannot switch
+ * @HN_EXECUTOR_ERROR_INVALID_CONFIG: an executor setting is invalid, such as an unknown runner name
+ *
+ * Errors about an executor.
+ */
+typedef enum
+{
+  HN_EXECUTOR_ERROR_ENGINE_MISSING,
+  HN_EXECUTOR_ERROR_NOT_SHIPPABLE,
+  HN_EXECUTOR_ERROR_ENGINE_FAILED,
+  HN_EXECUTOR_ERROR_RUNNER_CONFLICT,
+  HN_EXECUTOR_ERROR_INVALID_CONFIG,
+} HnExecutorError;
+
+/**
  * HnMapMode:
  * @HN_MAP_MODE_ZIP: item `i` takes element `i` of every mapped input; all must have the same length
  * @HN_MAP_MODE_PRODUCT: one item for every combination of elements of the mapped inputs, the last
@@ -98,6 +129,7 @@ typedef enum
 
 #define HN_TYPE_PIPELINE_ERROR (hn_pipeline_error_get_type ())
 #define HN_TYPE_NODE_ERROR (hn_node_error_get_type ())
+#define HN_TYPE_EXECUTOR_ERROR (hn_executor_error_get_type ())
 #define HN_TYPE_MAP_MODE (hn_map_mode_get_type ())
 
 HN_AVAILABLE_IN_ALL
@@ -108,6 +140,10 @@ HN_AVAILABLE_IN_ALL
 GQuark hn_node_error_quark        (void);
 HN_AVAILABLE_IN_ALL
 GType  hn_node_error_get_type     (void) G_GNUC_CONST;
+HN_AVAILABLE_IN_ALL
+GQuark hn_executor_error_quark    (void);
+HN_AVAILABLE_IN_ALL
+GType  hn_executor_error_get_type (void) G_GNUC_CONST;
 HN_AVAILABLE_IN_ALL
 GType  hn_map_mode_get_type       (void) G_GNUC_CONST;
 

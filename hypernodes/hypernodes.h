@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 # include "executors/hn-sequential-executor.h"
 # include "executors/hn-thread-pool-executor.h"
 # include "executors/hn-async-executor.h"
+# include "executors/hn-daft-executor.h"
 #undef HYPERNODES_INSIDE
 
 G_END_DECLS

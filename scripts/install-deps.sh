@@ -10,6 +10,8 @@ packages=(
   valac
   # tests and bindings
   python3 python3-gi python3-pytest gjs valgrind
+  # the Python bridge (engine executors)
+  python3-dev python-gi-dev python3-venv
 )
 
 missing=()

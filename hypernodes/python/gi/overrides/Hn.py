@@ -1,0 +1,237 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""PyGObject override for hypernodes (Hn-1): a Pythonic API.
+
+    from gi.repository import Hn
+
+    @Hn.node(output_name="doubled")
+    def double(x):
+        return x * 2
+
+    pipeline = Hn.Pipeline([double])
+    pipeline.run({"x": 5})                       # {'doubled': 10}
+    pipeline.map({"x": [1, 2, 3]}, ["x"])        # [{'doubled': 2}, ...]
+
+Values in and out are plain Python values, converted to and from GLib.Variant.
+"""
+
+import inspect
+
+from gi.repository import GLib, GObject
+
+from ..module import get_introspection_module
+from ..overrides import override
+
+from hypernodes import _values
+
+Hn = get_introspection_module("Hn")
+
+__all__ = []
+
+
+def _outputs_list(output_name):
+    if output_name is None:
+        return None
+    if isinstance(output_name, str):
+        return [output_name]
+    return list(output_name)
+
+
+class PythonNode(Hn.Node):
+    """A node whose function is a Python callable. Made by Hn.node()."""
+
+    __gtype_name__ = "HnPythonNode"
+
+    def __init__(self, func, name, inputs, outputs, input_types=None, output_types=None):
+        super().__init__(name=name, inputs=list(inputs), outputs=list(outputs),
+                         input_types=list(input_types) if input_types else None,
+                         output_types=list(output_types) if output_types else None)
+        self.func = func
+        self._output_types = list(output_types) if output_types else [None] * len(outputs)
+        self.__doc__ = getattr(func, "__doc__", None)
+
+    def __call__(self, *args, **kwargs):
+        """Calls the function directly, as if it were not a node."""
+        return self.func(*args, **kwargs)
+
+    def __repr__(self):
+        return (f"<Hn.node {self.get_name()}({', '.join(self.get_inputs())}) -> "
+                f"{', '.join(self.get_outputs())}>")
+
+    def pack_result(self, result):
+        """The function's result as the node's GLib.Variant result."""
+        outputs = self.get_outputs()
+        if len(outputs) == 1:
+            return _values.to_variant(result, self._output_types[0])
+        if not isinstance(result, (tuple, list)) or len(result) != len(outputs):
+            raise TypeError(f"node '{self.get_name()}' has {len(outputs)} outputs "
+                            f"({', '.join(outputs)}) and must return a tuple of {len(outputs)} "
+                            f"values, not {result!r}")
+        return GLib.Variant.new_tuple(*[_values.to_variant(v, t)
+                                        for v, t in zip(result, self._output_types)])
+
+    def do_invoke(self, args, *rest):
+        # PyGObject passes (args, n_args, cancellable) or (args, cancellable) depending on version
+        try:
+            result = self.func(*[_values.from_variant(a) for a in args])
+            return self.pack_result(result)
+        except GLib.Error:
+            raise
+        except Exception as e:
+            raise GLib.Error.new_literal(GLib.quark_from_string("g-io-error-quark"),
+                                         f"{type(e).__name__}: {e}", 0) from e
+
+
+def node(func=None, *, output_name, name=None, input_types=None, output_types=None):
+    """Makes a node of a function; its parameter names are the node's inputs.
+
+    output_name is a string, or a tuple of strings for a function that returns a tuple.
+    input_types and output_types optionally give GVariant type strings per port.
+    """
+    outputs = (output_name,) if isinstance(output_name, str) else tuple(output_name)
+
+    def wrap(f):
+        params = [p.name for p in inspect.signature(f).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        return PythonNode(f, name or f.__name__, params, outputs, input_types, output_types)
+
+    return wrap if func is None else wrap(func)
+
+
+__all__ += ["node", "PythonNode"]
+
+
+class Pipeline(Hn.Pipeline):
+    """Pipeline(nodes) builds and validates the graph; raises GLib.Error on a bad graph."""
+
+    def __new__(cls, nodes=(), *args, **kwargs):
+        return Hn.Pipeline.new(list(nodes))
+
+    def __init__(self, nodes=(), *args, **kwargs):
+        pass
+
+    @property
+    def nodes(self):
+        return list(self.get_nodes())
+
+    @property
+    def root_inputs(self):
+        return list(self.get_root_inputs())
+
+    @property
+    def outputs(self):
+        return list(self.get_outputs())
+
+    def with_config(self, config):
+        return Hn.Pipeline.with_config(self, config)
+
+    def run(self, inputs=None, output_name=None, cancellable=None):
+        """Runs once; returns a dict of the requested outputs (all when output_name is None)."""
+        result = Hn.Pipeline.run(self, _values.dict_to_vardict(inputs or {}),
+                                 _outputs_list(output_name), cancellable)
+        return _values.vardict_to_dict(result)
+
+    def map(self, inputs, map_over, mode="zip", output_name=None, cancellable=None):
+        """Runs once per item of the lists in inputs named by map_over; returns a list of dicts."""
+        if isinstance(map_over, str):
+            map_over = [map_over]
+        mode = {"zip": Hn.MapMode.ZIP, "product": Hn.MapMode.PRODUCT}.get(mode, mode)
+        result = Hn.Pipeline.map(self, _values.dict_to_vardict(inputs), list(map_over), mode,
+                                 _outputs_list(output_name), cancellable)
+        return _values.variant_to_items(result)
+
+
+Pipeline = override(Pipeline)
+__all__.append("Pipeline")
+
+
+class RuntimeConfig(Hn.RuntimeConfig):
+    def __new__(cls, backend=None, executor=None):
+        return Hn.RuntimeConfig.new(backend, executor)
+
+    def __init__(self, backend=None, executor=None):
+        pass
+
+    @property
+    def backend(self):
+        return self.get_backend()
+
+    @property
+    def executor(self):
+        return self.get_executor()
+
+
+RuntimeConfig = override(RuntimeConfig)
+__all__.append("RuntimeConfig")
+
+
+class _ExecutorMixin:
+    """Pythonic run_pipeline and map_items on every executor class."""
+
+    def run_pipeline(self, pipeline, inputs=None, context=None, output_name=None,
+                     cancellable=None):
+        result = Hn.Executor.run_pipeline(self, pipeline, _values.dict_to_vardict(inputs or {}),
+                                          context, _outputs_list(output_name), cancellable)
+        return _values.vardict_to_dict(result)
+
+    def map_items(self, pipeline, items, inputs=None, context=None, output_name=None,
+                  cancellable=None):
+        result = Hn.Executor.map_items(self, pipeline, _values.items_to_variant(items),
+                                       _values.dict_to_vardict(inputs or {}), context,
+                                       _outputs_list(output_name), cancellable)
+        return _values.variant_to_items(result)
+
+
+class SequentialExecutor(_ExecutorMixin, Hn.SequentialExecutor):
+    pass
+
+
+class ThreadPoolExecutor(_ExecutorMixin, Hn.ThreadPoolExecutor):
+    def __init__(self, max_workers=0, **kwargs):
+        super().__init__(max_workers=max_workers, **kwargs)
+
+
+class AsyncExecutor(_ExecutorMixin, Hn.AsyncExecutor):
+    def __init__(self, max_concurrency=0, **kwargs):
+        super().__init__(max_concurrency=max_concurrency, **kwargs)
+
+
+class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
+    """DaftExecutor(runner="local" | "ray", ray_address=None, collect=True, show_plan=False,
+    debug=False, python=None)"""
+
+    def __init__(self, runner="local", ray_address=None, collect=True, show_plan=False,
+                 debug=False, python=None):
+        if isinstance(runner, str):
+            try:
+                _, runner = Hn.daft_runner_from_string(runner)
+            except GLib.Error as e:
+                raise ValueError(e.message) from None
+        super().__init__(runner=runner, ray_address=ray_address, collect=collect,
+                         show_plan=show_plan, debug=debug, python=python)
+
+    @property
+    def runner(self):
+        return Hn.daft_runner_to_string(self.get_runner())
+
+    @property
+    def ray_address(self):
+        return self.get_ray_address()
+
+    @property
+    def collect(self):
+        return self.get_collect()
+
+    @property
+    def show_plan(self):
+        return self.get_show_plan()
+
+    @property
+    def debug(self):
+        return self.get_debug()
+
+
+SequentialExecutor = override(SequentialExecutor)
+ThreadPoolExecutor = override(ThreadPoolExecutor)
+AsyncExecutor = override(AsyncExecutor)
+DaftExecutor = override(DaftExecutor)
+__all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "DaftExecutor"]

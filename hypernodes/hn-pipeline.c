@@ -358,6 +358,89 @@ hn_pipeline_get_required_inputs (HnPipeline          *self,
 }
 
 /**
+ * hn_pipeline_check_inputs:
+ * @self: a [class@Pipeline]
+ * @inputs: (nullable): the inputs of a run, an `a{sv}`
+ * @outputs: (array zero-terminated=1) (nullable): the requested outputs, or %NULL for all
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Checks the inputs of a run the way [method@Pipeline.run] does before any node runs: unknown
+ * outputs, unknown inputs, missing inputs, values of the wrong type. For executors that run
+ * nodes elsewhere (an engine) and must report bad input exactly as the built-in ones do.
+ *
+ * Returns: %TRUE if a run with these inputs can start
+ */
+gboolean
+hn_pipeline_check_inputs (HnPipeline          *self,
+                          GVariant            *inputs,
+                          const char * const  *outputs,
+                          GError             **error)
+{
+  g_autoptr(GVariant) owned = inputs ? g_variant_ref_sink (inputs) : NULL;
+  g_autofree GVariant **frame = NULL;
+  const HnPlan *plan;
+  gboolean ok;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
+
+  plan = _hn_graph_get_plan (self->graph, outputs, error);
+  if (plan == NULL)
+    return FALSE;
+
+  frame = g_new0 (GVariant *, self->graph->n_slots);
+  ok = _hn_graph_load_inputs (self->graph, plan, owned, frame, error);
+  _hn_graph_clear_frame (self->graph, frame);
+  return ok;
+}
+
+/**
+ * hn_pipeline_check_items:
+ * @self: a [class@Pipeline]
+ * @items: the items of a map, an `aa{sv}`
+ * @inputs: (nullable): the inputs all items share, an `a{sv}`
+ * @outputs: (array zero-terminated=1) (nullable): the requested outputs, or %NULL for all
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Checks the items of a map the way [method@Executor.map_items] does before any node runs; errors
+ * name the first bad item.
+ *
+ * Returns: %TRUE if a map of these items can start
+ */
+gboolean
+hn_pipeline_check_items (HnPipeline          *self,
+                         GVariant            *items,
+                         GVariant            *inputs,
+                         const char * const  *outputs,
+                         GError             **error)
+{
+  g_autoptr(GVariant) owned = inputs ? g_variant_ref_sink (inputs) : NULL;
+  g_autoptr(HnMapSource) source = NULL;
+  g_autofree GVariant **template = NULL;
+  g_autofree GVariant **frame = NULL;
+  const HnPlan *plan;
+  gboolean ok;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+
+  plan = _hn_graph_get_plan (self->graph, outputs, error);
+  if (plan == NULL)
+    return FALSE;
+
+  source = _hn_map_source_new_items (items);
+  template = g_new0 (GVariant *, self->graph->n_slots);
+  frame = g_new0 (GVariant *, self->graph->n_slots);
+  ok = _hn_graph_prepare_map (self->graph, plan, source, owned, template, error);
+  for (gsize i = 0; ok && i < _hn_map_source_get_n_items (source); i++)
+    {
+      ok = _hn_graph_load_item (self->graph, plan, template, source, i, frame, error);
+      _hn_graph_clear_frame (self->graph, frame);
+    }
+  _hn_graph_clear_frame (self->graph, template);
+  return ok;
+}
+
+/**
  * hn_pipeline_get_config:
  * @self: a [class@Pipeline]
  *

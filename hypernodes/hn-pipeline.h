@@ -45,6 +45,17 @@ char               **hn_pipeline_get_required_inputs    (HnPipeline          *se
                                                          const char * const  *outputs,
                                                          GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 HN_AVAILABLE_IN_ALL
+gboolean             hn_pipeline_check_inputs           (HnPipeline          *self,
+                                                         GVariant            *inputs,
+                                                         const char * const  *outputs,
+                                                         GError             **error);
+HN_AVAILABLE_IN_ALL
+gboolean             hn_pipeline_check_items            (HnPipeline          *self,
+                                                         GVariant            *items,
+                                                         GVariant            *inputs,
+                                                         const char * const  *outputs,
+                                                         GError             **error);
+HN_AVAILABLE_IN_ALL
 HnRuntimeConfig     *hn_pipeline_get_config             (HnPipeline          *self);
 HN_AVAILABLE_IN_ALL
 HnPipeline          *hn_pipeline_with_config            (HnPipeline          *self,

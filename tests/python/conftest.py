@@ -12,8 +12,38 @@
 
 import os
 import pathlib
+import sys
 
-import gi
+# The Python half of the binding: the PyGObject override (gi/overrides/Hn.py) and the
+# `hypernodes` package. meson puts it on PYTHONPATH; from the repository root (plain
+# `pytest tests/python`) it is added here. It must be on sys.path before `gi` is imported:
+# gi and gi.overrides extend their __path__ from sys.path at import time.
+_python_dir = pathlib.Path(__file__).resolve().parents[2] / "hypernodes" / "python"
+
+
+def _on_sys_path(directory):
+    for entry in sys.path:
+        try:
+            if pathlib.Path(entry or ".").resolve() == directory:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+if _python_dir.is_dir() and not _on_sys_path(_python_dir):
+    sys.path.insert(0, str(_python_dir))
+
+import gi  # noqa: E402
+import gi.overrides  # noqa: E402
+
+# Should gi have been imported before this file ran (by a plugin, say), its override path misses
+# the in-tree overrides; add them so the Hn override still loads.
+_overrides_dir = str(_python_dir / "gi" / "overrides")
+if _python_dir.is_dir() and not any(
+    pathlib.Path(p).resolve() == pathlib.Path(_overrides_dir) for p in gi.overrides.__path__
+):
+    gi.overrides.__path__.append(_overrides_dir)
 
 gi.require_version("GIRepository", "2.0")
 from gi.repository import GIRepository  # noqa: E402
@@ -28,6 +58,14 @@ if _build_dir is not None:
 
 gi.require_version("Hn", "1")
 gi.require_version("Gio", "2.0")
+
+# Import the `hypernodes` package before anything imports gi.repository.Hn. Workaround for a bug
+# in the override: `from gi.repository import Hn` as the first import fails with
+# "AttributeError: 'gi.repository.Hn' object has no attribute 'node'" (the override imports
+# hypernodes._values, whose package __init__ reads Hn.node from the half-loaded override). In
+# this order the package is already in sys.modules when the override loads, and both load.
+# test_core.py::test_override_loads_when_imported_first checks the other order in a subprocess.
+import hypernodes  # noqa: E402, F401
 
 import pytest  # noqa: E402
 from gi.repository import GLib  # noqa: E402

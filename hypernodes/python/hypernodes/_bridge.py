@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Entry point of the Python bridge (hn-python): runs an engine executor's work in Python and
+turns every outcome into a value or a GError the C side can return."""
+
+import importlib
+import traceback
+
+from gi.repository import GLib
+
+from ._errors import EXECUTOR_DOMAIN, ENGINE_FAILED, ENGINE_MISSING, HnError
+
+
+def _variant(pair):
+    if pair is None:
+        return None
+    type_string, data = pair
+    return GLib.Variant.new_from_bytes(GLib.VariantType.new(type_string), GLib.Bytes.new(data),
+                                       False)
+
+
+def run_engine(engine, executor, pipeline, items, inputs, outputs):
+    """Called by hn-python with the GIL held. Returns ("ok", type, data) or
+    ("error", domain, code, message)."""
+    try:
+        module = importlib.import_module(f"hypernodes._engines.{engine}")
+        result = module.run(executor, pipeline, _variant(items), _variant(inputs), outputs)
+        normal = result.get_normal_form()
+        return ("ok", normal.get_type_string(), normal.get_data_as_bytes().get_data() or b"")
+    except HnError as e:
+        return ("error", e.domain, e.code, e.message)
+    except GLib.Error as e:
+        return ("error", e.domain, e.code, e.message)
+    except ImportError as e:
+        return ("error", EXECUTOR_DOMAIN, ENGINE_MISSING,
+                f"The {engine} engine cannot be imported: {e}")
+    except Exception as e:  # the engine's own failure
+        detail = "".join(traceback.format_exception_only(type(e), e)).strip()
+        return ("error", EXECUTOR_DOMAIN, ENGINE_FAILED, f"The {engine} engine failed: {detail}")

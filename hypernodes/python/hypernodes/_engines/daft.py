@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""HnDaftExecutor: a run is a one-row DataFrame, a map one DataFrame with a row per item, and each
+node a Daft row UDF. Runner "local" is Daft's native runner (UDFs call the nodes of this process
+through a registry); runner "ray" runs UDFs in Ray workers (nodes travel as NodeCalls)."""
+
+import threading
+
+from gi.repository import GLib
+
+from .. import _nodes, _plan
+from .._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError,
+                       recover_node_failure)
+
+try:
+    import daft
+except ImportError as e:  # reported when a run starts, never at import of the executor
+    daft = None
+    _import_error = e
+
+ITEM = "__hn_item"
+
+_runner = None
+_runner_lock = threading.Lock()
+
+
+def _log(executor, message):
+    if executor.get_debug():
+        GLib.log_variant("Hn-Daft", GLib.LogLevelFlags.LEVEL_DEBUG,
+                         GLib.Variant("a{sv}", {"MESSAGE": GLib.Variant("s", message)}))
+
+
+def _ensure_runner(executor):
+    """Daft allows one runner per process: set it once, refuse another one."""
+    global _runner
+    want = (executor.runner, executor.get_ray_address() if executor.runner == "ray" else None)
+    with _runner_lock:
+        if _runner is None:
+            if want[0] == "ray":
+                try:
+                    import ray  # noqa: F401
+                except ImportError:
+                    raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
+                                  "Daft's Ray runner needs Ray: pip install 'daft[ray]'") from None
+                current = _current_runner()
+                if current not in (None, "ray"):
+                    raise _conflict(current, want)
+                if current is None:
+                    daft.set_runner_ray(address=want[1])
+            else:
+                current = _current_runner()
+                if current not in (None, "native"):
+                    raise _conflict(current, want)
+                if current is None:
+                    daft.set_runner_native()
+            _runner = want
+        elif _runner != want:
+            raise _conflict(_runner, want)
+
+
+def _current_runner():
+    """The runner Daft already has in this process (set by someone else), or None."""
+    try:
+        from daft.runners import get_or_create_runner  # noqa: F401
+        ctx = daft.context.get_context()
+        runner = getattr(ctx, "_ctx", None)
+        runner = getattr(runner, "_runner", None) if runner is not None else None
+        return getattr(runner, "name", None) if runner is not None else None
+    except Exception:
+        return None
+
+
+def _conflict(current, want):
+    def describe(r):
+        if isinstance(r, tuple):
+            return "ray" + (f" at {r[1]}" if r[1] else "") if r[0] == "ray" else "local"
+        return {"native": "local"}.get(r, r)
+    return HnError(EXECUTOR_DOMAIN, RUNNER_CONFLICT,
+                   f"Daft already runs with the {describe(current)} runner in this process and "
+                   f"cannot switch to the {describe(want)} runner: Daft allows one runner per "
+                   "process. Use one runner per process (for instance, run the other executor "
+                   "in a subprocess)")
+
+
+def _dtype(type_string):
+    spec = _nodes.NATIVE_TYPES.get(type_string)
+    if spec is None:
+        return daft.DataType.binary()
+    if isinstance(spec, tuple):
+        return daft.DataType.list(getattr(daft.DataType, spec[1])())
+    return getattr(daft.DataType, spec)()
+
+
+def _node_udf(call, return_dtype):
+    nodes = _nodes
+
+    @daft.func(return_dtype=return_dtype, use_process=False)
+    def udf(item, *values):
+        return nodes.run_call(call, item, values)
+
+    return udf
+
+
+def _member_udf(index, type_string):
+    nodes = _nodes
+
+    @daft.func(return_dtype=_dtype(type_string), use_process=False)
+    def member(blob):
+        return nodes.member(blob, index, type_string)
+
+    return member
+
+
+def run(executor, pipeline, items, inputs, outputs):
+    if daft is None:
+        raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
+                      f"Daft is not installed ({_import_error}): pip install daft "
+                      "(and pip install 'daft[ray]' for the Ray runner)")
+
+    _plan.check(pipeline, items, inputs, outputs)
+    plan = _plan.Plan(pipeline, outputs)
+    is_map = items is not None
+    rows = plan.root_rows(items, inputs)
+    if is_map and not rows:
+        return GLib.Variant.new_array(GLib.VariantType.new("a{sv}"), [])
+
+    _ensure_runner(executor)
+    shippable = executor.runner == "ray"
+    calls = []
+    try:
+        data = {ITEM: list(range(len(rows))) if is_map else [-1]}
+        for r in plan.roots:
+            t = plan.slot_types[r]
+            data[r] = [_nodes.encode(row[r], t) for row in rows]
+        df = daft.from_pydict(data)
+        for r in plan.roots:
+            df = df.with_column(r, df[r].cast(_dtype(plan.slot_types[r])))
+
+        for node in plan.nodes:
+            in_types = [plan.slot_types[i] for i in node.get_inputs()]
+            out_types = [plan.slot_types[o] for o in node.get_outputs()]
+            call = _nodes.NodeCall(node, in_types, out_types, shippable)
+            calls.append(call)
+            args = [df[ITEM]] + [df[i] for i in node.get_inputs()]
+            if len(out_types) == 1:
+                df = df.with_column(call.outputs[0], _node_udf(call, _dtype(out_types[0]))(*args))
+            else:
+                hidden = f"__hn_node_{call.name}"
+                df = df.with_column(hidden, _node_udf(call, daft.DataType.binary())(*args))
+                for index, (o, t) in enumerate(zip(call.outputs, out_types)):
+                    df = df.with_column(o, _member_udf(index, t)(df[hidden]))
+            _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
+                           f"{[str(_dtype(t)) for t in out_types]}")
+
+        df = df.select(ITEM, *plan.outputs)
+        if executor.get_show_plan():
+            df.explain(show_all=True)
+
+        if executor.get_collect():
+            table = df.to_pydict()
+            records = [{k: table[k][i] for k in table} for i in range(len(table[ITEM]))]
+        else:
+            records = list(df.iter_rows())
+    except HnError:
+        raise
+    except Exception as e:
+        failure = recover_node_failure(e)
+        if failure is not None:
+            raise failure from None
+        raise
+    finally:
+        for call in calls:
+            call.release()
+
+    records.sort(key=lambda rec: rec[ITEM])
+    decoded = [{o: _nodes.decode(rec[o], plan.slot_types[o]) for o in plan.outputs}
+               for rec in records]
+    return _plan.build_result(decoded, plan.outputs, is_map)

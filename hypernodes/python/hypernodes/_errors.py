@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""GError domains and codes of libhypernodes, for errors raised in Python glue."""
+
+import json
+import re
+
+PIPELINE_DOMAIN = "hn-pipeline-error-quark"
+NODE_DOMAIN = "hn-node-error-quark"
+EXECUTOR_DOMAIN = "hn-executor-error-quark"
+
+NODE_FAILED = 0
+NODE_INVALID_RESULT = 1
+
+ENGINE_MISSING = 0
+NOT_SHIPPABLE = 1
+ENGINE_FAILED = 2
+RUNNER_CONFLICT = 3
+INVALID_CONFIG = 4
+
+
+class HnError(Exception):
+    """An error that reaches C as a GError of @domain and @code."""
+
+    def __init__(self, domain, code, message):
+        super().__init__(message)
+        self.domain = domain
+        self.code = code
+        self.message = message
+
+
+def node_failure_message(node, item, message):
+    if item is None or item < 0:
+        return f"Node “{node}” failed: {message}"
+    return f"Node “{node}” failed on item {item}: {message}"
+
+
+# A node failure inside an engine UDF travels through the engine's own exception (across
+# processes on Ray) as a marked JSON payload in the message, and is recovered here.
+_MARK = "HN-NODE-FAILURE"
+_FIND = re.compile(_MARK + r"(\{.*?\})" + _MARK)
+
+
+class NodeFailure(Exception):
+    def __init__(self, node, item, message, code=NODE_FAILED):
+        payload = json.dumps({"node": node, "item": item, "message": message, "code": code})
+        super().__init__(f"{_MARK}{payload}{_MARK}")
+
+
+def recover_node_failure(exc):
+    """The HnError for the first node failure mentioned by @exc (or its causes), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        match = _FIND.search(str(exc))
+        if match:
+            info = json.loads(match.group(1))
+            if info["code"] == NODE_FAILED:
+                text = node_failure_message(info["node"], info["item"], info["message"])
+            elif info["item"] is None or info["item"] < 0:
+                text = f"Node “{info['node']}”: {info['message']}"
+            else:
+                text = f"Node “{info['node']}” on item {info['item']}: {info['message']}"
+            return HnError(NODE_DOMAIN, info["code"], text)
+        exc = exc.__cause__ or exc.__context__
+    return None

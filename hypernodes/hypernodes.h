@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 # include "hn-local-backend.h"
 # include "hn-runtime-config.h"
 # include "hn-pipeline.h"
+# include "hn-module.h"
 # include "executors/hn-sequential-executor.h"
 # include "executors/hn-thread-pool-executor.h"
 # include "executors/hn-async-executor.h"

@@ -80,13 +80,13 @@ class NodeCall:
 
                 self.pickled = cloudpickle.dumps(func)
             else:
-                origin = Hn.Module.get_node_origin(node)
-                if origin is None:
+                found, path, module_name = Hn.Module.get_node_origin(node)
+                if not found:
                     raise HnError(EXECUTOR_DOMAIN, NOT_SHIPPABLE,
                                   f"Node “{self.name}” cannot be sent to another process: it is "
                                   "a C node made in this process only. Register it in an "
                                   "HnModule, or write it in Python")
-                self.module = origin
+                self.module = (path, module_name)
         else:
             self.key = register(node)
         self._func = func

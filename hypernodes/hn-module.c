@@ -1,0 +1,377 @@
+/* hn-module.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <gmodule.h>
+#include <glib/gi18n-lib.h>
+
+#include "hn-module.h"
+#include "hn-node.h"
+#include "hn-pipeline.h"
+
+/**
+ * HnModule:
+ *
+ * A shared object that registers named nodes and pipelines, so that another process can rebuild
+ * them: the way C nodes travel to the workers of an engine (Ray, Dask).
+ *
+ * A module exports one entry point, `hn_module_init`, of type [callback@ModuleInitFunc]:
+ *
+ * ```c
+ * G_MODULE_EXPORT gboolean
+ * hn_module_init (HnModule *module, GError **error)
+ * {
+ *   g_autoptr(HnNode) tokenize = hn_function_node_new ("tokenize", ...);
+ *
+ *   hn_module_add_node (module, tokenize);
+ *   return TRUE;
+ * }
+ * ```
+ *
+ * [func@Module.load] finds a module by path, or by name on the search path: the directories of
+ * `$HN_MODULE_PATH`, then the library's module directory. A module is loaded once per process and
+ * stays loaded; loading it again returns the same object. Nodes added to a module know where they
+ * come from ([func@Module.get_node_origin]), which is what engines send to their workers.
+ */
+
+struct _HnModule
+{
+  GObject     parent_instance;
+  char       *path;
+  GHashTable *nodes;      /* name -> HnNode */
+  GHashTable *pipelines;  /* name -> HnPipeline */
+  GPtrArray  *node_order;
+  GPtrArray  *pipeline_order;
+};
+
+G_DEFINE_FINAL_TYPE (HnModule, hn_module, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (hn-module-error-quark, hn_module_error)
+
+G_DEFINE_ENUM_TYPE (HnModuleError, hn_module_error,
+  G_DEFINE_ENUM_VALUE (HN_MODULE_ERROR_NOT_FOUND, "not-found"),
+  G_DEFINE_ENUM_VALUE (HN_MODULE_ERROR_INVALID, "invalid"),
+  G_DEFINE_ENUM_VALUE (HN_MODULE_ERROR_INIT_FAILED, "init-failed"))
+
+typedef struct
+{
+  char *path;
+  char *name;
+} Origin;
+
+static void
+origin_free (gpointer data)
+{
+  Origin *origin = data;
+
+  g_free (origin->path);
+  g_free (origin->name);
+  g_free (origin);
+}
+
+static GMutex modules_lock;
+static GHashTable *modules;  /* resolved path -> HnModule, never freed: modules stay loaded */
+
+static void
+hn_module_finalize (GObject *object)
+{
+  HnModule *self = HN_MODULE (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->nodes, g_hash_table_unref);
+  g_clear_pointer (&self->pipelines, g_hash_table_unref);
+  g_clear_pointer (&self->node_order, g_ptr_array_unref);
+  g_clear_pointer (&self->pipeline_order, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hn_module_parent_class)->finalize (object);
+}
+
+static void
+hn_module_class_init (HnModuleClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hn_module_finalize;
+}
+
+static void
+hn_module_init (HnModule *self)
+{
+  self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->pipelines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->node_order = g_ptr_array_new_with_free_func (g_free);
+  self->pipeline_order = g_ptr_array_new_with_free_func (g_free);
+}
+
+static char *
+find_module (const char  *name_or_path,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) tried = g_string_new (NULL);
+  const char *env = g_getenv ("HN_MODULE_PATH");
+
+  if (strchr (name_or_path, G_DIR_SEPARATOR) != NULL)
+    {
+      if (g_file_test (name_or_path, G_FILE_TEST_IS_REGULAR))
+        return g_canonicalize_filename (name_or_path, NULL);
+      g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_NOT_FOUND,
+                   _("No node module at “%s”"), name_or_path);
+      return NULL;
+    }
+
+  if (env != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (parts[i][0] != '\0')
+          g_ptr_array_add (dirs, g_strdup (parts[i]));
+    }
+  g_ptr_array_add (dirs, g_strdup (HN_MODULE_DIR));
+
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *prefixes[] = { "", "lib", "" };
+      const char *suffixes[] = { ".so", ".so", "" };
+
+      for (guint p = 0; p < G_N_ELEMENTS (prefixes); p++)
+        {
+          g_autofree char *file = g_strconcat (prefixes[p], name_or_path, suffixes[p], NULL);
+          g_autofree char *path = g_build_filename (dirs->pdata[i], file, NULL);
+
+          if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            return g_canonicalize_filename (path, NULL);
+        }
+      g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", (char *) dirs->pdata[i]);
+    }
+
+  g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_NOT_FOUND,
+               _("No node module named “%s” in %s (set $HN_MODULE_PATH, or give a path)"),
+               name_or_path, tried->str);
+  return NULL;
+}
+
+/**
+ * hn_module_load:
+ * @name_or_path: a path to a shared object, or a module name to look up on the search path
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Loads a node module and runs its entry point, once per process.
+ *
+ * Returns: (transfer full): the module, or %NULL with a [error@ModuleError]
+ */
+HnModule *
+hn_module_load (const char  *name_or_path,
+                GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(HnModule) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HnModuleInitFunc init;
+  GModule *gmodule;
+
+  g_return_val_if_fail (name_or_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = find_module (name_or_path, error);
+  if (path == NULL)
+    return NULL;
+
+  locker = g_mutex_locker_new (&modules_lock);
+  if (modules == NULL)
+    modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  if (g_hash_table_contains (modules, path))
+    return g_object_ref (g_hash_table_lookup (modules, path));
+
+  gmodule = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (gmodule == NULL)
+    {
+      g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
+                   _("Cannot load the node module “%s”: %s"), path, g_module_error ());
+      return NULL;
+    }
+  if (!g_module_symbol (gmodule, "hn_module_init", (gpointer *) &init) || init == NULL)
+    {
+      g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
+                   _("“%s” is not a node module: it has no hn_module_init entry point"), path);
+      g_module_close (gmodule);
+      return NULL;
+    }
+  g_module_make_resident (gmodule);
+
+  self = g_object_new (HN_TYPE_MODULE, NULL);
+  self->path = g_strdup (path);
+  if (!init (self, &local_error))
+    {
+      g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
+                   _("The node module “%s” failed to initialize: %s"), path,
+                   local_error ? local_error->message : _("no reason given"));
+      return NULL;
+    }
+
+  g_hash_table_insert (modules, g_strdup (path), g_object_ref (self));
+  return g_steal_pointer (&self);
+}
+
+/**
+ * hn_module_get_path:
+ * @self: a [class@Module]
+ *
+ * Returns: the absolute path of the module's shared object
+ */
+const char *
+hn_module_get_path (HnModule *self)
+{
+  g_return_val_if_fail (HN_IS_MODULE (self), NULL);
+  return self->path;
+}
+
+/**
+ * hn_module_add_node:
+ * @self: a [class@Module]
+ * @node: a node, whose name must be unique in the module
+ *
+ * Registers @node under its name. Called from the module's entry point.
+ */
+void
+hn_module_add_node (HnModule *self,
+                    HnNode   *node)
+{
+  Origin *origin;
+
+  g_return_if_fail (HN_IS_MODULE (self));
+  g_return_if_fail (HN_IS_NODE (node));
+  g_return_if_fail (hn_node_get_name (node) != NULL);
+  g_return_if_fail (!g_hash_table_contains (self->nodes, hn_node_get_name (node)));
+
+  origin = g_new0 (Origin, 1);
+  origin->path = g_strdup (self->path);
+  origin->name = g_strdup (hn_node_get_name (node));
+  g_object_set_data_full (G_OBJECT (node), "hn-module-origin", origin, origin_free);
+
+  g_hash_table_insert (self->nodes, g_strdup (hn_node_get_name (node)), g_object_ref (node));
+  g_ptr_array_add (self->node_order, g_strdup (hn_node_get_name (node)));
+}
+
+/**
+ * hn_module_add_pipeline:
+ * @self: a [class@Module]
+ * @name: a name for the pipeline, unique in the module
+ * @pipeline: the pipeline; its nodes should be nodes of the module, so they can travel
+ *
+ * Registers @pipeline under @name. Called from the module's entry point.
+ */
+void
+hn_module_add_pipeline (HnModule   *self,
+                        const char *name,
+                        HnPipeline *pipeline)
+{
+  g_return_if_fail (HN_IS_MODULE (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (!g_hash_table_contains (self->pipelines, name));
+
+  g_hash_table_insert (self->pipelines, g_strdup (name), g_object_ref (pipeline));
+  g_ptr_array_add (self->pipeline_order, g_strdup (name));
+}
+
+/**
+ * hn_module_get_node:
+ * @self: a [class@Module]
+ * @name: a node name
+ *
+ * Returns: (transfer none) (nullable): the node, or %NULL if the module has none by that name
+ */
+HnNode *
+hn_module_get_node (HnModule   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (HN_IS_MODULE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->nodes, name);
+}
+
+/**
+ * hn_module_get_pipeline:
+ * @self: a [class@Module]
+ * @name: a pipeline name
+ *
+ * Returns: (transfer none) (nullable): the pipeline, or %NULL if the module has none by that name
+ */
+HnPipeline *
+hn_module_get_pipeline (HnModule   *self,
+                        const char *name)
+{
+  g_return_val_if_fail (HN_IS_MODULE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_hash_table_lookup (self->pipelines, name);
+}
+
+static char **
+dup_names (GPtrArray *names)
+{
+  char **strv = g_new0 (char *, names->len + 1);
+
+  for (guint i = 0; i < names->len; i++)
+    strv[i] = g_strdup (names->pdata[i]);
+  return strv;
+}
+
+/**
+ * hn_module_list_nodes:
+ * @self: a [class@Module]
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the node names, in registration order
+ */
+char **
+hn_module_list_nodes (HnModule *self)
+{
+  g_return_val_if_fail (HN_IS_MODULE (self), NULL);
+  return dup_names (self->node_order);
+}
+
+/**
+ * hn_module_list_pipelines:
+ * @self: a [class@Module]
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the pipeline names, in registration order
+ */
+char **
+hn_module_list_pipelines (HnModule *self)
+{
+  g_return_val_if_fail (HN_IS_MODULE (self), NULL);
+  return dup_names (self->pipeline_order);
+}
+
+/**
+ * hn_module_get_node_origin:
+ * @node: a node
+ * @path: (out) (optional) (transfer full): return location for the module's path
+ * @name: (out) (optional) (transfer full): return location for the node's name in the module
+ *
+ * Tells whether @node was registered by a module, and which: what another process needs to
+ * rebuild it.
+ *
+ * Returns: %TRUE if @node comes from a module
+ */
+gboolean
+hn_module_get_node_origin (HnNode  *node,
+                           char   **path,
+                           char   **name)
+{
+  Origin *origin;
+
+  g_return_val_if_fail (HN_IS_NODE (node), FALSE);
+
+  origin = g_object_get_data (G_OBJECT (node), "hn-module-origin");
+  if (path != NULL)
+    *path = origin ? g_strdup (origin->path) : NULL;
+  if (name != NULL)
+    *name = origin ? g_strdup (origin->name) : NULL;
+  return origin != NULL;
+}

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Fixtures for the engine tests: a real local Ray cluster on 127.0.0.1 that the tests start and
+stop, and the node module built with the tests."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+BUILD = os.environ.get("HN_BUILD_DIR") or os.path.normpath(
+    os.path.join(os.path.dirname(os.environ.get("HN_PYTHON_MODULE", "")), "..", ".."))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ray_command():
+    ray = os.path.join(os.path.dirname(sys.executable), "ray")
+    if not os.path.exists(ray):
+        ray = shutil.which("ray")
+    if ray is None:
+        pytest.fail("Ray is not installed in this Python (pip install 'daft[ray]'): the engine "
+                    "tests need it")
+    return ray
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(tmp_path_factory):
+    """Starts `ray start --head` on 127.0.0.1 with a small object store and no dashboard; yields
+    its address; stops it."""
+    ray = ray_command()
+    port = free_port()
+    temp = tmp_path_factory.mktemp("ray")
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
+    cmd = [ray, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
+           "--num-cpus=2", "--num-gpus=0", "--object-store-memory=200000000",
+           "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}",
+           f"--ray-client-server-port={free_port()}", f"--node-manager-port={free_port()}",
+           f"--object-manager-port={free_port()}", f"--min-worker-port={free_port()}",
+           "--max-worker-port=0"]
+    started = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+    if started.returncode != 0:
+        pytest.fail(f"ray start failed:\n{started.stdout}\n{started.stderr}")
+    os.environ["RAY_AUTH_MODE"] = "disabled"
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([ray, "stop", "--force"], env=env, capture_output=True, timeout=120)
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def module_path():
+    path = os.path.join(BUILD, "tests", "modules", "hn-test-module.so")
+    assert os.path.exists(path), f"build the tests first: {path} is missing"
+    return path

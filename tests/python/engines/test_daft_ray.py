@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The seed's DaftExecutor scenarios on runner="ray", against a local Ray cluster the tests start
+(conftest.ray_cluster). Python nodes travel to the Ray workers by cloudpickle, C nodes by their
+node module. Runs in its own process: Daft allows one runner per process."""
+
+import os
+
+import pytest
+from gi.repository import GLib, Hn
+
+from hypernodes import node, Pipeline
+from hypernodes.config import RuntimeConfig
+from hypernodes.backend import LocalBackend
+from hypernodes.daft_executor import DaftExecutor
+
+
+@node(output_name="doubled")
+def double(x: int) -> int:
+    return x * 2
+
+
+@node(output_name="result")
+def add_one(doubled: int) -> int:
+    return doubled + 1
+
+
+@node(output_name="squared")
+def square(x: int) -> int:
+    return x * x
+
+
+@node(output_name="pid")
+def where(x: int) -> int:
+    return os.getpid()
+
+
+@node(output_name="inverse")
+def inverse(x: int) -> float:
+    return 1 / x
+
+
+@pytest.fixture(scope="module")
+def executor(ray_cluster):
+    return DaftExecutor(runner="ray", ray_address=ray_cluster)
+
+
+def configured(pipeline, executor):
+    return pipeline.with_config(RuntimeConfig(backend=LocalBackend(), executor=executor))
+
+
+def test_run_pipeline(executor):
+    result = configured(Pipeline(nodes=[double, add_one]), executor).run({"x": 5})
+    assert result["doubled"] == 10
+    assert result["result"] == 11
+
+
+def test_map_items(executor):
+    results = executor.map_items(Pipeline(nodes=[double]), [{"x": i} for i in range(1, 5)], {})
+    assert [r["doubled"] for r in results] == [2, 4, 6, 8]
+
+
+def test_with_config(executor):
+    assert configured(Pipeline(nodes=[square]), executor).run({"x": 7})["squared"] == 49
+
+
+def test_selective_output(executor):
+    result = configured(Pipeline(nodes=[double, add_one]), executor).run({"x": 5},
+                                                                          output_name="doubled")
+    assert result == {"doubled": 10}
+
+
+def test_map_large_batch(executor):
+    results = executor.map_items(Pipeline(nodes=[square]), [{"x": i} for i in range(100)], {})
+    assert len(results) == 100
+    assert all(results[i]["squared"] == i * i for i in range(100))
+
+
+def test_nodes_run_in_ray_workers(executor):
+    results = executor.map_items(Pipeline(nodes=[where]), [{"x": i} for i in range(4)], {})
+    assert all(r["pid"] != os.getpid() for r in results)
+
+
+def test_c_nodes_from_a_module_run_on_ray_workers(executor, module_path):
+    module = Hn.Module.load(module_path)
+    pipeline = module.get_pipeline("double_add_one")
+    results = executor.map_items(pipeline, [{"x": i} for i in range(10)], {})
+    assert [r["result"] for r in results] == [2 * i + 1 for i in range(10)]
+    mixed = Pipeline(nodes=[module.get_node("square"), where])
+    out = executor.map_items(mixed, [{"x": 3}], {})
+    assert out[0]["squared"] == 9 and out[0]["pid"] != os.getpid()
+
+
+def test_node_error_names_node_and_item(executor):
+    with pytest.raises(GLib.Error) as info:
+        executor.map_items(Pipeline(nodes=[inverse]), [{"x": 2}, {"x": 1}, {"x": 0}], {})
+    assert info.value.domain == "hn-node-error-quark"
+    assert info.value.code == Hn.NodeError.FAILED
+    assert "Node “inverse” failed on item 2: ZeroDivisionError" in info.value.message
+
+
+def test_c_node_error_from_module(executor, module_path):
+    module = Hn.Module.load(module_path)
+    pipeline = Pipeline(nodes=[module.get_node("square")])
+    with pytest.raises(GLib.Error) as info:
+        executor.map_items(pipeline, [{"x": 1}, {"x": -4}], {})
+    assert info.value.message == "Node “square” failed on item 1: negative input -4"
+
+
+def test_unshippable_node_is_named(executor):
+    local_only = Hn.FunctionNode.new("local_only", ["x"], ["y"],
+                                     lambda args, *rest: GLib.Variant("x", 1))
+    with pytest.raises(GLib.Error) as info:
+        configured(Pipeline(nodes=[local_only]), executor).run({"x": 1})
+    assert info.value.domain == "hn-executor-error-quark"
+    assert info.value.code == Hn.ExecutorError.NOT_SHIPPABLE
+    assert "Node “local_only” cannot be sent to another process" in info.value.message
+
+
+def test_runner_conflict(executor):
+    configured(Pipeline(nodes=[square]), executor).run({"x": 2})  # the Ray runner is set
+    with pytest.raises(GLib.Error) as info:
+        configured(Pipeline(nodes=[square]), DaftExecutor(runner="local")).run({"x": 2})
+    assert info.value.code == Hn.ExecutorError.RUNNER_CONFLICT
+    assert "one runner per process" in info.value.message

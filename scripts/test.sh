@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Builds hypernodes and runs every test suite, then the unit tests under valgrind and, in a
-# ThreadSanitizer build, under TSan.
+# Builds hypernodes and runs every test suite (unit, python, examples, engines with the real
+# Daft and Ray), then the unit tests under valgrind and, in a ThreadSanitizer build, under TSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+scripts/setup-venv.sh requirements/engines.txt
 scripts/build.sh
 meson test -C _build --print-errorlogs
 meson test -C _build --print-errorlogs --setup valgrind --suite unit
 
 if [ ! -f _build-tsan/build.ninja ]; then
   meson setup _build-tsan -Db_sanitize=thread -Db_lundef=false \
-    -Dintrospection=false -Dvapi=false -Dtests=true
+    -Dintrospection=false -Dvapi=false -Dpython=disabled
 fi
 meson compile -C _build-tsan
 meson test -C _build-tsan --print-errorlogs --setup tsan --suite unit

@@ -14,9 +14,14 @@ import gi
 
 gi.require_version("Hn", "1")
 
-from gi.repository import Hn  # noqa: E402
-
-node = Hn.node
-Pipeline = Hn.Pipeline
-
 __all__ = ["node", "Pipeline", "Hn"]
+
+
+def __getattr__(name):
+    # Resolved on first use: the PyGObject override (gi/overrides/Hn.py) imports modules of this
+    # package while gi.repository.Hn is still loading.
+    if name in __all__:
+        from gi.repository import Hn
+
+        return {"node": lambda: Hn.node, "Pipeline": lambda: Hn.Pipeline, "Hn": lambda: Hn}[name]()
+    raise AttributeError(f"module 'hypernodes' has no attribute {name!r}")

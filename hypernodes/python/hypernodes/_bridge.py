@@ -5,7 +5,12 @@ turns every outcome into a value or a GError the C side can return."""
 import importlib
 import traceback
 
-from gi.repository import GLib
+import gi
+
+gi.require_version("Hn", "1")
+
+# Loads the override before hn-python wraps the executor and pipeline, so they get its classes.
+from gi.repository import GLib, Hn  # noqa: E402,F401
 
 from ._errors import EXECUTOR_DOMAIN, ENGINE_FAILED, ENGINE_MISSING, HnError
 

@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-from . import Hn
+import gi
+
+gi.require_version("Hn", "1")
+
+from gi.repository import Hn
 
 RuntimeConfig = Hn.RuntimeConfig
 

@@ -203,6 +203,8 @@ hn_callback_context_new_child (HnCallbackContext *parent,
  * hn_callback_context_get_run_id:
  * @self: a [class@CallbackContext]
  *
+ * Gets the run id.
+ *
  * Returns: the run id
  */
 const char *
@@ -215,6 +217,8 @@ hn_callback_context_get_run_id (HnCallbackContext *self)
 /**
  * hn_callback_context_get_name:
  * @self: a [class@CallbackContext]
+ *
+ * Gets the name.
  *
  * Returns: (nullable): the name of this level
  */
@@ -229,6 +233,8 @@ hn_callback_context_get_name (HnCallbackContext *self)
  * hn_callback_context_get_parent:
  * @self: a [class@CallbackContext]
  *
+ * Gets the parent.
+ *
  * Returns: (transfer none) (nullable): the enclosing context
  */
 HnCallbackContext *
@@ -242,6 +248,8 @@ hn_callback_context_get_parent (HnCallbackContext *self)
  * hn_callback_context_get_depth:
  * @self: a [class@CallbackContext]
  *
+ * Gets the depth.
+ *
  * Returns: the nesting depth, 0 at the top level
  */
 guint
@@ -254,6 +262,8 @@ hn_callback_context_get_depth (HnCallbackContext *self)
 /**
  * hn_callback_context_get_map_index:
  * @self: a [class@CallbackContext]
+ *
+ * Gets the map index.
  *
  * Returns: the item index inside the enclosing map, or -1
  */

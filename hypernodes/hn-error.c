@@ -9,8 +9,29 @@
 
 #include "hn-error.h"
 
+/**
+ * hn_pipeline_error_quark:
+ *
+ * Gets the error domain of [error@PipelineError].
+ *
+ * Returns: the error domain
+ */
 G_DEFINE_QUARK (hn-pipeline-error-quark, hn_pipeline_error)
+/**
+ * hn_node_error_quark:
+ *
+ * Gets the error domain of [error@NodeError].
+ *
+ * Returns: the error domain
+ */
 G_DEFINE_QUARK (hn-node-error-quark, hn_node_error)
+/**
+ * hn_executor_error_quark:
+ *
+ * Gets the error domain of [error@ExecutorError].
+ *
+ * Returns: the error domain
+ */
 G_DEFINE_QUARK (hn-executor-error-quark, hn_executor_error)
 
 G_DEFINE_ENUM_TYPE (HnPipelineError, hn_pipeline_error,

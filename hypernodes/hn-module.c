@@ -52,6 +52,13 @@ struct _HnModule
 
 G_DEFINE_FINAL_TYPE (HnModule, hn_module, G_TYPE_OBJECT)
 
+/**
+ * hn_module_error_quark:
+ *
+ * Gets the error domain of node modules.
+ *
+ * Returns: the [error@ModuleError] domain
+ */
 G_DEFINE_QUARK (hn-module-error-quark, hn_module_error)
 
 G_DEFINE_ENUM_TYPE (HnModuleError, hn_module_error,
@@ -222,6 +229,8 @@ hn_module_load (const char  *name_or_path,
  * hn_module_get_path:
  * @self: a [class@Module]
  *
+ * Gets the path.
+ *
  * Returns: the absolute path of the module's shared object
  */
 const char *
@@ -285,6 +294,8 @@ hn_module_add_pipeline (HnModule   *self,
  * @self: a [class@Module]
  * @name: a node name
  *
+ * Looks up a node of the module by name.
+ *
  * Returns: (transfer none) (nullable): the node, or %NULL if the module has none by that name
  */
 HnNode *
@@ -300,6 +311,8 @@ hn_module_get_node (HnModule   *self,
  * hn_module_get_pipeline:
  * @self: a [class@Module]
  * @name: a pipeline name
+ *
+ * Looks up a pipeline of the module by name.
  *
  * Returns: (transfer none) (nullable): the pipeline, or %NULL if the module has none by that name
  */
@@ -326,6 +339,8 @@ dup_names (GPtrArray *names)
  * hn_module_list_nodes:
  * @self: a [class@Module]
  *
+ * Lists the nodes.
+ *
  * Returns: (transfer full) (array zero-terminated=1): the node names, in registration order
  */
 char **
@@ -338,6 +353,8 @@ hn_module_list_nodes (HnModule *self)
 /**
  * hn_module_list_pipelines:
  * @self: a [class@Module]
+ *
+ * Lists the pipelines.
  *
  * Returns: (transfer full) (array zero-terminated=1): the pipeline names, in registration order
  */

@@ -444,6 +444,8 @@ hn_pipeline_check_items (HnPipeline          *self,
  * hn_pipeline_get_config:
  * @self: a [class@Pipeline]
  *
+ * Gets the config.
+ *
  * Returns: (transfer none): the runtime configuration
  */
 HnRuntimeConfig *

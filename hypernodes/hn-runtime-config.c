@@ -179,6 +179,8 @@ hn_runtime_config_new (HnBackend  *backend,
  * hn_runtime_config_get_backend:
  * @self: a [class@RuntimeConfig]
  *
+ * Gets the backend.
+ *
  * Returns: (transfer none): the backend
  */
 HnBackend *
@@ -191,6 +193,8 @@ hn_runtime_config_get_backend (HnRuntimeConfig *self)
 /**
  * hn_runtime_config_get_executor:
  * @self: a [class@RuntimeConfig]
+ *
+ * Gets the executor.
  *
  * Returns: (transfer none): the executor
  */

@@ -8,7 +8,8 @@ packages=(
   gcc meson ninja-build pkg-config gettext
   libglib2.0-dev gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   valac
-  # tests and bindings
+  # tests, bindings and docs
+  gi-docgen
   python3 python3-gi python3-pytest gjs valgrind
   # the Python bridge (engine executors)
   python3-dev python-gi-dev python3-venv

@@ -702,6 +702,8 @@ hn_async_executor_new (guint max_concurrency)
  * hn_async_executor_get_max_concurrency:
  * @self: a [class@AsyncExecutor]
  *
+ * Gets the max concurrency.
+ *
  * Returns: how many node calls may be in flight at once
  */
 guint

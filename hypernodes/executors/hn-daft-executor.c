@@ -329,6 +329,8 @@ hn_daft_runner_from_string (const char    *name,
  * hn_daft_runner_to_string:
  * @runner: a runner
  *
+ * Gives the name of a runner, as configuration files and the command line use it.
+ *
  * Returns: the name of @runner, `local` or `ray`
  */
 const char *
@@ -340,6 +342,8 @@ hn_daft_runner_to_string (HnDaftRunner runner)
 /**
  * hn_daft_executor_get_runner:
  * @self: a [class@DaftExecutor]
+ *
+ * Gets the runner.
  *
  * Returns: where Daft runs
  */
@@ -354,6 +358,8 @@ hn_daft_executor_get_runner (HnDaftExecutor *self)
  * hn_daft_executor_get_ray_address:
  * @self: a [class@DaftExecutor]
  *
+ * Gets the ray address.
+ *
  * Returns: (nullable): the Ray cluster address
  */
 const char *
@@ -366,6 +372,8 @@ hn_daft_executor_get_ray_address (HnDaftExecutor *self)
 /**
  * hn_daft_executor_get_collect:
  * @self: a [class@DaftExecutor]
+ *
+ * Gets the collect.
  *
  * Returns: whether results are collected before they are returned
  */
@@ -380,6 +388,8 @@ hn_daft_executor_get_collect (HnDaftExecutor *self)
  * hn_daft_executor_get_show_plan:
  * @self: a [class@DaftExecutor]
  *
+ * Gets the show plan.
+ *
  * Returns: whether Daft's plans are printed
  */
 gboolean
@@ -392,6 +402,8 @@ hn_daft_executor_get_show_plan (HnDaftExecutor *self)
 /**
  * hn_daft_executor_get_debug:
  * @self: a [class@DaftExecutor]
+ *
+ * Gets the debug.
  *
  * Returns: whether the executor logs what it does
  */

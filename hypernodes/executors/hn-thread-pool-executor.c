@@ -616,6 +616,8 @@ hn_thread_pool_executor_new (guint max_workers)
  * hn_thread_pool_executor_get_max_workers:
  * @self: a [class@ThreadPoolExecutor]
  *
+ * Gets the max workers.
+ *
  * Returns: the number of threads that work on a run or map, the caller included
  */
 guint

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""HnDaftExecutor on Daft's native runner beyond the seed's scenarios: settings, types, maps and
+errors, each checked against the sequential executor."""
+
+import pytest
+from gi.repository import GLib, Hn
+
+from hypernodes import node, Pipeline
+from hypernodes.daft_executor import DaftExecutor
+
+
+@node(output_name=("quotient", "remainder"))
+def divmod_node(a, b):
+    return divmod(a, b)
+
+
+@node(output_name="label")
+def label(quotient, remainder):
+    return f"{quotient}r{remainder}"
+
+
+@node(output_name="stats")
+def stats(values):
+    return {"n": len(values), "total": sum(values), "names": [str(v) for v in values]}
+
+
+def daft_config(**kwargs):
+    return Hn.RuntimeConfig(None, DaftExecutor(runner="local", **kwargs))
+
+
+def both(pipeline, method, *args, **kwargs):
+    """The result on Daft, after checking it equals the sequential executor's."""
+    expected = getattr(pipeline, method)(*args, **kwargs)
+    got = getattr(pipeline.with_config(daft_config()), method)(*args, **kwargs)
+    assert got == expected
+    return got
+
+
+def test_multi_output_and_product_map():
+    pipeline = Pipeline(nodes=[divmod_node, label])
+    results = both(pipeline, "map", {"a": [7, 9], "b": [2, 4]}, ["a", "b"], mode="product")
+    assert [r["label"] for r in results] == ["3r1", "1r3", "4r1", "2r1"]
+
+
+def test_complex_values_travel_as_variants():
+    results = both(Pipeline(nodes=[stats]), "map", {"values": [[1, 2], [3], []]}, ["values"])
+    assert results[0]["stats"] == {"n": 2, "total": 3, "names": ["1", "2"]}
+    assert results[2]["stats"]["n"] == 0
+
+
+def test_typed_c_nodes_use_native_dtypes():
+    def words(args, *rest):
+        return GLib.Variant("as", args[0].get_string().split())
+
+    def count(args, *rest):
+        return GLib.Variant("(xd)", (len(args[0].unpack()), 0.5))
+
+    a = Hn.FunctionNode.new_full("words", ["text"], ["s"], ["words"], ["as"], words)
+    b = Hn.FunctionNode.new_full("count", ["words"], ["as"], ["n", "half"], ["x", "d"], count)
+    results = both(Pipeline(nodes=[a, b]), "map", {"text": ["a b c", "d"]}, ["text"])
+    assert results == [{"words": ["a", "b", "c"], "n": 3, "half": 0.5},
+                       {"words": ["d"], "n": 1, "half": 0.5}]
+
+
+def test_collect_false_streams_the_same_results():
+    pipeline = Pipeline(nodes=[divmod_node])
+    inputs = {"a": list(range(50)), "b": 7}
+    streamed = pipeline.with_config(daft_config(collect=False)).map(inputs, ["a"])
+    assert streamed == pipeline.map(inputs, ["a"])
+
+
+def test_show_plan_prints_daft_plan(capfd):
+    Pipeline(nodes=[divmod_node]).with_config(daft_config(show_plan=True)).run({"a": 5, "b": 2})
+    out = capfd.readouterr().out
+    assert "Plan" in out and "udf" in out.lower()
+
+
+def test_empty_map():
+    assert both(Pipeline(nodes=[divmod_node]), "map", {"a": [], "b": 1}, ["a"]) == []
+
+
+def test_bad_input_errors_match_the_core():
+    pipeline = Pipeline(nodes=[divmod_node]).with_config(daft_config())
+    with pytest.raises(GLib.Error) as info:
+        pipeline.run({"a": 1})
+    assert (info.value.domain, info.value.code) == ("hn-pipeline-error-quark",
+                                                    Hn.PipelineError.MISSING_INPUT)
+    assert info.value.message == "Missing input “b”"
+    with pytest.raises(GLib.Error) as info:
+        pipeline.run({"a": 1, "b": 2, "c": 3})
+    assert info.value.code == Hn.PipelineError.UNKNOWN_INPUT
+    with pytest.raises(GLib.Error) as info:
+        pipeline.run({"a": 1, "b": 0})
+    assert info.value.message == "Node “divmod_node” failed: ZeroDivisionError: integer " \
+                                 "division or modulo by zero"
+
+
+def test_bad_result_type_is_reported():
+    def wrong(args, *rest):
+        return GLib.Variant("s", "not a number")
+
+    bad = Hn.FunctionNode.new_full("bad", ["x"], ["x"], ["y"], ["x"], wrong)
+    pipeline = Pipeline(nodes=[bad])
+    for p in (pipeline, pipeline.with_config(daft_config())):
+        with pytest.raises(GLib.Error) as info:
+            p.map({"x": [1, 2]}, ["x"])
+        assert info.value.code == Hn.NodeError.INVALID_RESULT
+        assert info.value.message == "Node “bad” on item 0: returned type “s” for output “y”, " \
+                                     "declared as “x”"

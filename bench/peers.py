@@ -19,9 +19,12 @@ peer-chain
 
 peer-map
     The 3-node shape of the C benchmark, a = x + 1, b = x * 2, total = a + b,
-    mapped over M items with the library's own map facility.  If the requested
-    M would take longer than the time budget, a smaller M (never below 10000,
-    or the requested M if that is smaller) is used and reported as "items".
+    mapped over M items with the library's own map facility.  Two probe runs
+    (500 and 1000 items) check the results and estimate how the cost grows;
+    if the requested M would take longer than the time budget, a smaller M
+    (never below 10000, or the requested M if that is smaller) is used and
+    reported as "items" (so a slow or superlinear mode may exceed the budget
+    at the 10000 floor).
 
 Every measurement prints one JSON object per line on stdout; a mode that fails
 prints a line with "error" instead and the run goes on.  Results are always
@@ -39,6 +42,7 @@ import argparse
 import gc
 import importlib.metadata
 import json
+import math
 import os
 import sys
 import time
@@ -156,7 +160,10 @@ class Bench:
                 gc.collect()
                 t0 = time.perf_counter()
                 run = build(n)
-                build_s = time.perf_counter() - t0
+                # a library wrapper may share one (untimed) build between
+                # modes and report its original cost on the callable
+                build_s = getattr(run, "build_seconds",
+                                  time.perf_counter() - t0)
                 t0 = time.perf_counter()
                 value = run()
                 first_s = time.perf_counter() - t0
@@ -201,20 +208,35 @@ class Bench:
         requested = self.args.map_items
         try:
             run = build()
-            # Probe on a small input to check correctness and estimate cost.
-            probe_n = min(requested, 1000)
-            xs = list(range(probe_n))
-            t0 = time.perf_counter()
-            got = run(xs)
-            probe_s = time.perf_counter() - t0
-            if list(got) != expected_totals(xs):
-                raise AssertionError("probe results differ from 3*x+1")
-            per_item = probe_s / probe_n
+            # Probe on two small inputs to check correctness and estimate the
+            # cost, including how fast it grows with M (some map facilities
+            # are superlinear): T(m) ~ T(p2) * (m / p2) ** k.
+            p1, p2 = min(requested, 500), min(requested, 1000)
+            probe = {}
+            for pn in sorted({p1, p2}):
+                xs = list(range(pn))
+                t0 = time.perf_counter()
+                got = run(xs)
+                probe[pn] = time.perf_counter() - t0
+                if list(got) != expected_totals(xs):
+                    raise AssertionError("probe results differ from 3*x+1")
+            probe_n = p2
+            per_item = probe[p2] / p2
+            raw_k = k = 1.0
+            if p2 > p1 and probe[p1] > 0:
+                raw_k = math.log(probe[p2] / probe[p1]) / math.log(p2 / p1)
+                k = 1.0 if raw_k < 1.25 else min(raw_k, 2.5)  # below 1.25: noise
+
+            def predict(n):
+                return probe[p2] * (n / p2) ** k
+
             m = requested
-            if per_item * m > self.map_budget:
+            if predict(m) > self.map_budget:
                 floor = min(10_000, requested)
-                m = max(floor, int(self.map_budget / per_item) // 1000 * 1000)
-                m = min(m, requested)
+                m = floor
+                step = 1000
+                while m + step <= requested and predict(m + step) <= self.map_budget:
+                    m += step
             xs = list(range(m))
             want = expected_totals(xs)
             best = float("inf")
@@ -239,9 +261,10 @@ class Bench:
             return
         out = {**base, "items": m, "reps": reps, "seconds": best,
                "us_per_item": best / m * 1e6,
-               # per-item cost of the first (untimed-for-the-figure) small run:
-               # shows whether a library's map cost grows faster than M.
-               "probe_items": probe_n, "probe_us_per_item": per_item * 1e6}
+               # per-item cost of the 1000-item probe run and the exponent
+               # of T(500) -> T(1000): shows a map cost growing faster than M.
+               "probe_items": probe_n, "probe_us_per_item": per_item * 1e6,
+               "probe_growth_exponent": round(raw_k, 2)}
         if m != requested:
             out["requested_items"] = requested
         emit(out)
@@ -261,31 +284,45 @@ def bench_pipefunc(bench: Bench) -> None:
     ver = dist_version("pipefunc")
     pool = ThreadPoolExecutor(max_workers=THREADS)
 
+    pipelines = {}
+
     def chain_pipeline(n):
-        funcs = chain_functions(n, "pipefunc_chain")
-        return Pipeline([PipeFunc(f, output_name=f.__name__) for f in funcs])
+        # Construction of a 1000-node pipefunc Pipeline takes tens of seconds;
+        # it is untimed, so build each size once and share it between modes.
+        if n not in pipelines:
+            t0 = time.perf_counter()
+            funcs = chain_functions(n, "pipefunc_chain")
+            pipeline = Pipeline([PipeFunc(f, output_name=f.__name__)
+                                 for f in funcs])
+            pipelines[n] = (pipeline, time.perf_counter() - t0)
+        return pipelines[n]
 
     # Pipeline.run (what pipeline("vN", x=0) calls): resolves dependencies
     # recursively from the requested output.
     def build_run(n):
-        pipeline = chain_pipeline(n)
+        pipeline, build_s = chain_pipeline(n)
         out = f"v{n}"
-        return lambda: pipeline.run(out, kwargs={"x": 0})
+
+        def run():
+            return pipeline.run(out, kwargs={"x": 0})
+        run.build_seconds = build_s
+        return run
 
     bench.chain(lib, ver, "sequential", build_run,
                 {"api": "Pipeline.run(output_name, kwargs=...)"})
 
     # Pipeline.map without mapspecs: generation-by-generation scheduler.
     def build_map(n, parallel):
-        pipeline = chain_pipeline(n)
+        pipeline, build_s = chain_pipeline(n)
         out = f"v{n}"
         kw = {"parallel": False} if not parallel else {"parallel": True,
                                                         "executor": pool}
 
         def run():
-            res = pipeline.map({"x": 0}, show_progress=False,
-                               **kw)
+            # no output_names=: with it, every call builds a sub-pipeline
+            res = pipeline.map({"x": 0}, show_progress=False, **kw)
             return res[out].output
+        run.build_seconds = build_s
         return run
 
     bench.chain(lib, ver, "sequential-map", lambda n: build_map(n, False),
@@ -396,15 +433,27 @@ def bench_hypernodes(bench: Bench) -> None:
     lib = "hypernodes"
     try:
         import hypernodes
-        from hypernodes import Node, Pipeline, SeqEngine
     except Exception as exc:  # noqa: BLE001
         emit({"case": "peer-import", "library": lib, "error": error_text(exc)})
         return
     ver = dist_version("hypernodes")
-    if "site-packages" not in (getattr(hypernodes, "__file__", None) or ""):
+    # The project ships its own (GLib-based) Python package also named
+    # "hypernodes"; make sure the module imported is the PyPI distribution's.
+    try:
+        dist_init = importlib.metadata.distribution("hypernodes").locate_file(
+            "hypernodes/__init__.py")
+        upstream = os.path.samefile(str(dist_init), hypernodes.__file__ or "")
+    except Exception:  # noqa: BLE001
+        upstream = False
+    if not upstream:
         emit({"case": "peer-import", "library": lib,
               "error": f"imported hypernodes from {hypernodes.__file__!r}, "
-                       "not the installed upstream package"})
+                       "not the installed upstream PyPI package"})
+        return
+    try:
+        from hypernodes import Node, Pipeline, SeqEngine
+    except Exception as exc:  # noqa: BLE001
+        emit({"case": "peer-import", "library": lib, "error": error_text(exc)})
         return
     try:
         from hypernodes.engines import DaskEngine

@@ -5,7 +5,7 @@
 
 The C cases run in their own processes (hn-bench), so peak memory is per case. The peer
 libraries (pipefunc, Apache Hamilton, upstream hypernodes) run in the project virtualenv
-(.venv, made by scripts/setup-venv.sh); hypernodes' own Python figures run with the system
+(.venv-bench, made by bench/setup-venv.sh); hypernodes' own Python figures run with the system
 Python (python3-gi) through the typelib.
 """
 
@@ -77,12 +77,12 @@ def main():
     rows += run_lines(["/usr/bin/python3", "bench/hn_python.py",
                        "--map-items", "10000" if args.quick else "100000"], env=env)
 
-    venv_python = os.path.join(ROOT, ".venv", "bin", "python")
+    venv_python = os.path.join(ROOT, ".venv-bench", "bin", "python")
     if os.path.exists(venv_python):
         print("running peer libraries ...", file=sys.stderr)
         rows += run_lines([venv_python, "bench/peers.py"] + (["--quick"] if args.quick else []))
     else:
-        print("no .venv: run scripts/setup-venv.sh for the peer libraries", file=sys.stderr)
+        print("no .venv-bench: run bench/setup-venv.sh for the peer libraries", file=sys.stderr)
 
     report(rows, machine(), args.json)
 
@@ -142,7 +142,7 @@ def report(rows, mach, json_path):
                 add(f"    peer map: {r['library']} {r['mode']}",
                     f"{r['us_per_item']:.1f} us/item ({r['items']:,} items)", "", None)
     else:
-        add("4. peers", "not run (no .venv)", ">= 20x", False)
+        add("4. peers", "not run (no .venv-bench)", ">= 20x", False)
 
     for r in rows:
         if r.get("case") == "hn-python-map":

@@ -13,6 +13,7 @@
  *   cpu-map N             N items that each burn ~1 ms: sequential, then thread pool
  *   cpu-fanout            64 independent nodes that each burn ~1 ms: sequential, then thread pool
  *   async N CONCURRENCY   N nodes that each wait 10 ms on a GLib timeout
+ *   cancel N              time from cancelling a running N-item map to its return, per executor
  */
 
 #include <stdio.h>
@@ -427,6 +428,73 @@ bench_async (guint n,
           "\"seconds\": %.6f, \"serial_seconds\": %.3f}\n", n, concurrency, elapsed, n * 0.010);
 }
 
+/* ---- cancellation latency ------------------------------------------------------------------ */
+
+typedef struct
+{
+  HnPipeline   *pipeline;
+  GCancellable *cancellable;
+  GVariant     *inputs;
+  gint64        returned;
+  gboolean      cancelled;
+} CancelRun;
+
+static GVariant *
+small_work (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  volatile gint64 x = g_variant_get_int64 (args[0]);
+
+  for (int i = 0; i < 2000; i++)
+    x = x * 31 + 7;
+  return g_variant_new_int64 (x);
+}
+
+static gpointer
+cancel_map_thread (gpointer data)
+{
+  CancelRun *run = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) results = hn_pipeline_map (run->pipeline, run->inputs, STRV ("x"),
+                                                 HN_MAP_MODE_ZIP, NULL, run->cancellable, &error);
+
+  run->returned = g_get_monotonic_time ();
+  run->cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  return NULL;
+}
+
+static void
+bench_cancel (guint n)
+{
+  const char *names[] = { "sequential", "thread-pool", "async" };
+
+  for (guint e = 0; e < G_N_ELEMENTS (names); e++)
+    {
+      g_autoptr(HnNode) node = hn_function_node_new ("work", STRV ("x"), STRV ("y"), small_work,
+                                                     NULL, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HnExecutor) executor = e == 2 ? hn_async_executor_new (64)
+                                              : make_executor (names[e]);
+      g_autoptr(HnRuntimeConfig) config = hn_runtime_config_new (NULL, executor);
+      g_autoptr(HnPipeline) plain = hn_pipeline_new (&node, 1, &error);
+      g_autoptr(HnPipeline) pipeline = hn_pipeline_with_config (plain, config);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GVariant) inputs = g_variant_ref_sink (g_variant_new_parsed ("{'x': %v}",
+                                                                             range_input (n)));
+      CancelRun run = { pipeline, cancellable, inputs, 0, FALSE };
+      GThread *thread;
+      gint64 cancelled_at;
+
+      thread = g_thread_new ("map", cancel_map_thread, &run);
+      g_usleep (100 * 1000);
+      cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (cancellable);
+      g_thread_join (thread);
+      g_assert_true (run.cancelled);
+      printf ("{\"case\": \"cancel\", \"executor\": \"%s\", \"items\": %u, "
+              "\"latency_ms\": %.3f}\n", names[e], n, (run.returned - cancelled_at) / 1000.0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -447,6 +515,8 @@ main (int   argc,
     bench_cpu_map (atoi (argv[2]));
   else if (g_str_equal (argv[1], "cpu-fanout") && argc == 2)
     bench_cpu_fanout ();
+  else if (g_str_equal (argv[1], "cancel") && argc == 3)
+    bench_cancel (atoi (argv[2]));
   else if (g_str_equal (argv[1], "async") && argc == 4)
     bench_async (atoi (argv[2]), atoi (argv[3]));
   else

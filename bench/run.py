@@ -68,6 +68,7 @@ def main():
     rows += run_lines([bench, "cpu-map", str(cpu_items)])
     rows += run_lines([bench, "cpu-fanout"])
     rows += run_lines([bench, "async", "1000", "100"])
+    rows += run_lines([bench, "cancel", "100000"])
 
     print("running hypernodes through PyGObject ...", file=sys.stderr)
     env = dict(os.environ)
@@ -153,6 +154,11 @@ def report(rows, mach, json_path):
     add("5. async: 1000 nodes x 10 ms timeout, max-concurrency 100",
         f"{a['seconds'] * 1000:.0f} ms (serial: {a['serial_seconds'] * 1000:.0f} ms)",
         "close to 100 ms", a["seconds"] < 0.2)
+
+    for c in (r for r in rows if r.get("case") == "cancel"):
+        add(f"6. cancel a running map of {c['items']:,} items, {c['executor']}",
+            f"{c['latency_ms']:.0f} ms to return G_IO_ERROR_CANCELLED", "<= 100 ms",
+            c["latency_ms"] <= 100)
 
     print(f"\nMachine: {mach['cpu']}, {mach['cores']} cores, {mach['memory_gib']} GiB, "
           f"GLib {mach['glib']}, {mach['date']}\n")

@@ -1,56 +1,45 @@
-#!/usr/bin/python3
-# hello.py: the double/add_one pipeline from Python, through GObject-Introspection.
-#
+#!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-#
-# Run from a build tree:
-#   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes \
-#     /usr/bin/python3 examples/python/hello.py
+"""The double/add_one pipeline from Python: run, selective outputs, a map, an error."""
 
-import gi
+from gi.repository import GLib
 
-gi.require_version("Hn", "1")
-from gi.repository import GLib, Hn  # noqa: E402
+from hypernodes import node, Pipeline
 
 
-# A node function gets one GLib.Variant per input and returns a GLib.Variant. PyGObject also
-# passes the number of arguments and any user data after the list: take them with *rest.
-def double(args, *rest):
-    return GLib.Variant("x", args[0].unpack() * 2)
+@node(output_name="doubled")
+def double(x: int) -> int:
+    return x * 2
 
 
-def add_one(args, *rest):
-    return GLib.Variant("x", args[0].unpack() + 1)
+@node(output_name="result")
+def add_one(doubled: int) -> int:
+    return doubled + 1
 
 
-pipeline = Hn.Pipeline.new([
-    Hn.FunctionNode.new("double", ["x"], ["doubled"], double),
-    Hn.FunctionNode.new("add_one", ["doubled"], ["result"], add_one),
-])
-print("nodes:", " -> ".join(pipeline.get_topological_order()))
+def main():
+    pipeline = Pipeline(nodes=[double, add_one])
 
-# One run, every output.
-result = pipeline.run(GLib.Variant("a{sv}", {"x": GLib.Variant("x", 5)}), None, None)
-print("run x=5:", result.unpack())
-assert result.unpack() == {"doubled": 10, "result": 11}
+    result = pipeline.run({"x": 5})
+    print("run x=5:", result)
+    assert result == {"doubled": 10, "result": 11}
 
-# Only "doubled": add_one does not run.
-result = pipeline.run(GLib.Variant("a{sv}", {"x": GLib.Variant("x", 5)}), ["doubled"], None)
-print("run x=5, outputs [doubled]:", result.unpack())
-assert result.unpack() == {"doubled": 10}
+    only = pipeline.run({"x": 5}, output_name="doubled")
+    print("only doubled:", only)
+    assert only == {"doubled": 10}
 
-# Map over a list of x.
-results = pipeline.map(GLib.Variant("a{sv}", {"x": GLib.Variant("ax", [1, 2, 3, 4])}),
-                       ["x"], Hn.MapMode.ZIP, None, None)
-for item in results.unpack():
-    print("map:", item)
-assert results.unpack() == [{"doubled": 2 * x, "result": 2 * x + 1} for x in [1, 2, 3, 4]]
+    items = pipeline.map({"x": [1, 2, 3, 4]}, ["x"])
+    print("map:", [item["result"] for item in items])
+    assert [item["result"] for item in items] == [3, 5, 7, 9]
 
-# Errors are GLib.Error with a domain and a code.
-try:
-    pipeline.run(GLib.Variant("a{sv}", {}), None, None)
-except GLib.Error as e:
-    print(f"error: {e.message} ({e.domain}, code {e.code})")
-    assert e.matches(Hn.pipeline_error_quark(), Hn.PipelineError.MISSING_INPUT)
-else:
-    raise SystemExit("a run without x should have failed")
+    try:
+        pipeline.run({})
+    except GLib.Error as e:
+        print("error:", e.message)
+        assert "Missing input “x”" in e.message
+    else:
+        raise AssertionError("a run without x must fail")
+
+
+if __name__ == "__main__":
+    main()

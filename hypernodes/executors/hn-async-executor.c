@@ -260,6 +260,7 @@ pool_invoke (gpointer data,
              gpointer user_data)
 {
   Call *call = data;
+  GMainContext *context;
   Job *job;
   HnGraphNode *gn;
 
@@ -269,8 +270,12 @@ pool_invoke (gpointer data,
 
   call->result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, call->args, gn->n_inputs,
                                                        job->cancellable, &call->error);
+  /* Once the call is delivered the job may finish and its owner drop the context, while this
+   * thread is still inside g_main_context_invoke_full(): hold a reference of our own. */
+  context = g_main_context_ref (job->context);
   HN_TSAN_RELEASE (call);
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_in_context, call, NULL);
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, deliver_in_context, call, NULL);
+  g_main_context_unref (context);
 }
 
 static void

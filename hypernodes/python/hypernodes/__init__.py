@@ -14,12 +14,16 @@ import gi
 
 gi.require_version("Hn", "1")
 
-__all__ = ["node", "Pipeline", "Hn"]
+__all__ = ["node", "Pipeline", "PythonNode", "Hn"]
 
 
 def __getattr__(name):
     # Resolved on first use: the PyGObject override (gi/overrides/Hn.py) imports modules of this
     # package while gi.repository.Hn is still loading.
+    if name == "PythonNode":
+        from ._pynode import PythonNode
+
+        return PythonNode
     if name in __all__:
         from gi.repository import Hn
 

@@ -69,8 +69,11 @@ class NodeCall:
         for o in self.outputs:
             t = node.get_output_type(o).dup_string()
             self.declared.append(None if t == "*" else t)
-        func = getattr(node, "func", None)
-        self.python_output_types = getattr(node, "_output_types", None)
+        from ._pynode import PythonNode
+
+        func = node.func if isinstance(node, PythonNode) else None
+        self.python_output_types = node.output_type_hints if func is not None else None
+        self.positional = node.positional if func is not None else 0
         self.key = None
         self.pickled = None
         self.module = None
@@ -103,8 +106,10 @@ class NodeCall:
     def _resolve(self):
         """(python function or None, node or None) in this process."""
         if self.key is not None:
+            from ._pynode import PythonNode
+
             node = _registry[self.key]
-            return getattr(node, "func", None), node
+            return (node.func if isinstance(node, PythonNode) else None), node
         if self.pickled is not None:
             func = _worker_cache.get(self.pickled)
             if func is None:
@@ -136,17 +141,12 @@ class NodeCall:
         func, node = self._resolve()
         try:
             if func is not None:
-                out = func(*[_values.from_variant(decode(v, t))
-                             for v, t in zip(values, self.input_types)])
-                types = self.python_output_types or [None] * len(self.outputs)
-                if len(self.outputs) == 1:
-                    result = _values.to_variant(out, types[0])
-                else:
-                    if not isinstance(out, (tuple, list)) or len(out) != len(self.outputs):
-                        raise TypeError(f"node has {len(self.outputs)} outputs and must return "
-                                        f"a tuple of {len(self.outputs)} values, not {out!r}")
-                    result = GLib.Variant.new_tuple(*[_values.to_variant(v, t)
-                                                      for v, t in zip(out, types)])
+                from ._pynode import call_function, pack_result
+
+                out = call_function(func, self.inputs, self.positional,
+                                    [_values.from_variant(decode(v, t))
+                                     for v, t in zip(values, self.input_types)])
+                result = pack_result(self.name, self.outputs, self.python_output_types, out)
             else:
                 result = node.invoke([decode(v, t) for v, t in zip(values, self.input_types)],
                                      None)

@@ -42,6 +42,8 @@ def infer_type(value):
 
 def to_variant(value, type_string=None):
     """Converts @value to a GLib.Variant of @type_string, inferred when None or indefinite."""
+    if type_string == "v":
+        return GLib.Variant("v", to_variant(value))
     if isinstance(value, GLib.Variant):
         return value
     if type_string is None or not GLib.VariantType.new(type_string).is_definite():

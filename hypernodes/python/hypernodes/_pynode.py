@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""HnPythonNode: a node whose function is a Python callable (made by Hn.node / hypernodes.node)."""
+
+import inspect
+
+import gi
+
+gi.require_version("Hn", "1")
+
+from gi.repository import GLib, Hn  # noqa: E402
+
+from . import _values  # noqa: E402
+
+
+def signature_of(func):
+    """(input names, how many of them are passed positionally)."""
+    names, positional = [], 0
+    for p in inspect.signature(func).parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+            positional += 1
+        elif p.kind == p.KEYWORD_ONLY:
+            names.append(p.name)
+    return names, positional
+
+
+def call_function(func, names, positional, values):
+    """Calls @func with @values for the parameters @names, the first @positional by position."""
+    values = list(values)
+    return func(*values[:positional], **dict(zip(names[positional:], values[positional:])))
+
+
+def pack_result(name, outputs, output_types, result):
+    """A function's result as a node's GLib.Variant result (a tuple for several outputs)."""
+    if len(outputs) == 1:
+        return _values.to_variant(result, output_types[0])
+    if not isinstance(result, (tuple, list)) or len(result) != len(outputs):
+        raise TypeError(f"node '{name}' has {len(outputs)} outputs ({', '.join(outputs)}) and "
+                        f"must return a tuple of {len(outputs)} values, not {result!r}")
+    return GLib.Variant.new_tuple(*[_values.to_variant(v, t)
+                                    for v, t in zip(result, output_types)])
+
+
+class PythonNode(Hn.Node):
+    """A node whose function is a Python callable. Its inputs are the function's parameters."""
+
+    __gtype_name__ = "HnPythonNode"
+
+    def __init__(self, func, name, outputs, input_types=None, output_types=None):
+        inputs, self.positional = signature_of(func)
+        super().__init__(name=name, inputs=inputs, outputs=list(outputs),
+                         input_types=list(input_types) if input_types else None,
+                         output_types=list(output_types) if output_types else None)
+        self.func = func
+        self.output_type_hints = (list(output_types) if output_types
+                                  else [None] * len(outputs))
+        self.__doc__ = getattr(func, "__doc__", None)
+
+    def __call__(self, *args, **kwargs):
+        """Calls the function directly, as if it were not a node."""
+        return self.func(*args, **kwargs)
+
+    def __repr__(self):
+        return (f"<Hn.node {self.get_name()}({', '.join(self.get_inputs())}) -> "
+                f"{', '.join(self.get_outputs())}>")
+
+    def call_values(self, values):
+        """Calls the function on plain values; returns its plain result."""
+        return call_function(self.func, list(self.get_inputs()), self.positional, values)
+
+    def do_invoke(self, args, *rest):
+        # PyGObject passes (args, n_args, cancellable) or (args, cancellable) depending on version
+        try:
+            result = self.call_values([_values.from_variant(a) for a in args])
+            return pack_result(self.get_name(), list(self.get_outputs()),
+                               self.output_type_hints, result)
+        except GLib.Error:
+            raise
+        except Exception as e:
+            raise GLib.Error.new_literal(GLib.quark_from_string("g-io-error-quark"),
+                                         f"{type(e).__name__}: {e}", 0) from e

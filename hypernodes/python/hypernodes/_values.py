@@ -87,6 +87,9 @@ def items_to_variant(items):
     """A list of dicts to an aa{sv} GLib.Variant."""
     if isinstance(items, GLib.Variant):
         return items
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise TypeError(f"item {i} must be a dict of inputs, not {type(item).__name__}")
     return GLib.Variant("aa{sv}", [{str(k): to_variant(v) for k, v in item.items()}
                                    for item in items])
 

@@ -89,7 +89,10 @@ class Pipeline(Hn.Pipeline):
         """Runs once per item of the lists in inputs named by map_over; returns a list of dicts."""
         if isinstance(map_over, str):
             map_over = [map_over]
-        mode = {"zip": Hn.MapMode.ZIP, "product": Hn.MapMode.PRODUCT}.get(mode, mode)
+        if isinstance(mode, str):
+            if mode not in ("zip", "product"):
+                raise ValueError(f"mode must be 'zip' or 'product', not {mode!r}")
+            mode = Hn.MapMode.ZIP if mode == "zip" else Hn.MapMode.PRODUCT
         result = Hn.Pipeline.map(self, _values.dict_to_vardict(inputs), list(map_over), mode,
                                  _outputs_list(output_name), cancellable)
         return _values.variant_to_items(result)

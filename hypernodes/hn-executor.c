@@ -91,6 +91,10 @@ run_job_in_worker (gpointer data,
                                   (const char * const *) job->outputs,
                                   g_task_get_cancellable (task), &error);
 
+  /* Drop the job's references here, while the caller still holds its own: otherwise the
+   * pipeline could be finalized in this thread once the caller is done with it. */
+  g_task_set_task_data (task, NULL, NULL);
+
   HN_TSAN_RELEASE (task);
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));

@@ -21,8 +21,9 @@
  * the runner is where: in this process ([enum@DaftRunner.LOCAL], Daft's native runner) or on a
  * Ray cluster ([enum@DaftRunner.RAY]).
  *
- * Each node becomes a Daft row UDF; a run is a one-row DataFrame and a map is one DataFrame with
- * a row per item, so Daft parallelizes the items. Requested outputs prune the plan. Port types
+ * Each node becomes a Daft UDF; a run is a one-row DataFrame (row UDFs) and a map is one
+ * DataFrame with a row per item (batch UDFs, which hand Python a batch of rows at a time), so
+ * Daft parallelizes the items. Requested outputs prune the plan. Port types
  * become Daft dtypes (`x` is Int64, `s` Utf8, `as` List[Utf8], ...); untyped ports carry
  * serialized GVariants as Binary.
  *

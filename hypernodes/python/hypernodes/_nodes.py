@@ -193,3 +193,9 @@ def run_call(call, item, values):
 def member(blob, index, type_string):
     """Output @index of a serialized multi-output result, encoded for its column."""
     return encode(_values.deserialize(blob).get_child_value(index), type_string)
+
+
+def run_batch(call, items, columns):
+    """run_call() over a batch of rows: @columns holds one list of values per input."""
+    return [run_call(call, item, [column[row] for column in columns])
+            for row, item in enumerate(items)]

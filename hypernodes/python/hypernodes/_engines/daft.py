@@ -90,24 +90,40 @@ def _dtype(type_string):
     return getattr(daft.DataType, spec)()
 
 
-def _node_udf(call, return_dtype):
+def _node_udf(call, return_dtype, batch):
+    """The node as a Daft UDF: a row UDF, or for a map a batch UDF, which hands Python a batch of
+    rows at a time and costs Daft far less per row."""
     nodes = _nodes
 
-    @daft.func(return_dtype=return_dtype, use_process=False)
-    def udf(item, *values):
-        return nodes.run_call(call, item, values)
+    if not batch:
+        @daft.func(return_dtype=return_dtype, use_process=False)
+        def udf(item, *values):
+            return nodes.run_call(call, item, values)
 
-    return udf
+        return udf
+
+    @daft.func.batch(return_dtype=return_dtype, use_process=False)
+    def batch_udf(item, *values):
+        return nodes.run_batch(call, item.to_pylist(), [v.to_pylist() for v in values])
+
+    return batch_udf
 
 
-def _member_udf(index, type_string):
+def _member_udf(index, type_string, batch):
     nodes = _nodes
 
-    @daft.func(return_dtype=_dtype(type_string), use_process=False)
-    def member(blob):
-        return nodes.member(blob, index, type_string)
+    if not batch:
+        @daft.func(return_dtype=_dtype(type_string), use_process=False)
+        def member(blob):
+            return nodes.member(blob, index, type_string)
 
-    return member
+        return member
+
+    @daft.func.batch(return_dtype=_dtype(type_string), use_process=False)
+    def batch_member(blob):
+        return [nodes.member(b, index, type_string) for b in blob.to_pylist()]
+
+    return batch_member
 
 
 def run(executor, pipeline, items, inputs, outputs):
@@ -125,6 +141,7 @@ def run(executor, pipeline, items, inputs, outputs):
 
     _ensure_runner(executor)
     shippable = executor.runner == "ray"
+    batch = len(rows) > 1
     calls = []
     try:
         data = {ITEM: list(range(len(rows))) if is_map else [-1]}
@@ -142,12 +159,14 @@ def run(executor, pipeline, items, inputs, outputs):
             calls.append(call)
             args = [df[ITEM]] + [df[i] for i in node.get_inputs()]
             if len(out_types) == 1:
-                df = df.with_column(call.outputs[0], _node_udf(call, _dtype(out_types[0]))(*args))
+                df = df.with_column(call.outputs[0],
+                                    _node_udf(call, _dtype(out_types[0]), batch)(*args))
             else:
                 hidden = f"__hn_node_{call.name}"
-                df = df.with_column(hidden, _node_udf(call, daft.DataType.binary())(*args))
+                df = df.with_column(hidden,
+                                    _node_udf(call, daft.DataType.binary(), batch)(*args))
                 for index, (o, t) in enumerate(zip(call.outputs, out_types)):
-                    df = df.with_column(o, _member_udf(index, t)(df[hidden]))
+                    df = df.with_column(o, _member_udf(index, t, batch)(df[hidden]))
             _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
                            f"{[str(_dtype(t)) for t in out_types]}")
 

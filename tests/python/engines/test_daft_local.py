@@ -107,3 +107,10 @@ def test_bad_result_type_is_reported():
         assert info.value.code == Hn.NodeError.INVALID_RESULT
         assert info.value.message == "Node “bad” on item 0: returned type “s” for output “y”, " \
                                      "declared as “x”"
+
+
+def test_debug_logs_in_the_hn_daft_domain(capfd, monkeypatch):
+    monkeypatch.setenv("G_MESSAGES_DEBUG", "Hn-Daft")
+    Pipeline(nodes=[divmod_node]).with_config(daft_config(debug=True)).run({"a": 5, "b": 2})
+    captured = capfd.readouterr()
+    assert "node divmod_node: ['a', 'b'] -> ['quotient', 'remainder']" in captured.out + captured.err

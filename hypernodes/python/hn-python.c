@@ -101,9 +101,10 @@ failed:
   return FALSE;
 }
 
-/* Turns the pending Python exception into @error. */
+/* Turns the pending Python exception into @error, with @code in HN_EXECUTOR_ERROR. */
 static void
 set_error_from_exception (const char  *what,
+                          int          code,
                           GError     **error)
 {
   PyObject *type, *value, *traceback;
@@ -114,7 +115,7 @@ set_error_from_exception (const char  *what,
   PyErr_NormalizeException (&type, &value, &traceback);
   str = value ? PyObject_Str (value) : NULL;
   message = g_strdup (str && PyUnicode_Check (str) ? PyUnicode_AsUTF8 (str) : "unknown error");
-  g_set_error (error, HN_EXECUTOR_ERROR, ENGINE_FAILED, "%s: %s: %s", what,
+  g_set_error (error, HN_EXECUTOR_ERROR, code, "%s: %s: %s", what,
                type ? ((PyTypeObject *) type)->tp_name : "Error", message);
   Py_XDECREF (str);
   Py_XDECREF (type);
@@ -232,8 +233,7 @@ hn_python_run_engine (const char          *engine,
       if (pygobject_init (3, 0, 0) == NULL)
         {
           set_error_from_exception ("PyGObject (Debian package python3-gi) is needed for the "
-                                    "engine executors", error);
-          (*error)->code = ENGINE_MISSING;
+                                    "engine executors", ENGINE_MISSING, error);
           goto out;
         }
       pygobject_ready = TRUE;
@@ -244,8 +244,7 @@ hn_python_run_engine (const char          *engine,
     {
       set_error_from_exception ("The Python package of hypernodes is not importable (install "
                                 "hypernodes with its Python bindings, or add its directory to "
-                                "PYTHONPATH)", error);
-      (*error)->code = ENGINE_MISSING;
+                                "PYTHONPATH)", ENGINE_MISSING, error);
       goto out;
     }
 
@@ -258,7 +257,7 @@ hn_python_run_engine (const char          *engine,
   ret = PyObject_CallMethod (bridge, "run_engine", "sOOOOO", engine, py_executor, py_pipeline,
                              py_items, py_inputs, py_outputs);
   if (ret == NULL)
-    set_error_from_exception ("The engine glue failed", error);
+    set_error_from_exception ("The engine glue failed", ENGINE_FAILED, error);
   else
     result = result_from_python (ret, error);
 

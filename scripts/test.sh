@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds hypernodes and runs every test suite (unit, python, examples, engines with the real
-# Daft and Ray), then the unit tests under valgrind and, in a ThreadSanitizer build, under TSan.
+# Daft and Ray), then the unit tests under valgrind, ThreadSanitizer and AddressSanitizer with
+# UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +17,10 @@ if [ ! -f _build-tsan/build.ninja ]; then
 fi
 meson compile -C _build-tsan
 meson test -C _build-tsan --print-errorlogs --setup tsan --suite unit
+
+if [ ! -f _build-asan/build.ninja ]; then
+  meson setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dintrospection=false -Dvapi=false -Dpython=disabled
+fi
+meson compile -C _build-asan
+meson test -C _build-asan --print-errorlogs --setup asan --suite unit

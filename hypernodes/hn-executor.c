@@ -183,6 +183,7 @@ hn_executor_run_pipeline (HnExecutor          *self,
 
   g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
   g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (_hn_pipeline_get_graph (pipeline) != NULL, NULL);
   g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -223,6 +224,7 @@ hn_executor_run_pipeline_async (HnExecutor          *self,
 
   g_return_if_fail (HN_IS_EXECUTOR (self));
   g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (_hn_pipeline_get_graph (pipeline) != NULL);
   g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
@@ -287,6 +289,7 @@ hn_executor_map_items (HnExecutor          *self,
 
   g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
   g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (_hn_pipeline_get_graph (pipeline) != NULL, NULL);
   g_return_val_if_fail (items != NULL, NULL);
   g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
@@ -331,6 +334,7 @@ hn_executor_map_items_async (HnExecutor          *self,
 
   g_return_if_fail (HN_IS_EXECUTOR (self));
   g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (_hn_pipeline_get_graph (pipeline) != NULL);
   g_return_if_fail (items != NULL);
   g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));

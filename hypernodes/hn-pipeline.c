@@ -345,6 +345,7 @@ hn_pipeline_get_required_inputs (HnPipeline          *self,
   char **names;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   plan = _hn_graph_get_plan (self->graph, outputs, error);
@@ -382,6 +383,7 @@ hn_pipeline_check_inputs (HnPipeline          *self,
   gboolean ok;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (self->graph != NULL, FALSE);
 
   plan = _hn_graph_get_plan (self->graph, outputs, error);
   if (plan == NULL)
@@ -421,6 +423,7 @@ hn_pipeline_check_items (HnPipeline          *self,
   gboolean ok;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
+  g_return_val_if_fail (self->graph != NULL, FALSE);
   g_return_val_if_fail (items != NULL, FALSE);
 
   plan = _hn_graph_get_plan (self->graph, outputs, error);
@@ -473,6 +476,7 @@ hn_pipeline_with_config (HnPipeline      *self,
   HnPipeline *copy;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (config), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
 
@@ -515,6 +519,7 @@ hn_pipeline_run (HnPipeline          *self,
   g_autoptr(GVariant) owned_inputs = NULL;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -574,6 +579,7 @@ hn_pipeline_run_async (HnPipeline          *self,
   GTask *task;
 
   g_return_if_fail (HN_IS_PIPELINE (self));
+  g_return_if_fail (self->graph != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   if (inputs != NULL)
@@ -649,6 +655,7 @@ hn_pipeline_map (HnPipeline          *self,
   HnExecutor *executor = hn_runtime_config_get_executor (self->config);
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -700,6 +707,7 @@ hn_pipeline_map_async (HnPipeline          *self,
   GTask *task;
 
   g_return_if_fail (HN_IS_PIPELINE (self));
+  g_return_if_fail (self->graph != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   if (inputs != NULL)

@@ -62,3 +62,31 @@ def test_missing_daft_from_a_c_program():
                          text=True, env=env, timeout=120)
     assert out.returncode != 0
     assert "pip install daft" in out.stdout + out.stderr
+
+
+def test_runner_set_by_someone_else_is_a_conflict():
+    """Daft's native runner set by the program itself, then a Daft executor on Ray."""
+    script = textwrap.dedent("""
+        import daft
+        from gi.repository import GLib, Hn
+        from hypernodes import node, Pipeline
+        from hypernodes.daft_executor import DaftExecutor
+
+        @node(output_name="doubled")
+        def double(x):
+            return x * 2
+
+        daft.set_runner_native()
+        pipeline = Pipeline(nodes=[double])
+        print(pipeline.with_config(Hn.RuntimeConfig(None, DaftExecutor(runner="local"))).run({"x": 2}))
+        try:
+            pipeline.with_config(Hn.RuntimeConfig(None, DaftExecutor(runner="ray"))).run({"x": 2})
+        except GLib.Error as e:
+            print("ERROR", e.code, e.message)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, env=os.environ)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "{'doubled': 4}"
+    assert lines[1].startswith("ERROR 3 Daft already runs with the local runner")

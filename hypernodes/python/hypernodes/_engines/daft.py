@@ -41,32 +41,21 @@ def _ensure_runner(executor):
                 except ImportError:
                     raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
                                   "Daft's Ray runner needs Ray: pip install 'daft[ray]'") from None
-                current = _current_runner()
-                if current not in (None, "ray"):
-                    raise _conflict(current, want)
-                if current is None:
+            try:
+                if want[0] == "ray":
                     daft.set_runner_ray(address=want[1])
-            else:
-                current = _current_runner()
-                if current not in (None, "native"):
-                    raise _conflict(current, want)
-                if current is None:
+                else:
                     daft.set_runner_native()
+            except Exception as e:
+                # the program set Daft's runner itself: fine if it is the same kind
+                if "more than once" not in str(e):
+                    raise
+                current = daft.get_or_infer_runner_type()
+                if current != ("ray" if want[0] == "ray" else "native"):
+                    raise _conflict(current, want) from None
             _runner = want
         elif _runner != want:
             raise _conflict(_runner, want)
-
-
-def _current_runner():
-    """The runner Daft already has in this process (set by someone else), or None."""
-    try:
-        from daft.runners import get_or_create_runner  # noqa: F401
-        ctx = daft.context.get_context()
-        runner = getattr(ctx, "_ctx", None)
-        runner = getattr(runner, "_runner", None) if runner is not None else None
-        return getattr(runner, "name", None) if runner is not None else None
-    except Exception:
-        return None
 
 
 def _conflict(current, want):

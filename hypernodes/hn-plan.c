@@ -169,6 +169,48 @@ intern_slot (GHashTable *index,
   return names->len - 1;
 }
 
+static void
+heap_push (guint *heap,
+           guint *len,
+           guint  value)
+{
+  guint i = (*len)++;
+
+  heap[i] = value;
+  while (i > 0 && heap[(i - 1) / 2] > heap[i])
+    {
+      guint parent = (i - 1) / 2, tmp = heap[parent];
+
+      heap[parent] = heap[i];
+      heap[i] = tmp;
+      i = parent;
+    }
+}
+
+static guint
+heap_pop (guint *heap,
+          guint *len)
+{
+  guint top = heap[0], i = 0;
+
+  heap[0] = heap[--(*len)];
+  for (;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, m = i, tmp;
+
+      if (l < *len && heap[l] < heap[m])
+        m = l;
+      if (r < *len && heap[r] < heap[m])
+        m = r;
+      if (m == i)
+        return top;
+      tmp = heap[m];
+      heap[m] = heap[i];
+      heap[i] = tmp;
+      i = m;
+    }
+}
+
 /* Finds a cycle among the nodes Kahn's algorithm could not order and describes it. */
 static char *
 describe_cycle (HnNode * const *nodes,
@@ -320,30 +362,36 @@ _hn_graph_new (HnNode * const  *nodes,
         }
     }
 
-  /* Kahn's algorithm; among ready nodes the one given first goes first, so the order is stable. */
+  /* Kahn's algorithm; among ready nodes the one given first goes first, so the order is stable.
+   * Ready nodes wait in a binary min-heap of their indexes: O((nodes + edges) log nodes). */
   order = g_new (guint, n_nodes);
   position = g_new (guint, n_nodes);
   {
-    g_autofree guint *remaining = g_memdup2 (indegree, sizeof (guint) * n_nodes);
-    g_autofree gboolean *done = g_new0 (gboolean, n_nodes);
-    gboolean progress = TRUE;
+    g_autofree guint *remaining = g_memdup2 (indegree, sizeof (guint) * MAX (n_nodes, 1));
+    g_autofree guint *heap = g_new (guint, MAX (n_nodes, 1));
+    g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+    guint heap_len = 0;
 
-    while (progress)
+    for (guint i = 0; i < n_nodes; i++)
+      g_ptr_array_add (users, g_array_new (FALSE, FALSE, sizeof (guint)));
+    for (guint j = 0; j < n_nodes; j++)
+      for (guint d = 0; d < deps[j]->len; d++)
+        g_array_append_val (users->pdata[GPOINTER_TO_UINT (deps[j]->pdata[d])], j);
+
+    for (guint i = 0; i < n_nodes; i++)
+      if (remaining[i] == 0)
+        heap_push (heap, &heap_len, i);
+
+    while (heap_len > 0)
       {
-        progress = FALSE;
-        for (guint i = 0; i < n_nodes; i++)
-          {
-            if (done[i] || remaining[i] != 0)
-              continue;
-            done[i] = TRUE;
-            position[i] = n_ordered;
-            order[n_ordered++] = i;
-            progress = TRUE;
-            for (guint j = 0; j < n_nodes; j++)
-              if (!done[j] && g_ptr_array_find (deps[j], GUINT_TO_POINTER (i), NULL))
-                remaining[j]--;
-            break;
-          }
+        guint i = heap_pop (heap, &heap_len);
+        GArray *u = users->pdata[i];
+
+        position[i] = n_ordered;
+        order[n_ordered++] = i;
+        for (guint k = 0; k < u->len; k++)
+          if (--remaining[g_array_index (u, guint, k)] == 0)
+            heap_push (heap, &heap_len, g_array_index (u, guint, k));
       }
 
     if (n_ordered < n_nodes)

@@ -13,6 +13,8 @@ packages=(
   python3 python3-gi python3-pytest gjs valgrind
   # the Python bridge (engine executors)
   python3-dev python-gi-dev python3-venv
+  # the Ray tests run in a loopback-only network namespace
+  iproute2 util-linux
 )
 
 missing=()

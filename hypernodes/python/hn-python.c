@@ -16,6 +16,8 @@
 #include <Python.h>
 #include <pygobject.h>
 
+#include <stdlib.h>
+
 #include <gio/gio.h>
 
 /* Mirrors the public error domains of libhypernodes without linking to it. */
@@ -33,6 +35,31 @@ G_MODULE_EXPORT GVariant *hn_python_run_engine (const char          *engine,
 
 static GMutex init_lock;
 static gboolean pygobject_ready;
+
+/* Python is never finalized, but what Python code registered with its atexit module (Ray and
+ * Daft shut their clients and threads down there) must still run before the C runtime tears the
+ * process down under those threads. Only for an interpreter this module started. C exit handlers
+ * run in reverse order of registration, and the engines' C++ libraries register their static
+ * destructors when they are first imported: so the hook is registered (again) after a call that
+ * imported new modules, to run before those destructors. Running it twice is harmless:
+ * atexit._run_exitfuncs() clears what it ran. */
+static gboolean own_interpreter;
+static Py_ssize_t modules_at_hook;
+static void
+run_python_exit_functions (void)
+{
+  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyObject *atexit_module = PyImport_ImportModule ("atexit");
+
+  if (atexit_module != NULL)
+    {
+      PyObject *ret = PyObject_CallMethod (atexit_module, "_run_exitfuncs", NULL);
+      Py_XDECREF (ret);
+      Py_DECREF (atexit_module);
+    }
+  PyErr_Clear ();
+  PyGILState_Release (gil);
+}
 
 static gboolean
 ensure_interpreter (GObject  *executor,
@@ -90,6 +117,7 @@ ensure_interpreter (GObject  *executor,
 #endif
 
   /* Release the GIL: every call takes it with PyGILState_Ensure(), from any thread. */
+  own_interpreter = TRUE;
   PyEval_SaveThread ();
   return TRUE;
 
@@ -262,6 +290,17 @@ hn_python_run_engine (const char          *engine,
     result = result_from_python (ret, error);
 
 out:
+  if (own_interpreter)
+    {
+      PyObject *modules = PySys_GetObject ("modules");  /* borrowed */
+      Py_ssize_t n = modules ? PyDict_Size (modules) : 0;
+
+      if (n > modules_at_hook)
+        {
+          modules_at_hook = n;
+          atexit (run_python_exit_functions);
+        }
+    }
   Py_XDECREF (ret);
   Py_XDECREF (py_outputs);
   Py_XDECREF (py_inputs);

@@ -39,6 +39,14 @@ def inverse(x: int) -> float:
     return 1 / x
 
 
+def test_cluster_is_reachable_on_loopback_only():
+    """meson runs this file in a network namespace whose only interface is loopback
+    (tests/loopback-only.sh), so the Ray cluster cannot listen anywhere else."""
+    import socket
+
+    assert [name for _, name in socket.if_nameindex()] == ["lo"]
+
+
 @pytest.fixture(scope="module")
 def executor(ray_cluster):
     return DaftExecutor(runner="ray", ray_address=ray_cluster)
@@ -122,3 +130,17 @@ def test_runner_conflict(executor):
         configured(Pipeline(nodes=[square]), DaftExecutor(runner="local")).run({"x": 2})
     assert info.value.code == Hn.ExecutorError.RUNNER_CONFLICT
     assert "one runner per process" in info.value.message
+
+
+def test_c_program_runs_a_module_pipeline_on_ray(ray_cluster, module_path):
+    """The hn tool, a C program that embeds Python through the bridge, sends the C nodes of a
+    node module to the Ray workers."""
+    import subprocess
+
+    hn = os.path.join(os.environ["HN_BUILD_DIR"], "tools", "hn")
+    out = subprocess.run([hn, "map", module_path, "double_add_one", "--over", "x", "x=[1, 2, 3]",
+                          "-o", "result", "-e", f"daft:ray@{ray_cluster}"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["{'result': <int64 3>}", "{'result': <int64 5>}",
+                                       "{'result': <int64 7>}"]

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hn-callback-context.h"
+#include "hn-error.h"
 #include "hn-executor-private.h"
 #include "hn-pipeline.h"
 #include "hn-tsan-private.h"
@@ -94,6 +95,10 @@ run_job_in_worker (gpointer data,
   /* Drop the job's references here, while the caller still holds its own: otherwise the
    * pipeline could be finalized in this thread once the caller is done with it. */
   g_task_set_task_data (task, NULL, NULL);
+
+  if (result == NULL && error == NULL)
+    g_set_error (&error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                 "%s returned no result and no error", G_OBJECT_TYPE_NAME (self));
 
   HN_TSAN_RELEASE (task);
   if (result == NULL)

@@ -46,6 +46,13 @@ hn_function_node_invoke (HnNode            *node,
 {
   HnFunctionNode *self = HN_FUNCTION_NODE (node);
 
+  if (self->func == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "this HnFunctionNode has no function: create it with "
+                           "hn_function_node_new()");
+      return NULL;
+    }
   return self->func (args, n_args, self->user_data, error);
 }
 

@@ -44,6 +44,7 @@ struct _HnModule
 {
   GObject     parent_instance;
   char       *path;
+  GError     *registration_error;  /* the first bad add_node()/add_pipeline() of init */
   GHashTable *nodes;      /* name -> HnNode */
   GHashTable *pipelines;  /* name -> HnPipeline */
   GPtrArray  *node_order;
@@ -82,8 +83,10 @@ origin_free (gpointer data)
   g_free (origin);
 }
 
-static GMutex modules_lock;
-static GHashTable *modules;  /* resolved path -> HnModule, never freed: modules stay loaded */
+/* Recursive: a module's entry point may load the modules it builds on. */
+static GRecMutex modules_lock;
+static GHashTable *modules;      /* resolved path -> HnModule, never freed: modules stay loaded */
+static GHashTable *initializing; /* paths whose entry point is running */
 
 static void
 hn_module_finalize (GObject *object)
@@ -91,6 +94,7 @@ hn_module_finalize (GObject *object)
   HnModule *self = HN_MODULE (object);
 
   g_clear_pointer (&self->path, g_free);
+  g_clear_error (&self->registration_error);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_pointer (&self->pipelines, g_hash_table_unref);
   g_clear_pointer (&self->node_order, g_ptr_array_unref);
@@ -175,12 +179,12 @@ HnModule *
 hn_module_load (const char  *name_or_path,
                 GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(HnModule) self = NULL;
+  HnModule *self = NULL;
   g_autoptr(GError) local_error = NULL;
   HnModuleInitFunc init;
   GModule *gmodule;
+  gboolean ok;
 
   g_return_val_if_fail (name_or_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -189,40 +193,83 @@ hn_module_load (const char  *name_or_path,
   if (path == NULL)
     return NULL;
 
-  locker = g_mutex_locker_new (&modules_lock);
+  g_rec_mutex_lock (&modules_lock);
   if (modules == NULL)
-    modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    {
+      modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      initializing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
   if (g_hash_table_contains (modules, path))
-    return g_object_ref (g_hash_table_lookup (modules, path));
+    {
+      self = g_object_ref (g_hash_table_lookup (modules, path));
+      goto out;
+    }
+  if (g_hash_table_contains (initializing, path))
+    {
+      g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
+                   _("The node module “%s” loads itself while it initializes"), path);
+      goto out;
+    }
 
   gmodule = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (gmodule == NULL)
     {
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
                    _("Cannot load the node module “%s”: %s"), path, g_module_error ());
-      return NULL;
+      goto out;
     }
   if (!g_module_symbol (gmodule, "hn_module_init", (gpointer *) &init) || init == NULL)
     {
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
                    _("“%s” is not a node module: it has no hn_module_init entry point"), path);
       g_module_close (gmodule);
-      return NULL;
+      goto out;
     }
   g_module_make_resident (gmodule);
 
   self = g_object_new (HN_TYPE_MODULE, NULL);
   self->path = g_strdup (path);
-  if (!init (self, &local_error))
+  g_hash_table_add (initializing, g_strdup (path));
+  ok = init (self, &local_error);
+  g_hash_table_remove (initializing, path);
+
+  if (ok && self->registration_error != NULL)
+    {
+      ok = FALSE;
+      g_clear_error (&local_error);
+      local_error = g_steal_pointer (&self->registration_error);
+    }
+  if (!ok)
     {
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
                    _("The node module “%s” failed to initialize: %s"), path,
                    local_error ? local_error->message : _("no reason given"));
-      return NULL;
+      g_clear_object (&self);
+      goto out;
     }
 
   g_hash_table_insert (modules, g_strdup (path), g_object_ref (self));
-  return g_steal_pointer (&self);
+
+out:
+  g_rec_mutex_unlock (&modules_lock);
+  return self;
+}
+
+static gboolean
+check_registration (HnModule   *self,
+                    const char *what,
+                    const char *name,
+                    GHashTable *table)
+{
+  if (self->registration_error != NULL)
+    return FALSE;
+  if (name == NULL || name[0] == '\0')
+    g_set_error (&self->registration_error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
+                 _("it registers a %s without a name"), what);
+  else if (g_hash_table_contains (table, name))
+    g_set_error (&self->registration_error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
+                 _("it registers two %ss named “%s”"), what, name);
+  return self->registration_error == NULL;
 }
 
 /**
@@ -245,7 +292,9 @@ hn_module_get_path (HnModule *self)
  * @self: a [class@Module]
  * @node: a node, whose name must be unique in the module
  *
- * Registers @node under its name. Called from the module's entry point.
+ * Registers @node under its name. Called from the module's entry point; a node without a name,
+ * or a name registered twice, makes [func@Module.load] fail with
+ * [error@ModuleError.INIT_FAILED].
  */
 void
 hn_module_add_node (HnModule *self,
@@ -255,8 +304,9 @@ hn_module_add_node (HnModule *self,
 
   g_return_if_fail (HN_IS_MODULE (self));
   g_return_if_fail (HN_IS_NODE (node));
-  g_return_if_fail (hn_node_get_name (node) != NULL);
-  g_return_if_fail (!g_hash_table_contains (self->nodes, hn_node_get_name (node)));
+
+  if (!check_registration (self, "node", hn_node_get_name (node), self->nodes))
+    return;
 
   origin = g_new0 (Origin, 1);
   origin->path = g_strdup (self->path);
@@ -281,9 +331,10 @@ hn_module_add_pipeline (HnModule   *self,
                         HnPipeline *pipeline)
 {
   g_return_if_fail (HN_IS_MODULE (self));
-  g_return_if_fail (name != NULL);
   g_return_if_fail (HN_IS_PIPELINE (pipeline));
-  g_return_if_fail (!g_hash_table_contains (self->pipelines, name));
+
+  if (!check_registration (self, "pipeline", name, self->pipelines))
+    return;
 
   g_hash_table_insert (self->pipelines, g_strdup (name), g_object_ref (pipeline));
   g_ptr_array_add (self->pipeline_order, g_strdup (name));
@@ -368,8 +419,9 @@ hn_module_list_pipelines (HnModule *self)
 /**
  * hn_module_get_node_origin:
  * @node: a node
- * @path: (out) (optional) (transfer full): return location for the module's path
- * @name: (out) (optional) (transfer full): return location for the node's name in the module
+ * @path: (out) (optional) (nullable) (transfer full): return location for the module's path
+ * @name: (out) (optional) (nullable) (transfer full): return location for the node's name in
+ *   the module
  *
  * Tells whether @node was registered by a module, and which: what another process needs to
  * rebuild it.

@@ -89,10 +89,13 @@ hn_node_real_invoke_async (HnNode              *self,
     return;
 
   result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, &error);
-  if (result == NULL && error != NULL)
+  if (result == NULL && error == NULL)
+    g_set_error (&error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
+                 _("Node “%s” returned no value and no error"), hn_node_get_name (self));
+  if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, result, (GDestroyNotify) g_variant_unref);
+    g_task_return_pointer (task, g_variant_take_ref (result), (GDestroyNotify) g_variant_unref);
 }
 
 static GVariant *
@@ -432,7 +435,8 @@ hn_node_get_output_type (HnNode     *self,
 /**
  * hn_node_invoke:
  * @self: a [class@Node]
- * @args: (array length=n_args): one value per input, in the order of [property@Node:inputs]
+ * @args: (array length=n_args): one value per input, in the order of [property@Node:inputs];
+ *   floating references are sunk
  * @n_args: the number of values in @args
  * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @error: return location for a [struct@GLib.Error]
@@ -459,7 +463,12 @@ hn_node_invoke (HnNode            *self,
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* floating arguments are consumed, as by every function of the library that takes values */
+  for (guint i = 0; i < n_args; i++)
+    g_variant_ref_sink (args[i]);
   result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, error);
+  for (guint i = 0; i < n_args; i++)
+    g_variant_unref (args[i]);
   if (result != NULL)
     g_variant_take_ref (result);
   return result;

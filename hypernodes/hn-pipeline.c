@@ -651,14 +651,16 @@ hn_pipeline_map (HnPipeline          *self,
   g_autoptr(GVariant) owned_inputs = NULL;
   g_autoptr(HnMapSource) source = NULL;
   g_autoptr(GVariant) shared = NULL;
-  HnBackend *backend = hn_runtime_config_get_backend (self->config);
-  HnExecutor *executor = hn_runtime_config_get_executor (self->config);
+  HnBackend *backend;
+  HnExecutor *executor;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  backend = hn_runtime_config_get_backend (self->config);
+  executor = hn_runtime_config_get_executor (self->config);
   if (inputs != NULL)
     owned_inputs = g_variant_ref_sink (inputs);
 

@@ -102,6 +102,7 @@ gboolean      _hn_graph_gather       (HnGraph             *graph,
                                       guint                index,
                                       GVariant           **frame,
                                       GVariant           **args,
+                                      gint64               item,
                                       GError             **error);
 gboolean      _hn_graph_store        (HnGraph             *graph,
                                       guint                index,

@@ -605,8 +605,16 @@ build_plan (HnGraph             *graph,
     {
       for (guint i = 0; outputs[i] != NULL; i++)
         {
-          int slot = _hn_graph_lookup_slot (graph, outputs[i]);
+          int slot;
           gboolean dup = FALSE;
+
+          if (!g_utf8_validate (outputs[i], -1, NULL))
+            {
+              g_set_error_literal (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_OUTPUT,
+                                   _("A requested output name is not valid UTF-8"));
+              return NULL;
+            }
+          slot = _hn_graph_lookup_slot (graph, outputs[i]);
 
           if (slot < 0 || graph->producer[slot] < 0)
             {
@@ -685,7 +693,12 @@ _hn_graph_get_plan (HnGraph             *graph,
     }
   else
     {
-      key = g_strjoinv ("\n", (char **) outputs);
+      GString *k = g_string_new (NULL);
+
+      /* lengths make the key unambiguous whatever bytes the names hold */
+      for (guint i = 0; outputs[i] != NULL; i++)
+        g_string_append_printf (k, "%zu:%s;", strlen (outputs[i]), outputs[i]);
+      key = g_string_free (k, FALSE);
       plan = g_hash_table_lookup (graph->plans, key);
       if (plan == NULL)
         {
@@ -777,8 +790,8 @@ unknown_input_error (HnGraph     *graph,
   return FALSE;
 }
 
-/* Stores the values of @dict in @frame. Every key must be a root input; values for roots the plan
- * does not read are checked but not stored. */
+/* Stores the values of @dict in @frame. Every key must be a root input, and its value must have
+ * the types its consumers declare. */
 static gboolean
 load_dict (HnGraph       *graph,
            const HnPlan  *plan,
@@ -1202,6 +1215,7 @@ _hn_graph_gather (HnGraph    *graph,
                   guint       index,
                   GVariant  **frame,
                   GVariant  **args,
+                  gint64      item,
                   GError    **error)
 {
   HnGraphNode *gn = &graph->nodes[index];
@@ -1214,12 +1228,20 @@ _hn_graph_gather (HnGraph    *graph,
         {
           HnGraphNode *src = &graph->nodes[graph->producer[gn->input_slots[p]]];
 
-          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                       _("Node “%s” produced “%s” with type “%s”, but node “%s” expects type "
-                         "“%s”"),
-                       src->name, graph->slot_names[gn->input_slots[p]],
-                       g_variant_get_type_string (value), gn->name,
-                       g_variant_type_peek_string (gn->input_checks[p]));
+          if (item >= 0)
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         _("Node “%s” produced “%s” with type “%s” on item %lld, but node “%s” "
+                           "expects type “%s”"),
+                         src->name, graph->slot_names[gn->input_slots[p]],
+                         g_variant_get_type_string (value), (long long) item, gn->name,
+                         g_variant_type_peek_string (gn->input_checks[p]));
+          else
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         _("Node “%s” produced “%s” with type “%s”, but node “%s” expects type "
+                           "“%s”"),
+                         src->name, graph->slot_names[gn->input_slots[p]],
+                         g_variant_get_type_string (value), gn->name,
+                         g_variant_type_peek_string (gn->input_checks[p]));
           return FALSE;
         }
       args[p] = value;
@@ -1325,7 +1347,7 @@ _hn_graph_invoke (HnGraph            *graph,
   if (gn->n_inputs > G_N_ELEMENTS (stack_args))
     args = heap_args = g_new (GVariant *, gn->n_inputs);
 
-  if (!_hn_graph_gather (graph, index, frame, args, error))
+  if (!_hn_graph_gather (graph, index, frame, args, item, error))
     return FALSE;
 
   result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, args, gn->n_inputs, cancellable,

@@ -19,8 +19,8 @@
  * How and where a pipeline runs: a [class@Backend] (where) and an [iface@Executor] (how).
  *
  * ```c
- * g_autoptr(HnRuntimeConfig) config =
- *   hn_runtime_config_new (NULL, hn_sequential_executor_new ());
+ * g_autoptr(HnExecutor) executor = hn_thread_pool_executor_new (0);
+ * g_autoptr(HnRuntimeConfig) config = hn_runtime_config_new (NULL, executor);
  * g_autoptr(HnPipeline) configured = hn_pipeline_with_config (pipeline, config);
  * ```
  *

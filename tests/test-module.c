@@ -119,6 +119,36 @@ test_errors (void)
   }
 }
 
+static void
+test_module_loading_a_module (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "modules", NULL);
+  g_autofree char *path = module_path ("hn-dependent-module.so");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnModule) module = NULL;
+  g_autoptr(GVariant) result = NULL;
+
+  g_setenv ("HN_MODULE_PATH", dir, TRUE);
+  module = hn_module_load (path, &error);
+  g_assert_no_error (error);
+  result = hn_pipeline_run (hn_module_get_pipeline (module, "square_only"), test_inputs_x (6),
+                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_lookup_int (result, "squared"), ==, 36);
+}
+
+static void
+test_module_registering_twice (void)
+{
+  g_autofree char *path = module_path ("hn-duplicate-module.so");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnModule) module = hn_module_load (path, &error);
+
+  g_assert_null (module);
+  g_assert_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED);
+  g_assert_nonnull (strstr (error->message, "it registers two nodes named “twin”"));
+}
+
 /* Prints what a process sees of the module's pipeline, for the comparison below. */
 static char *
 describe (void)
@@ -176,6 +206,8 @@ main (int   argc,
   g_test_add_func ("/Hn/Module/load-by-name", test_load_by_name);
   g_test_add_func ("/Hn/Module/plain-node", test_plain_node_has_no_origin);
   g_test_add_func ("/Hn/Module/errors", test_errors);
+  g_test_add_func ("/Hn/Module/loads-a-module", test_module_loading_a_module);
+  g_test_add_func ("/Hn/Module/registers-twice", test_module_registering_twice);
   g_test_add_func ("/Hn/Module/other-process", test_other_process);
 
   return g_test_run ();

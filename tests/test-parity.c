@@ -631,6 +631,71 @@ test_async_map_mixed (void)
   g_variant_unref (data.result);
 }
 
+/* A node that runs a pipeline on the same async executor, from the executor's own threads. */
+typedef struct
+{
+  HnPipeline *inner;
+} AsyncNested;
+
+static GVariant *
+async_nested_func (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  AsyncNested *nested = user_data;
+  g_autoptr(GVariant) result = hn_pipeline_run (nested->inner,
+                                                test_inputs_x (g_variant_get_int64 (args[0])),
+                                                STRV ("result"), NULL, error);
+
+  return result ? g_variant_lookup_value (result, "result", NULL) : NULL;
+}
+
+static void
+test_async_nested (void)
+{
+  for (guint concurrency = 1; concurrency <= 2; concurrency++)
+    {
+      g_autoptr(HnExecutor) executor = hn_async_executor_new (concurrency);
+      g_autoptr(HnRuntimeConfig) config = hn_runtime_config_new (NULL, executor);
+      g_autoptr(HnNode) a = test_double_node ();
+      g_autoptr(HnNode) b = test_add_one_node ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HnPipeline) inner_plain = hn_pipeline_new ((HnNode *[]) { a, b }, 2, &error);
+      g_autoptr(HnPipeline) inner = hn_pipeline_with_config (inner_plain, config);
+      AsyncNested nested = { inner };
+      g_autoptr(HnNode) outer_node = hn_function_node_new ("outer", STRV ("x"), STRV ("y"),
+                                                           async_nested_func, &nested, NULL);
+      g_autoptr(HnPipeline) outer_plain = hn_pipeline_new (&outer_node, 1, &error);
+      g_autoptr(HnPipeline) outer = hn_pipeline_with_config (outer_plain, config);
+      g_autoptr(GVariant) results = NULL;
+
+      g_assert_no_error (error);
+      results = hn_pipeline_map (outer, xs (0, 6, FALSE), STRV ("x"), HN_MAP_MODE_ZIP, NULL,
+                                 NULL, &error);
+      g_assert_no_error (error);
+      for (gsize i = 0; i < 6; i++)
+        {
+          g_autoptr(GVariant) item = g_variant_get_child_value (results, i);
+          g_assert_cmpint (test_lookup_int (item, "y"), ==, 2 * (gint64) i + 1);
+        }
+    }
+}
+
+static void
+test_thread_pool_map_without_error_location (void)
+{
+  g_autoptr(HnExecutor) executor = hn_thread_pool_executor_new (2);
+  g_autoptr(HnRuntimeConfig) config = hn_runtime_config_new (NULL, executor);
+  g_autoptr(HnNode) node = test_double_node ();
+  g_autoptr(HnPipeline) plain = hn_pipeline_new (&node, 1, NULL);
+  g_autoptr(HnPipeline) pipeline = hn_pipeline_with_config (plain, config);
+  g_autoptr(GVariant) results = hn_pipeline_map (pipeline, xs (0, 3, FALSE), STRV ("x"),
+                                                 HN_MAP_MODE_ZIP, NULL, NULL, NULL);
+  g_autoptr(GVariant) failed = hn_pipeline_map (pipeline, g_variant_new_parsed ("{'x': <[<'s'>]>}"),
+                                                STRV ("x"), HN_MAP_MODE_ZIP, NULL, NULL, NULL);
+
+  g_assert_cmpuint (g_variant_n_children (results), ==, 3);
+  g_assert_null (failed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -653,6 +718,8 @@ main (int   argc,
   g_test_add_func ("/Hn/ThreadPool/nested", test_thread_pool_nested);
   g_test_add_func ("/Hn/Async/fan-out", test_async_fan_out);
   g_test_add_func ("/Hn/Async/map-mixed", test_async_map_mixed);
+  g_test_add_func ("/Hn/Async/nested", test_async_nested);
+  g_test_add_func ("/Hn/ThreadPool/no-error-location", test_thread_pool_map_without_error_location);
 
   return g_test_run ();
 }

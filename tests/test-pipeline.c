@@ -680,6 +680,76 @@ test_map_item_type_error (void)
                     "Input “x” of item 1 has type “s”, but node “double” expects type “x”");
 }
 
+static void
+test_run_plan_cache_key (void)
+{
+  g_autoptr(HnPipeline) pipeline =
+    make_pipeline ((HnNode *[]) { test_int_node ("na", "x", "a", 1),
+                                  test_int_node ("nb", "x", "b", 2) }, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) both = hn_pipeline_run (pipeline, test_inputs_x (1), STRV ("a", "b"), NULL,
+                                              &error);
+  g_autoptr(GVariant) odd = NULL;
+
+  g_assert_no_error (error);
+  /* one name with a separator in it is not the two names */
+  odd = hn_pipeline_run (pipeline, test_inputs_x (1), STRV ("a\nb"), NULL, &error);
+  g_assert_null (odd);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_OUTPUT);
+  g_clear_error (&error);
+  odd = hn_pipeline_run (pipeline, test_inputs_x (1), STRV ("\xff"), NULL, &error);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_OUTPUT);
+}
+
+static GVariant *
+loose_func (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  gint64 x = g_variant_get_int64 (args[0]);
+
+  return x == 2 ? g_variant_new_string ("two") : g_variant_new_int64 (x);
+}
+
+static void
+test_map_checked_edge_names_item (void)
+{
+  HnNode *loose = hn_function_node_new_full ("loose", STRV ("x"), STRV ("x"), STRV ("v"), NULL,
+                                             loose_func, NULL, NULL);
+  HnNode *strict = test_int_node ("strict", "v", "w", 1);
+  g_autoptr(HnPipeline) pipeline = make_pipeline ((HnNode *[]) { loose, strict }, 2);
+
+  assert_map_fails (pipeline, "{'x': <[int64 1, 2, 3]>}", (const char *[]) { "x", NULL },
+                    HN_MAP_MODE_ZIP, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                    "Node “loose” produced “v” with type “s” on item 1, but node “strict” "
+                    "expects type “x”");
+}
+
+static void
+test_function_node_without_function (void)
+{
+  HnNode *node = g_object_new (HN_TYPE_FUNCTION_NODE, "name", "empty", "inputs", STRV ("x"),
+                               "outputs", STRV ("y"), NULL);
+  g_autoptr(HnPipeline) pipeline = make_pipeline ((HnNode *[]) { node }, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = hn_pipeline_run (pipeline, test_inputs_x (1), NULL, NULL, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "has no function"));
+}
+
+static void
+test_node_invoke_sinks_floating_args (void)
+{
+  g_autoptr(HnNode) node = test_double_node ();
+  GVariant *args[] = { g_variant_new_int64 (4) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = hn_node_invoke (node, args, 1, NULL, &error);
+
+  /* valgrind checks that the floating argument was consumed */
+  g_assert_no_error (error);
+  g_assert_cmpint (g_variant_get_int64 (result), ==, 8);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +778,12 @@ main (int   argc,
   g_test_add_func ("/Hn/Pipeline/run/multi-output", test_run_multi_output);
   g_test_add_func ("/Hn/Pipeline/run/diamond", test_run_diamond);
   g_test_add_func ("/Hn/Pipeline/run/long-chain", test_run_long_chain);
+  g_test_add_func ("/Hn/Pipeline/run/plan-cache-key", test_run_plan_cache_key);
+  g_test_add_func ("/Hn/Pipeline/run/function-node-without-function",
+                   test_function_node_without_function);
+  g_test_add_func ("/Hn/Pipeline/run/invoke-sinks-floating-args",
+                   test_node_invoke_sinks_floating_args);
+  g_test_add_func ("/Hn/Pipeline/map/checked-edge-names-item", test_map_checked_edge_names_item);
   g_test_add_func ("/Hn/Pipeline/map/zip", test_map_zip);
   g_test_add_func ("/Hn/Pipeline/map/large", test_map_large);
   g_test_add_func ("/Hn/Pipeline/map/broadcast", test_map_broadcast_and_zip_two);

@@ -53,7 +53,7 @@ parse_executor (const char  *spec,
 
   parts = g_strsplit (spec, ":", 2);
   if (parts[1] != NULL && (g_str_equal (parts[0], "thread-pool") || g_str_equal (parts[0], "async"))
-      && !g_ascii_string_to_unsigned (parts[1], 10, 0, 4096, &n, error))
+      && !g_ascii_string_to_unsigned (parts[1], 10, 0, 1024, &n, error))
     return NULL;
 
   if (g_str_equal (parts[0], "thread-pool"))

@@ -155,6 +155,12 @@ job_fail (Job    *job,
 
 static void pump (Job *job);
 
+/* Set while a thread of an async executor's pool runs a node. A node that runs a pipeline on an
+ * async executor blocks its pool thread in run_blocking(); if that nested run sent its own
+ * synchronous nodes to the pool, a pool whose threads all wait so would never progress. So a
+ * nested run calls its synchronous nodes inline instead. */
+static GPrivate in_pool_thread;
+
 static void
 push_ready (Job   *job,
             gsize  item,
@@ -268,8 +274,10 @@ pool_invoke (gpointer data,
   job = call->job;
   gn = &job->graph->nodes[job->plan->steps[call->step]];
 
+  g_private_set (&in_pool_thread, GINT_TO_POINTER (1));
   call->result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, call->args, gn->n_inputs,
                                                        job->cancellable, &call->error);
+  g_private_set (&in_pool_thread, NULL);
   /* Once the call is delivered the job may finish and its owner drop the context, while this
    * thread is still inside g_main_context_invoke_full(): hold a reference of our own. */
   context = g_main_context_ref (job->context);
@@ -292,7 +300,7 @@ start_call (Job   *job,
   call->step = step;
 
   if (!_hn_graph_gather (job->graph, job->plan->steps[step], job->states[item].frame,
-                         call->args, &error))
+                         call->args, item_label (job, item), &error))
     {
       job_fail (job, error);
       g_free (call);
@@ -305,6 +313,12 @@ start_call (Job   *job,
   if (_hn_node_has_async (gn->node))
     HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, call->args, gn->n_inputs,
                                                 job->cancellable, node_async_done, call);
+  else if (g_private_get (&in_pool_thread) != NULL)
+    {
+      call->result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, call->args, gn->n_inputs,
+                                                           job->cancellable, &call->error);
+      call_done (call);
+    }
   else
     {
       HN_TSAN_RELEASE (call);

@@ -428,6 +428,7 @@ hn_thread_pool_executor_map_source (HnExecutor          *executor,
   const HnPlan *plan;
   MapRun *run;
   GVariant *result = NULL;
+  GError *failure;
   guint n_helpers;
 
   plan = _hn_graph_get_plan (graph, outputs, error);
@@ -465,11 +466,12 @@ hn_thread_pool_executor_map_source (HnExecutor          *executor,
   hn_mutex_lock (&run->lock);
   while (run->n_active > 0)
     hn_cond_wait (&run->cond, &run->lock);
-  if (run->error != NULL)
-    g_propagate_error (error, g_steal_pointer (&run->error));
+  failure = g_steal_pointer (&run->error);
   hn_mutex_unlock (&run->lock);
 
-  if (*error == NULL && !g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (failure != NULL)
+    g_propagate_error (error, failure);
+  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, run->results,
                                                       run->n_items));
 
@@ -599,8 +601,8 @@ hn_thread_pool_executor_init (HnThreadPoolExecutor *self)
 
 /**
  * hn_thread_pool_executor_new:
- * @max_workers: the number of threads that work on a run or map, the caller included; 0 for the
- *   number of processors
+ * @max_workers: the number of threads that work on a run or map, the caller included, at most
+ *   1024; 0 for the number of processors
  *
  * Creates a thread pool executor.
  *

@@ -174,11 +174,13 @@ strv_to_python (const char * const *strv)
     Py_RETURN_NONE;
 
   list = PyList_New (0);
-  for (guint i = 0; strv[i] != NULL; i++)
+  for (guint i = 0; list != NULL && strv[i] != NULL; i++)
     {
-      PyObject *s = PyUnicode_FromString (strv[i]);
-      PyList_Append (list, s);
-      Py_DECREF (s);
+      PyObject *s = PyUnicode_FromString (strv[i]);  /* NULL for invalid UTF-8 */
+
+      if (s == NULL || PyList_Append (list, s) < 0)
+        Py_CLEAR (list);
+      Py_XDECREF (s);
     }
   return list;
 }
@@ -281,6 +283,12 @@ hn_python_run_engine (const char          *engine,
   py_items = variant_to_python (items);
   py_inputs = variant_to_python (inputs);
   py_outputs = strv_to_python (outputs);
+  if (py_executor == NULL || py_pipeline == NULL || py_items == NULL || py_inputs == NULL ||
+      py_outputs == NULL)
+    {
+      set_error_from_exception ("Cannot pass the run to Python", ENGINE_FAILED, error);
+      goto out;
+    }
 
   ret = PyObject_CallMethod (bridge, "run_engine", "sOOOOO", engine, py_executor, py_pipeline,
                              py_items, py_inputs, py_outputs);

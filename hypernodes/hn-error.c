@@ -49,7 +49,8 @@ G_DEFINE_ENUM_TYPE (HnPipelineError, hn_pipeline_error,
 
 G_DEFINE_ENUM_TYPE (HnNodeError, hn_node_error,
   G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_FAILED, "failed"),
-  G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_INVALID_RESULT, "invalid-result"))
+  G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_INVALID_RESULT, "invalid-result"),
+  G_DEFINE_ENUM_VALUE (HN_NODE_ERROR_TIMEOUT, "timeout"))
 
 G_DEFINE_ENUM_TYPE (HnExecutorError, hn_executor_error,
   G_DEFINE_ENUM_VALUE (HN_EXECUTOR_ERROR_ENGINE_MISSING, "engine-missing"),

@@ -29,7 +29,7 @@ G_BEGIN_DECLS
  * HnPipelineError:
  * @HN_PIPELINE_ERROR_CYCLE: the nodes form a cycle
  * @HN_PIPELINE_ERROR_DUPLICATE_OUTPUT: two nodes produce the same output name
- * @HN_PIPELINE_ERROR_DUPLICATE_NODE: two nodes have the same name
+ * @HN_PIPELINE_ERROR_DUPLICATE_NODE: the same node is given twice (nodes may share a name)
  * @HN_PIPELINE_ERROR_INVALID_NODE: a node is not well formed (no name, a port named twice, an
  *   invalid port type, ...)
  * @HN_PIPELINE_ERROR_MISSING_INPUT: a run lacks inputs that the requested outputs need
@@ -73,6 +73,8 @@ typedef enum
  *   a map) and carries the node's own message
  * @HN_NODE_ERROR_INVALID_RESULT: the node returned no value, a value of the wrong type, or a
  *   tuple with the wrong number of members for its outputs
+ * @HN_NODE_ERROR_TIMEOUT: the run took longer than the timeout of its [class@RuntimeConfig];
+ *   the message names the node that was running
  *
  * Errors about a node that failed while it ran.
  */
@@ -80,6 +82,7 @@ typedef enum
 {
   HN_NODE_ERROR_FAILED,
   HN_NODE_ERROR_INVALID_RESULT,
+  HN_NODE_ERROR_TIMEOUT,
 } HnNodeError;
 
 /**

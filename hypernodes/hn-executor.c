@@ -7,10 +7,10 @@
 
 #include "config.h"
 
-#include "hn-callback-context.h"
 #include "hn-error.h"
-#include "hn-executor-private.h"
-#include "hn-pipeline.h"
+#include "hn-executor.h"
+#include "hn-run.h"
+#include "hn-run-private.h"
 #include "hn-tsan-private.h"
 #include "hn-worker-private.h"
 
@@ -19,81 +19,42 @@
  *
  * How a pipeline runs: sequentially, on a thread pool, on the main context, or on an engine.
  *
- * An executor runs a pipeline once ([method@Executor.run_pipeline]) or over many items
- * ([method@Executor.map_items]). Usually it is not called directly: put it in a
+ * An executor runs a [struct@Run]: a single run ([vfunc@Executor.run]) or a map over
+ * many items ([vfunc@Executor.map]). Usually it is not called directly: put it in a
  * [class@RuntimeConfig] and call [method@Pipeline.run] and [method@Pipeline.map].
  *
+ * An executor only schedules: the built-in ones call every node through one invocation path
+ * (retries, timeouts, nested pipelines and error messages are the same on all of them) and run
+ * map items through one per-item driver.
+ *
  * Implementations only need the synchronous virtual methods; the asynchronous ones default to
- * running them on a worker thread owned by the library, never on the shared pool of
- * [method@Gio.Task.run_in_thread], whose few threads can be exhausted by nested runs.
+ * running them on a worker thread owned by the library (a bounded pool), never on the shared
+ * pool of [method@Gio.Task.run_in_thread], whose few threads can be exhausted by nested runs.
  */
 
 G_DEFINE_INTERFACE (HnExecutor, hn_executor, G_TYPE_OBJECT)
 
-typedef struct
-{
-  HnPipeline         *pipeline;
-  GVariant           *items;
-  GVariant           *inputs;
-  HnCallbackContext  *context;
-  char              **outputs;
-} Job;
-
 static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  g_clear_object (&job->pipeline);
-  g_clear_pointer (&job->items, g_variant_unref);
-  g_clear_pointer (&job->inputs, g_variant_unref);
-  g_clear_object (&job->context);
-  g_clear_pointer (&job->outputs, g_strfreev);
-  g_free (job);
-}
-
-static Job *
-job_new (HnPipeline         *pipeline,
-         GVariant           *items,
-         GVariant           *inputs,
-         HnCallbackContext  *context,
-         const char * const *outputs)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->pipeline = g_object_ref (pipeline);
-  job->items = items ? g_variant_ref_sink (items) : NULL;
-  job->inputs = inputs ? g_variant_ref_sink (inputs) : NULL;
-  job->context = context ? g_object_ref (context) : NULL;
-  job->outputs = g_strdupv ((char **) outputs);
-  return job;
-}
-
-static void
-run_job_in_worker (gpointer data,
-                   gpointer unused)
+run_in_worker (gpointer data,
+               gpointer unused)
 {
   g_autoptr(GTask) task = data;
   HnExecutor *self = g_task_get_source_object (task);
   HnExecutorInterface *iface = HN_EXECUTOR_GET_IFACE (self);
-  Job *job = g_task_get_task_data (task);
+  HnRun *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   GVariant *result;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (job->items != NULL)
-    result = iface->map_items (self, job->pipeline, job->items, job->inputs, job->context,
-                               (const char * const *) job->outputs,
-                               g_task_get_cancellable (task), &error);
+  if (hn_run_is_map (run))
+    result = iface->map (self, run, &error);
   else
-    result = iface->run_pipeline (self, job->pipeline, job->inputs, job->context,
-                                  (const char * const *) job->outputs,
-                                  g_task_get_cancellable (task), &error);
+    result = iface->run (self, run, &error);
 
-  /* Drop the job's references here, while the caller still holds its own: otherwise the
-   * pipeline could be finalized in this thread once the caller is done with it. */
+  /* Drop the task's reference to the run here, while the caller still holds its own: otherwise
+   * the pipeline could be finalized in this thread once the caller is done with it. */
   g_task_set_task_data (task, NULL, NULL);
 
   if (result == NULL && error == NULL)
@@ -108,20 +69,16 @@ run_job_in_worker (gpointer data,
 }
 
 static void
-hn_executor_real_run_pipeline_async (HnExecutor          *self,
-                                     HnPipeline          *pipeline,
-                                     GVariant            *inputs,
-                                     HnCallbackContext   *context,
-                                     const char * const  *outputs,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
+hn_executor_real_execute_async (HnExecutor          *self,
+                                HnRun               *run,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, hn_run_get_cancellable (run), callback, user_data);
 
-  g_task_set_source_tag (task, hn_executor_real_run_pipeline_async);
-  g_task_set_task_data (task, job_new (pipeline, NULL, inputs, context, outputs), job_free);
-  _hn_worker_push (run_job_in_worker, task);
+  g_task_set_source_tag (task, hn_executor_real_execute_async);
+  g_task_set_task_data (task, hn_run_ref (run), (GDestroyNotify) hn_run_unref);
+  _hn_worker_push (run_in_worker, task);
 }
 
 static GVariant *
@@ -134,270 +91,133 @@ hn_executor_real_finish (HnExecutor    *self,
 }
 
 static void
-hn_executor_real_map_items_async (HnExecutor          *self,
-                                  HnPipeline          *pipeline,
-                                  GVariant            *items,
-                                  GVariant            *inputs,
-                                  HnCallbackContext   *context,
-                                  const char * const  *outputs,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+hn_executor_default_init (HnExecutorInterface *iface)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  iface->run_async = hn_executor_real_execute_async;
+  iface->run_finish = hn_executor_real_finish;
+  iface->map_async = hn_executor_real_execute_async;
+  iface->map_finish = hn_executor_real_finish;
+}
 
-  g_task_set_source_tag (task, hn_executor_real_map_items_async);
-  g_task_set_task_data (task, job_new (pipeline, items, inputs, context, outputs), job_free);
-  _hn_worker_push (run_job_in_worker, task);
+/**
+ * hn_executor_execute:
+ * @self: an [iface@Executor]
+ * @run: the run, or map, to execute
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Executes @run with this executor: [vfunc@Executor.map] for a map,
+ * [vfunc@Executor.run] otherwise. Only the nodes that the requested outputs need run.
+ *
+ * Returns: (transfer full): the requested outputs, an `a{sv}`, or for a map one `a{sv}` per
+ *   item as an `aa{sv}`; %NULL on error
+ */
+GVariant *
+hn_executor_execute (HnExecutor  *self,
+                     HnRun       *run,
+                     GError     **error)
+{
+  HnExecutorInterface *iface;
+  GError *local = NULL;
+  GVariant *result;
+
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (run != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  iface = HN_EXECUTOR_GET_IFACE (self);
+  result = hn_run_is_map (run) ? iface->map (self, run, &local)
+                               : iface->run (self, run, &local);
+  if (result == NULL)
+    {
+      if (local == NULL)
+        g_set_error (&local, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                     "%s returned no result and no error", G_OBJECT_TYPE_NAME (self));
+      _hn_run_fix_error (run, &local);
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  g_clear_error (&local);
+  return g_variant_take_ref (result);
 }
 
 static void
-hn_executor_default_init (HnExecutorInterface *iface)
+execute_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  iface->run_pipeline_async = hn_executor_real_run_pipeline_async;
-  iface->run_pipeline_finish = hn_executor_real_finish;
-  iface->map_items_async = hn_executor_real_map_items_async;
-  iface->map_items_finish = hn_executor_real_finish;
+  g_autoptr(GTask) task = user_data;
+  HnExecutor *self = HN_EXECUTOR (source);
+  HnExecutorInterface *iface = HN_EXECUTOR_GET_IFACE (self);
+  HnRun *run = g_task_get_task_data (task);
+  GError *error = NULL;
+  GVariant *ret;
+
+  ret = hn_run_is_map (run) ? iface->map_finish (self, result, &error)
+                            : iface->run_finish (self, result, &error);
+  if (ret == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                     "%s returned no result and no error", G_OBJECT_TYPE_NAME (self));
+      _hn_run_fix_error (run, &error);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, g_variant_take_ref (ret), (GDestroyNotify) g_variant_unref);
 }
 
 /**
- * hn_executor_run_pipeline:
+ * hn_executor_execute_async:
  * @self: an [iface@Executor]
- * @pipeline: the pipeline to run
- * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
- * @context: (nullable): the callback context of the run
- * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
- * @cancellable: (nullable): a [class@Gio.Cancellable]
- * @error: return location for a [struct@GLib.Error]
- *
- * Runs @pipeline once with this executor. Only the nodes that @outputs need run.
- *
- * Returns: (transfer full): the requested outputs, an `a{sv}`
- */
-GVariant *
-hn_executor_run_pipeline (HnExecutor          *self,
-                          HnPipeline          *pipeline,
-                          GVariant            *inputs,
-                          HnCallbackContext   *context,
-                          const char * const  *outputs,
-                          GCancellable        *cancellable,
-                          GError             **error)
-{
-  g_autoptr(GVariant) owned_inputs = NULL;
-  GVariant *result;
-
-  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
-  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
-  g_return_val_if_fail (_hn_pipeline_get_graph (pipeline) != NULL, NULL);
-  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
-  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-
-  result = HN_EXECUTOR_GET_IFACE (self)->run_pipeline (self, pipeline, owned_inputs, context,
-                                                       outputs, cancellable, error);
-  return result ? g_variant_take_ref (result) : NULL;
-}
-
-/**
- * hn_executor_run_pipeline_async:
- * @self: an [iface@Executor]
- * @pipeline: the pipeline to run
- * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
- * @context: (nullable): the callback context of the run
- * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
- * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @run: the run, or map, to execute
  * @callback: (scope async) (closure user_data): called when the run is over
  * @user_data: data for @callback
  *
- * Starts [method@Executor.run_pipeline] without blocking the calling thread. @callback runs in
- * the thread-default main context of the caller.
+ * Starts [method@Executor.execute] without blocking the calling thread. @callback runs in the
+ * thread-default main context of the caller; finish with [method@Executor.execute_finish].
  */
 void
-hn_executor_run_pipeline_async (HnExecutor          *self,
-                                HnPipeline          *pipeline,
-                                GVariant            *inputs,
-                                HnCallbackContext   *context,
-                                const char * const  *outputs,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+hn_executor_execute_async (HnExecutor          *self,
+                           HnRun               *run,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
 {
-  g_autoptr(GVariant) owned_inputs = NULL;
+  HnExecutorInterface *iface;
+  GTask *task;
 
   g_return_if_fail (HN_IS_EXECUTOR (self));
-  g_return_if_fail (HN_IS_PIPELINE (pipeline));
-  g_return_if_fail (_hn_pipeline_get_graph (pipeline) != NULL);
-  g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (run != NULL);
 
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
+  task = g_task_new (self, hn_run_get_cancellable (run), callback, user_data);
+  g_task_set_source_tag (task, hn_executor_execute_async);
+  g_task_set_task_data (task, hn_run_ref (run), (GDestroyNotify) hn_run_unref);
 
-  HN_EXECUTOR_GET_IFACE (self)->run_pipeline_async (self, pipeline, owned_inputs, context, outputs,
-                                                    cancellable, callback, user_data);
+  iface = HN_EXECUTOR_GET_IFACE (self);
+  if (hn_run_is_map (run))
+    iface->map_async (self, run, execute_done, task);
+  else
+    iface->run_async (self, run, execute_done, task);
 }
 
 /**
- * hn_executor_run_pipeline_finish:
+ * hn_executor_execute_finish:
  * @self: an [iface@Executor]
  * @result: the [iface@Gio.AsyncResult] given to the callback
  * @error: return location for a [struct@GLib.Error]
  *
- * Completes [method@Executor.run_pipeline_async].
+ * Completes [method@Executor.execute_async].
  *
- * Returns: (transfer full): the requested outputs, an `a{sv}`
+ * Returns: (transfer full): as [method@Executor.execute]
  */
 GVariant *
-hn_executor_run_pipeline_finish (HnExecutor    *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
+hn_executor_execute_finish (HnExecutor    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
 {
   g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
-  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hn_executor_execute_async,
+                        NULL);
 
-  return HN_EXECUTOR_GET_IFACE (self)->run_pipeline_finish (self, result, error);
-}
-
-/**
- * hn_executor_map_items:
- * @self: an [iface@Executor]
- * @pipeline: the pipeline to run
- * @items: the items, an `aa{sv}`: each item's values are added to @inputs for its run
- * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
- * @context: (nullable): the callback context of the map
- * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
- * @cancellable: (nullable): a [class@Gio.Cancellable]
- * @error: return location for a [struct@GLib.Error]
- *
- * Runs @pipeline once per item. Fails as a whole if any item fails: the error names the node and
- * the item index, and no partial result is returned.
- *
- * Returns: (transfer full): one `a{sv}` of requested outputs per item, in item order, as an
- *   `aa{sv}`
- */
-GVariant *
-hn_executor_map_items (HnExecutor          *self,
-                       HnPipeline          *pipeline,
-                       GVariant            *items,
-                       GVariant            *inputs,
-                       HnCallbackContext   *context,
-                       const char * const  *outputs,
-                       GCancellable        *cancellable,
-                       GError             **error)
-{
-  g_autoptr(GVariant) owned_items = NULL;
-  g_autoptr(GVariant) owned_inputs = NULL;
-  GVariant *result;
-
-  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
-  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
-  g_return_val_if_fail (_hn_pipeline_get_graph (pipeline) != NULL, NULL);
-  g_return_val_if_fail (items != NULL, NULL);
-  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
-  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  owned_items = g_variant_ref_sink (items);
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-
-  result = HN_EXECUTOR_GET_IFACE (self)->map_items (self, pipeline, owned_items, owned_inputs,
-                                                    context, outputs, cancellable, error);
-  return result ? g_variant_take_ref (result) : NULL;
-}
-
-/**
- * hn_executor_map_items_async:
- * @self: an [iface@Executor]
- * @pipeline: the pipeline to run
- * @items: the items, an `aa{sv}`
- * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
- * @context: (nullable): the callback context of the map
- * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
- * @cancellable: (nullable): a [class@Gio.Cancellable]
- * @callback: (scope async) (closure user_data): called when the map is over
- * @user_data: data for @callback
- *
- * Starts [method@Executor.map_items] without blocking the calling thread.
- */
-void
-hn_executor_map_items_async (HnExecutor          *self,
-                             HnPipeline          *pipeline,
-                             GVariant            *items,
-                             GVariant            *inputs,
-                             HnCallbackContext   *context,
-                             const char * const  *outputs,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GVariant) owned_items = NULL;
-  g_autoptr(GVariant) owned_inputs = NULL;
-
-  g_return_if_fail (HN_IS_EXECUTOR (self));
-  g_return_if_fail (HN_IS_PIPELINE (pipeline));
-  g_return_if_fail (_hn_pipeline_get_graph (pipeline) != NULL);
-  g_return_if_fail (items != NULL);
-  g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  owned_items = g_variant_ref_sink (items);
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-
-  HN_EXECUTOR_GET_IFACE (self)->map_items_async (self, pipeline, owned_items, owned_inputs,
-                                                 context, outputs, cancellable, callback,
-                                                 user_data);
-}
-
-/**
- * hn_executor_map_items_finish:
- * @self: an [iface@Executor]
- * @result: the [iface@Gio.AsyncResult] given to the callback
- * @error: return location for a [struct@GLib.Error]
- *
- * Completes [method@Executor.map_items_async].
- *
- * Returns: (transfer full): one `a{sv}` per item, as an `aa{sv}`
- */
-GVariant *
-hn_executor_map_items_finish (HnExecutor    *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
-  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
-
-  return HN_EXECUTOR_GET_IFACE (self)->map_items_finish (self, result, error);
-}
-
-static G_DEFINE_QUARK (hn-executor-map-source, map_source)
-
-void
-_hn_executor_type_set_map_source (GType           type,
-                                  HnMapSourceFunc func)
-{
-  g_type_set_qdata (type, map_source_quark (), func);
-}
-
-GVariant *
-_hn_executor_map_source (HnExecutor          *self,
-                         HnPipeline          *pipeline,
-                         HnMapSource         *source,
-                         GVariant            *inputs,
-                         HnCallbackContext   *context,
-                         const char * const  *outputs,
-                         GCancellable        *cancellable,
-                         GError             **error)
-{
-  HnMapSourceFunc func = g_type_get_qdata (G_OBJECT_TYPE (self), map_source_quark ());
-
-  if (func != NULL)
-    return func (self, pipeline, source, inputs, context, outputs, cancellable, error);
-
-  return hn_executor_map_items (self, pipeline, _hn_map_source_get_items (source), inputs, context,
-                                outputs, cancellable, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -11,6 +11,20 @@
 
 G_BEGIN_DECLS
 
+/* How a node runs inside a run: pipeline nodes run their pipeline as a child of @run. Set per
+ * node type with _hn_node_type_set_run_invoke(); other nodes are called through their invoke
+ * vfunc. @item is the map index of the outer run, or -1. */
+typedef GVariant *(*HnNodeRunInvoke) (HnNode            *self,
+                                      HnRun             *run,
+                                      GVariant * const  *args,
+                                      guint              n_args,
+                                      gint64             item,
+                                      GError           **error);
+
+void                _hn_node_type_set_run_invoke (GType            type,
+                                                  HnNodeRunInvoke  func);
+HnNodeRunInvoke     _hn_node_get_run_invoke      (HnNode          *self);
+
 gboolean            _hn_node_validate        (HnNode  *self,
                                               GError **error);
 gboolean            _hn_node_has_async       (HnNode  *self);

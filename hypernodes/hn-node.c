@@ -648,3 +648,18 @@ _hn_node_has_async (HnNode *self)
 {
   return HN_NODE_GET_CLASS (self)->invoke_async != hn_node_real_invoke_async;
 }
+
+static G_DEFINE_QUARK (hn-node-run-invoke, run_invoke)
+
+void
+_hn_node_type_set_run_invoke (GType           type,
+                              HnNodeRunInvoke func)
+{
+  g_type_set_qdata (type, run_invoke_quark (), func);
+}
+
+HnNodeRunInvoke
+_hn_node_get_run_invoke (HnNode *self)
+{
+  return g_type_get_qdata (G_OBJECT_TYPE (self), run_invoke_quark ());
+}

@@ -11,11 +11,11 @@
 
 #include "hn-backend.h"
 #include "hn-callback-context.h"
-#include "hn-executor-private.h"
+#include "hn-executor.h"
 #include "hn-node.h"
-#include "hn-pipeline.h"
-#include "hn-plan-private.h"
-#include "hn-runtime-config.h"
+#include "hn-pipeline-private.h"
+#include "hn-run-private.h"
+#include "hn-runtime-config-private.h"
 
 /**
  * HnPipeline:
@@ -27,9 +27,14 @@
  * and ports. Inputs that no node produces are the pipeline's root inputs.
  *
  * [method@Pipeline.run] runs it once on an `a{sv}` of inputs, computing only what the requested
- * outputs need; [method@Pipeline.map] runs it over many items. Both go through the
+ * outputs need; [method@Pipeline.map] runs it over many items. Inputs that no node uses are
+ * ignored, so one dictionary can feed several pipelines. Both go through the
  * [class@RuntimeConfig] of the pipeline, set with [method@Pipeline.with_config]; without one,
- * nodes run in order in the calling thread.
+ * the process-wide default ([func@RuntimeConfig.get_default]) is used, which runs nodes in
+ * order in the calling thread unless set otherwise.
+ *
+ * [method@Pipeline.bind] fixes the values of some inputs; [method@Pipeline.as_node] makes a
+ * node of the pipeline, to nest it in another one.
  *
  * ```c
  * g_autoptr(HnPipeline) pipeline = hn_pipeline_new ((HnNode *[]) { double_node, add_one }, 2,
@@ -44,10 +49,13 @@
 struct _HnPipeline
 {
   GObject          parent_instance;
+  char            *name;
   HnNode         **nodes;
   guint            n_nodes;
   HnGraph         *graph;
-  HnRuntimeConfig *config;
+  HnRuntimeConfig *config;      /* NULL: the process-wide default */
+  GVariant        *bound;       /* a{sv}, NULL when nothing is bound */
+  char           **unfulfilled;
 };
 
 static void hn_pipeline_initable_iface_init (GInitableIface *iface);
@@ -59,10 +67,24 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HnPipeline, hn_pipeline, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_CONFIG,
+  PROP_NAME,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+update_unfulfilled (HnPipeline *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; self->graph->root_inputs[i] != NULL; i++)
+    if (self->bound == NULL ||
+        !g_variant_lookup (self->bound, self->graph->root_inputs[i], "*", NULL))
+      g_strv_builder_add (builder, self->graph->root_inputs[i]);
+  g_strfreev (self->unfulfilled);
+  self->unfulfilled = g_strv_builder_end (builder);
+}
 
 static gboolean
 hn_pipeline_initable_init (GInitable     *initable,
@@ -75,24 +97,16 @@ hn_pipeline_initable_init (GInitable     *initable,
     return TRUE;
 
   self->graph = _hn_graph_new (self->nodes, self->n_nodes, error);
-  return self->graph != NULL;
+  if (self->graph == NULL)
+    return FALSE;
+  update_unfulfilled (self);
+  return TRUE;
 }
 
 static void
 hn_pipeline_initable_iface_init (GInitableIface *iface)
 {
   iface->init = hn_pipeline_initable_init;
-}
-
-static void
-hn_pipeline_constructed (GObject *object)
-{
-  HnPipeline *self = HN_PIPELINE (object);
-
-  G_OBJECT_CLASS (hn_pipeline_parent_class)->constructed (object);
-
-  if (self->config == NULL)
-    self->config = hn_runtime_config_new (NULL, NULL);
 }
 
 static void
@@ -113,7 +127,10 @@ hn_pipeline_finalize (GObject *object)
   for (guint i = 0; i < self->n_nodes; i++)
     g_object_unref (self->nodes[i]);
   g_free (self->nodes);
+  g_free (self->name);
   g_clear_pointer (&self->graph, _hn_graph_unref);
+  g_clear_pointer (&self->bound, g_variant_unref);
+  g_strfreev (self->unfulfilled);
 
   G_OBJECT_CLASS (hn_pipeline_parent_class)->finalize (object);
 }
@@ -129,7 +146,11 @@ hn_pipeline_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CONFIG:
-      g_value_set_object (value, self->config);
+      g_value_set_object (value, hn_pipeline_get_config (self));
+      break;
+
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
       break;
 
     default:
@@ -151,6 +172,10 @@ hn_pipeline_set_property (GObject      *object,
       self->config = g_value_dup_object (value);
       break;
 
+    case PROP_NAME:
+      self->name = g_value_dup_string (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -164,7 +189,6 @@ hn_pipeline_class_init (HnPipelineClass *klass)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
-  object_class->constructed = hn_pipeline_constructed;
   object_class->dispose = hn_pipeline_dispose;
   object_class->finalize = hn_pipeline_finalize;
   object_class->get_property = hn_pipeline_get_property;
@@ -173,12 +197,23 @@ hn_pipeline_class_init (HnPipelineClass *klass)
   /**
    * HnPipeline:config:
    *
-   * The runtime configuration runs and maps use. A default [class@RuntimeConfig] (local,
-   * sequential) when none is given.
+   * The runtime configuration runs and maps use. The process-wide default
+   * ([func@RuntimeConfig.get_default]) when none is given.
    */
   properties[PROP_CONFIG] =
     g_param_spec_object ("config", NULL, NULL,
                          HN_TYPE_RUNTIME_CONFIG,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnPipeline:name:
+   *
+   * A name for the pipeline, used as the default name of its node when it is nested
+   * ([method@Pipeline.as_node]). %NULL when none is given.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL,
+                         NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -202,8 +237,9 @@ _hn_pipeline_get_graph (HnPipeline *self)
  * @error: return location for a [struct@GLib.Error]
  *
  * Builds a pipeline from @nodes and validates it. Fails with a [error@PipelineError] that names
- * the nodes and ports involved if the nodes form a cycle, two nodes produce the same output or
- * share a name, a node is malformed, or connected ports have incompatible types.
+ * the nodes and ports involved if the nodes form a cycle, two nodes produce the same output, a
+ * node is given twice or is malformed, or connected ports have incompatible types. Nodes may
+ * share a name (one function under several output names, for instance).
  *
  * Returns: (transfer full): a new [class@Pipeline], or %NULL on error
  */
@@ -212,6 +248,26 @@ hn_pipeline_new (HnNode * const  *nodes,
                  guint            n_nodes,
                  GError         **error)
 {
+  return hn_pipeline_new_named (NULL, nodes, n_nodes, error);
+}
+
+/**
+ * hn_pipeline_new_named:
+ * @name: (nullable): a name for the pipeline (see [property@Pipeline:name])
+ * @nodes: (array length=n_nodes): the nodes, in any order
+ * @n_nodes: the number of nodes
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Builds a named pipeline from @nodes, as [ctor@Pipeline.new] does.
+ *
+ * Returns: (transfer full): a new [class@Pipeline], or %NULL on error
+ */
+HnPipeline *
+hn_pipeline_new_named (const char      *name,
+                       HnNode * const  *nodes,
+                       guint            n_nodes,
+                       GError         **error)
+{
   g_autoptr(HnPipeline) self = NULL;
 
   g_return_val_if_fail (n_nodes == 0 || nodes != NULL, NULL);
@@ -219,16 +275,56 @@ hn_pipeline_new (HnNode * const  *nodes,
     g_return_val_if_fail (HN_IS_NODE (nodes[i]), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = g_object_new (HN_TYPE_PIPELINE, NULL);
+  if (name != NULL && !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                           _("The name of a pipeline is not valid UTF-8"));
+      return NULL;
+    }
+
+  self = g_object_new (HN_TYPE_PIPELINE, "name", name, NULL);
   self->n_nodes = n_nodes;
   self->nodes = g_new (HnNode *, MAX (n_nodes, 1));
   for (guint i = 0; i < n_nodes; i++)
-    self->nodes[i] = g_object_ref (nodes[i]);
+    self->nodes[i] = g_object_ref_sink (nodes[i]);
 
   if (!g_initable_init (G_INITABLE (self), NULL, error))
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/* A pipeline sharing the nodes and graph of @self. */
+static HnPipeline *
+pipeline_copy (HnPipeline      *self,
+               HnRuntimeConfig *config,
+               GVariant        *bound)
+{
+  HnPipeline *copy = g_object_new (HN_TYPE_PIPELINE, "config", config, "name", self->name, NULL);
+
+  copy->n_nodes = self->n_nodes;
+  copy->nodes = g_new (HnNode *, MAX (self->n_nodes, 1));
+  for (guint i = 0; i < self->n_nodes; i++)
+    copy->nodes[i] = g_object_ref (self->nodes[i]);
+  copy->graph = _hn_graph_ref (self->graph);
+  copy->bound = bound;
+  update_unfulfilled (copy);
+  return copy;
+}
+
+/**
+ * hn_pipeline_get_name:
+ * @self: a [class@Pipeline]
+ *
+ * Gets the name.
+ *
+ * Returns: (nullable): the name of the pipeline, or %NULL
+ */
+const char *
+hn_pipeline_get_name (HnPipeline *self)
+{
+  g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  return self->name;
 }
 
 /**
@@ -256,7 +352,7 @@ hn_pipeline_get_nodes (HnPipeline *self,
  * @self: a [class@Pipeline]
  * @name: a node name
  *
- * Looks a node up by name.
+ * Looks a node up by name; the first one given when several share it.
  *
  * Returns: (transfer none) (nullable): the node, or %NULL if there is none by that name
  */
@@ -277,7 +373,8 @@ hn_pipeline_get_node (HnPipeline *self,
  * hn_pipeline_get_root_inputs:
  * @self: a [class@Pipeline]
  *
- * Gets the inputs no node produces: what a run of every output needs.
+ * Gets the inputs no node produces, bound ones included: what a run of every output reads.
+ * [method@Pipeline.get_unfulfilled_inputs] leaves the bound ones out.
  *
  * Returns: (transfer none) (array zero-terminated=1): the root input names
  */
@@ -288,6 +385,23 @@ hn_pipeline_get_root_inputs (HnPipeline *self)
   g_return_val_if_fail (self->graph != NULL, NULL);
 
   return (const char * const *) self->graph->root_inputs;
+}
+
+/**
+ * hn_pipeline_get_unfulfilled_inputs:
+ * @self: a [class@Pipeline]
+ *
+ * Gets the root inputs that are not bound: what a run of every output needs to be given.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the input names
+ */
+const char * const *
+hn_pipeline_get_unfulfilled_inputs (HnPipeline *self)
+{
+  g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (self->graph != NULL, NULL);
+
+  return (const char * const *) self->unfulfilled;
 }
 
 /**
@@ -331,7 +445,7 @@ hn_pipeline_get_topological_order (HnPipeline *self)
  * @outputs: (array zero-terminated=1) (nullable): output names, or %NULL for all
  * @error: return location for a [struct@GLib.Error]
  *
- * Gets the root inputs a run needs to compute @outputs.
+ * Gets the root inputs a run reads to compute @outputs, bound ones included.
  *
  * Returns: (transfer full) (array zero-terminated=1): the input names, or %NULL if an output is
  *   unknown
@@ -341,14 +455,14 @@ hn_pipeline_get_required_inputs (HnPipeline          *self,
                                  const char * const  *outputs,
                                  GError             **error)
 {
-  const HnPlan *plan;
+  g_autoptr(HnPlan) plan = NULL;
   char **names;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  plan = _hn_graph_get_plan (self->graph, outputs, error);
+  plan = _hn_plan_get (self->graph, outputs, error);
   if (plan == NULL)
     return NULL;
 
@@ -365,11 +479,11 @@ hn_pipeline_get_required_inputs (HnPipeline          *self,
  * @outputs: (array zero-terminated=1) (nullable): the requested outputs, or %NULL for all
  * @error: return location for a [struct@GLib.Error]
  *
- * Checks the inputs of a run the way [method@Pipeline.run] does before any node runs: unknown
- * outputs, unknown inputs, missing inputs, values of the wrong type. For executors that run
- * nodes elsewhere (an engine) and must report bad input exactly as the built-in ones do.
+ * Checks the inputs of a run strictly: unknown outputs, missing inputs (bound ones count as
+ * given), values of the wrong type, and also names that are not inputs of the pipeline, which
+ * [method@Pipeline.run] ignores. For callers who want to catch a misspelt input name.
  *
- * Returns: %TRUE if a run with these inputs can start
+ * Returns: %TRUE if the inputs are exactly right for a run
  */
 gboolean
 hn_pipeline_check_inputs (HnPipeline          *self,
@@ -378,20 +492,24 @@ hn_pipeline_check_inputs (HnPipeline          *self,
                           GError             **error)
 {
   g_autoptr(GVariant) owned = inputs ? g_variant_ref_sink (inputs) : NULL;
-  g_autofree GVariant **frame = NULL;
-  const HnPlan *plan;
+  g_autoptr(HnPlan) plan = NULL;
+  GVariant **frame;
   gboolean ok;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
   g_return_val_if_fail (self->graph != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  plan = _hn_graph_get_plan (self->graph, outputs, error);
+  plan = _hn_plan_get (self->graph, outputs, error);
   if (plan == NULL)
     return FALSE;
 
-  frame = g_new0 (GVariant *, self->graph->n_slots);
-  ok = _hn_graph_load_inputs (self->graph, plan, owned, frame, error);
-  _hn_graph_clear_frame (self->graph, frame);
+  frame = _hn_frame_new (self->graph);
+  ok = _hn_frame_check_dict (owned, _("The inputs"), error) &&
+       _hn_frame_load_dict (self->graph, self->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+       _hn_frame_load_dict (self->graph, owned, -1, HN_FRAME_LOAD_STRICT, frame, error) &&
+       _hn_frame_check_missing (self->graph, plan, frame, -1, error);
+  _hn_frame_free (self->graph, frame);
   return ok;
 }
 
@@ -415,39 +533,23 @@ hn_pipeline_check_items (HnPipeline          *self,
                          const char * const  *outputs,
                          GError             **error)
 {
-  g_autoptr(GVariant) owned = inputs ? g_variant_ref_sink (inputs) : NULL;
-  g_autoptr(HnMapSource) source = NULL;
-  g_autofree GVariant **template = NULL;
-  g_autofree GVariant **frame = NULL;
-  const HnPlan *plan;
-  gboolean ok;
+  g_autoptr(HnRun) run = NULL;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
   g_return_val_if_fail (self->graph != NULL, FALSE);
   g_return_val_if_fail (items != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  plan = _hn_graph_get_plan (self->graph, outputs, error);
-  if (plan == NULL)
-    return FALSE;
-
-  source = _hn_map_source_new_items (items);
-  template = g_new0 (GVariant *, self->graph->n_slots);
-  frame = g_new0 (GVariant *, self->graph->n_slots);
-  ok = _hn_graph_prepare_map (self->graph, plan, source, owned, template, error);
-  for (gsize i = 0; ok && i < _hn_map_source_get_n_items (source); i++)
-    {
-      ok = _hn_graph_load_item (self->graph, plan, template, source, i, frame, error);
-      _hn_graph_clear_frame (self->graph, frame);
-    }
-  _hn_graph_clear_frame (self->graph, template);
-  return ok;
+  run = hn_run_new_map (self, items, inputs, outputs, NULL, NULL, error);
+  return run != NULL && _hn_run_check (run, error);
 }
 
 /**
  * hn_pipeline_get_config:
  * @self: a [class@Pipeline]
  *
- * Gets the config.
+ * Gets the configuration runs use: the one given with [method@Pipeline.with_config], or else
+ * the process-wide default at the time of the call ([func@RuntimeConfig.get_default]).
  *
  * Returns: (transfer none): the runtime configuration
  */
@@ -456,7 +558,7 @@ hn_pipeline_get_config (HnPipeline *self)
 {
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
 
-  return self->config;
+  return self->config ? self->config : _hn_runtime_config_peek_default ();
 }
 
 /**
@@ -464,8 +566,8 @@ hn_pipeline_get_config (HnPipeline *self)
  * @self: a [class@Pipeline]
  * @config: the runtime configuration
  *
- * Creates a pipeline with the same nodes and graph as @self that runs with @config. The graph is
- * shared, not rebuilt.
+ * Creates a pipeline with the same nodes, graph and bound inputs as @self that runs with
+ * @config. The graph is shared, not rebuilt.
  *
  * Returns: (transfer full): a new [class@Pipeline]
  */
@@ -473,20 +575,260 @@ HnPipeline *
 hn_pipeline_with_config (HnPipeline      *self,
                          HnRuntimeConfig *config)
 {
-  HnPipeline *copy;
-
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (config), NULL);
+
+  return pipeline_copy (self, config, self->bound ? g_variant_ref (self->bound) : NULL);
+}
+
+/**
+ * hn_pipeline_get_bound_inputs:
+ * @self: a [class@Pipeline]
+ *
+ * Gets the bound inputs (see [method@Pipeline.bind]).
+ *
+ * Returns: (transfer none) (nullable): an `a{sv}` of the bound values, or %NULL when none is
+ *   bound
+ */
+GVariant *
+hn_pipeline_get_bound_inputs (HnPipeline *self)
+{
+  g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  return self->bound;
+}
+
+/**
+ * hn_pipeline_bind:
+ * @self: a [class@Pipeline]
+ * @values: an `a{sv}` of root input values
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Creates a pipeline sharing the graph of @self with @values bound to their inputs (on top of
+ * the inputs already bound). A run uses the bound value of an input it is not given; a given
+ * value overrides it. A map may map over a bound list. Bound inputs of a nested pipeline
+ * satisfy the outer pipeline: they are not inputs of its node.
+ *
+ * Fails with [error@PipelineError.UNKNOWN_INPUT] for a name that is not a root input, and with
+ * [error@PipelineError.TYPE_MISMATCH] for a value of the wrong type.
+ *
+ * Returns: (transfer full): a new [class@Pipeline], or %NULL on error
+ */
+HnPipeline *
+hn_pipeline_bind (HnPipeline  *self,
+                  GVariant    *values,
+                  GError     **error)
+{
+  g_autoptr(GVariant) owned = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (self->graph != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  owned = g_variant_ref_sink (values);
+  if (!_hn_frame_check_dict (owned, _("The values to bind"), error))
+    return NULL;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, owned);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      int slot = _hn_graph_lookup_slot (self->graph, key);
+      g_autoptr(GVariant) v = value;
+
+      if (slot < 0 || self->graph->producer[slot] >= 0)
+        {
+          g_autofree char *known = g_strjoinv (", ", self->graph->root_inputs);
+
+          g_variant_builder_clear (&builder);
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
+                       _("Cannot bind “%s”: it is not an input of the pipeline (inputs: %s)"),
+                       key, known);
+          return NULL;
+        }
+      /* a bound list may be mapped over, so only scalars are checked against the port */
+      if (!g_variant_is_of_type (v, G_VARIANT_TYPE_ARRAY) &&
+          !_hn_graph_check_root_value (self->graph, slot, v, -1, error))
+        {
+          g_variant_builder_clear (&builder);
+          return NULL;
+        }
+      g_variant_builder_add (&builder, "{sv}", key, v);
+    }
+  if (self->bound != NULL)
+    {
+      g_variant_iter_init (&iter, self->bound);
+      while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+        {
+          if (!g_variant_lookup (owned, key, "*", NULL))
+            g_variant_builder_add (&builder, "{sv}", key, value);
+          g_variant_unref (value);
+        }
+    }
+
+  return pipeline_copy (self, self->config,
+                        g_variant_ref_sink (g_variant_builder_end (&builder)));
+}
+
+/**
+ * hn_pipeline_unbind:
+ * @self: a [class@Pipeline]
+ * @names: (array zero-terminated=1) (nullable): the inputs to unbind, or %NULL for all
+ *
+ * Creates a pipeline sharing the graph of @self without the bound values of @names. Names that
+ * are not bound are ignored.
+ *
+ * Returns: (transfer full): a new [class@Pipeline]
+ */
+HnPipeline *
+hn_pipeline_unbind (HnPipeline          *self,
+                    const char * const  *names)
+{
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
 
-  copy = g_object_new (HN_TYPE_PIPELINE, "config", config, NULL);
-  copy->n_nodes = self->n_nodes;
-  copy->nodes = g_new (HnNode *, MAX (self->n_nodes, 1));
-  for (guint i = 0; i < self->n_nodes; i++)
-    copy->nodes[i] = g_object_ref (self->nodes[i]);
-  copy->graph = _hn_graph_ref (self->graph);
-  return copy;
+  if (names == NULL || self->bound == NULL)
+    return pipeline_copy (self, self->config, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, self->bound);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      if (!g_strv_contains (names, key))
+        {
+          g_variant_builder_add (&builder, "{sv}", key, value);
+          any = TRUE;
+        }
+      g_variant_unref (value);
+    }
+  if (!any)
+    {
+      g_variant_builder_clear (&builder);
+      return pipeline_copy (self, self->config, NULL);
+    }
+  return pipeline_copy (self, self->config,
+                        g_variant_ref_sink (g_variant_builder_end (&builder)));
+}
+
+/* ---- runs: the pipeline makes them, so these entry points live here --------------------- */
+
+/* @inputs and @source are taken over. */
+static HnRun *
+make_run (HnPipeline          *self,
+          HnExecutor          *executor,
+          GVariant            *bound,
+          GVariant            *inputs,
+          HnMapSource         *source,
+          const char * const  *outputs,
+          HnCallbackContext   *context,
+          GCancellable        *cancellable,
+          GError             **error)
+{
+  HnRuntimeConfig *config = hn_pipeline_get_config (self);
+  HnPlan *plan;
+
+  plan = _hn_plan_get (self->graph, outputs, error);
+  if (plan == NULL)
+    {
+      g_clear_pointer (&inputs, g_variant_unref);
+      g_clear_pointer (&source, _hn_map_source_unref);
+      return NULL;
+    }
+
+  return _hn_run_new (self->graph, plan, G_OBJECT (self), G_OBJECT (config),
+                      G_OBJECT (executor ? executor : hn_runtime_config_get_executor (config)),
+                      bound ? g_variant_ref (bound) : NULL, inputs, source, outputs, context,
+                      cancellable, hn_runtime_config_get_retries (config),
+                      hn_runtime_config_get_timeout (config));
+}
+
+/**
+ * hn_run_new: (constructor)
+ * @pipeline: the pipeline to run
+ * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @context: (nullable): the callback context, or %NULL for a new one
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Makes a single run of @pipeline with its configuration, to hand to [method@Executor.execute]
+ * or [method@Backend.execute]. Fails if an output is unknown; the inputs are checked when it
+ * executes.
+ *
+ * Returns: (transfer full): a new [struct@Run], or %NULL on error
+ */
+HnRun *
+hn_run_new (HnPipeline          *pipeline,
+            GVariant            *inputs,
+            const char * const  *outputs,
+            HnCallbackContext   *context,
+            GCancellable        *cancellable,
+            GError             **error)
+{
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return make_run (pipeline, NULL, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
+                   NULL, outputs, context, cancellable, error);
+}
+
+/**
+ * hn_run_new_map: (constructor)
+ * @pipeline: the pipeline to map
+ * @items: the items, an `aa{sv}`: each item's values are added to @inputs for its run
+ * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @context: (nullable): the callback context, or %NULL for a new one
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Makes a map of @pipeline over @items with its configuration, to hand to
+ * [method@Executor.execute] or [method@Backend.execute].
+ *
+ * Returns: (transfer full): a new [struct@Run], or %NULL on error
+ */
+HnRun *
+hn_run_new_map (HnPipeline          *pipeline,
+                GVariant            *items,
+                GVariant            *inputs,
+                const char * const  *outputs,
+                HnCallbackContext   *context,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  g_autoptr(GVariant) owned_items = NULL;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  owned_items = g_variant_ref_sink (items);
+  return make_run (pipeline, NULL, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
+                   _hn_map_source_new_items (owned_items), outputs, context, cancellable,
+                   error);
+}
+
+static HnBackend *
+backend_of (HnRun *run)
+{
+  return hn_runtime_config_get_backend (hn_run_get_config (run));
 }
 
 /**
@@ -501,10 +843,11 @@ hn_pipeline_with_config (HnPipeline      *self,
  * and only @outputs are returned.
  *
  * Before any node runs, the inputs are checked: every root input the requested outputs need must
- * be given (all missing ones are named in one [error@PipelineError.MISSING_INPUT]), every given
- * name must be a root input, every value must have the type its consumers declare, and every
- * requested output must exist. A node's own error comes back as
- * [error@NodeError.FAILED] with the node's name and message.
+ * be given or bound (all missing ones are named in one [error@PipelineError.MISSING_INPUT]),
+ * every value must have the type its consumers declare, no name may be one that a node
+ * produces, and every requested output must exist. Names that are not inputs of the pipeline
+ * are ignored. A node's own error comes back as [error@NodeError.FAILED] with the node's name
+ * and message.
  *
  * Returns: (transfer full): the requested outputs, an `a{sv}`, or %NULL on error
  */
@@ -515,41 +858,55 @@ hn_pipeline_run (HnPipeline          *self,
                  GCancellable        *cancellable,
                  GError             **error)
 {
-  g_autoptr(HnCallbackContext) context = NULL;
-  g_autoptr(GVariant) owned_inputs = NULL;
+  g_autoptr(HnRun) run = NULL;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-  context = hn_callback_context_new (NULL);
-
-  return hn_backend_run_pipeline (hn_runtime_config_get_backend (self->config),
-                                  hn_runtime_config_get_executor (self->config),
-                                  self, owned_inputs, context, outputs, cancellable, error);
+  run = make_run (self, NULL, self->bound, inputs ? g_variant_ref_sink (inputs) : NULL, NULL,
+                  outputs, NULL, cancellable, error);
+  if (run == NULL)
+    return NULL;
+  return hn_backend_execute (backend_of (run), run, error);
 }
 
 static void
-backend_run_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+backend_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GVariant *ret;
-
-  if (g_task_get_source_tag (task) == hn_pipeline_run_async)
-    ret = hn_backend_run_pipeline_finish (HN_BACKEND (source), result, &error);
-  else
-    ret = hn_backend_map_items_finish (HN_BACKEND (source), result, &error);
+  GVariant *ret = hn_backend_execute_finish (HN_BACKEND (source), result, &error);
 
   if (ret == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, ret, (GDestroyNotify) g_variant_unref);
+}
+
+static void
+start_async (HnPipeline          *self,
+             gpointer             source_tag,
+             HnRun               *run,
+             GError              *error,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (run == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  hn_backend_execute_async (backend_of (run), run, backend_done, task);
+  hn_run_unref (run);
 }
 
 /**
@@ -574,24 +931,16 @@ hn_pipeline_run_async (HnPipeline          *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(HnCallbackContext) context = NULL;
-  g_autoptr(GVariant) owned_inputs = NULL;
-  GTask *task;
+  GError *error = NULL;
+  HnRun *run;
 
   g_return_if_fail (HN_IS_PIPELINE (self));
   g_return_if_fail (self->graph != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-  context = hn_callback_context_new (NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hn_pipeline_run_async);
-  hn_backend_run_pipeline_async (hn_runtime_config_get_backend (self->config),
-                                 hn_runtime_config_get_executor (self->config),
-                                 self, owned_inputs, context, outputs, cancellable,
-                                 backend_run_done, task);
+  run = make_run (self, NULL, self->bound, inputs ? g_variant_ref_sink (inputs) : NULL, NULL,
+                  outputs, NULL, cancellable, &error);
+  start_async (self, hn_pipeline_run_async, run, error, cancellable, callback, user_data);
 }
 
 /**
@@ -616,6 +965,28 @@ hn_pipeline_run_finish (HnPipeline    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A map reads the mapped arrays directly: no list of item dictionaries is built. */
+static HnRun *
+make_map_run (HnPipeline          *self,
+              GVariant            *inputs,
+              const char * const  *map_over,
+              HnMapMode            mode,
+              const char * const  *outputs,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autoptr(GVariant) owned = inputs ? g_variant_ref_sink (inputs) : NULL;
+  GVariant *shared = NULL;
+  HnMapSource *source;
+
+  source = _hn_map_source_new_columns (self->graph, owned, self->bound, map_over, mode, &shared,
+                                       error);
+  if (source == NULL)
+    return NULL;
+  /* the shared inputs hold the bound ones already */
+  return make_run (self, NULL, NULL, shared, source, outputs, NULL, cancellable, error);
+}
+
 /**
  * hn_pipeline_map:
  * @self: a [class@Pipeline]
@@ -628,12 +999,13 @@ hn_pipeline_run_finish (HnPipeline    *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Runs the pipeline once per item with its [class@RuntimeConfig]. Each mapped input must be an
- * array; its elements (unboxed if the array is an `av`) become the items' values. In
- * %HN_MAP_MODE_ZIP item `i` takes element `i` of every mapped input, which must all have the same
- * length; in %HN_MAP_MODE_PRODUCT there is one item per combination.
+ * array, given or bound; its elements (unboxed if the array is an `av`) become the items'
+ * values. In %HN_MAP_MODE_ZIP item `i` takes element `i` of every mapped input, which must all
+ * have the same length; in %HN_MAP_MODE_PRODUCT there is one item per combination.
  *
  * The map fails as a whole if any item fails; the error names the node and the item index. An
- * empty map returns an empty array.
+ * empty map returns an empty array. A map whose results could not fit in memory fails before
+ * it starts.
  *
  * Returns: (transfer full): one `a{sv}` of outputs per item, in item order, as an `aa{sv}`, or
  *   %NULL on error
@@ -647,34 +1019,17 @@ hn_pipeline_map (HnPipeline          *self,
                  GCancellable        *cancellable,
                  GError             **error)
 {
-  g_autoptr(HnCallbackContext) context = NULL;
-  g_autoptr(GVariant) owned_inputs = NULL;
-  g_autoptr(HnMapSource) source = NULL;
-  g_autoptr(GVariant) shared = NULL;
-  HnBackend *backend;
-  HnExecutor *executor;
+  g_autoptr(HnRun) run = NULL;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (self->graph != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  backend = hn_runtime_config_get_backend (self->config);
-  executor = hn_runtime_config_get_executor (self->config);
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-
-  source = _hn_map_source_new_columns (self->graph, owned_inputs, map_over, mode, &shared, error);
-  if (source == NULL)
+  run = make_map_run (self, inputs, map_over, mode, outputs, cancellable, error);
+  if (run == NULL)
     return NULL;
-
-  context = hn_callback_context_new (NULL);
-  if (_hn_backend_maps_locally (backend))
-    return _hn_executor_map_source (executor, self, source, shared, context, outputs, cancellable,
-                                    error);
-
-  return hn_backend_map_items (backend, executor, self, _hn_map_source_get_items (source), shared,
-                               context, outputs, cancellable, error);
+  return hn_backend_execute (backend_of (run), run, error);
 }
 
 /**
@@ -701,37 +1056,15 @@ hn_pipeline_map_async (HnPipeline          *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(HnCallbackContext) context = NULL;
-  g_autoptr(GVariant) owned_inputs = NULL;
-  g_autoptr(HnMapSource) source = NULL;
-  g_autoptr(GVariant) shared = NULL;
-  g_autoptr(GError) error = NULL;
-  GTask *task;
+  GError *error = NULL;
+  HnRun *run;
 
   g_return_if_fail (HN_IS_PIPELINE (self));
   g_return_if_fail (self->graph != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  if (inputs != NULL)
-    owned_inputs = g_variant_ref_sink (inputs);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hn_pipeline_map_async);
-
-  source = _hn_map_source_new_columns (self->graph, owned_inputs, map_over, mode, &shared,
-                                       &error);
-  if (source == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  context = hn_callback_context_new (NULL);
-  hn_backend_map_items_async (hn_runtime_config_get_backend (self->config),
-                              hn_runtime_config_get_executor (self->config),
-                              self, _hn_map_source_get_items (source), shared, context,
-                              outputs, cancellable, backend_run_done, task);
+  run = make_map_run (self, inputs, map_over, mode, outputs, cancellable, &error);
+  start_async (self, hn_pipeline_map_async, run, error, cancellable, callback, user_data);
 }
 
 /**
@@ -752,6 +1085,252 @@ hn_pipeline_map_finish (HnPipeline    *self,
   g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hn_pipeline_map_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the entry points of HnExecutor that take a pipeline (they make its run) --------------- */
+
+/**
+ * hn_executor_run_pipeline:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the run
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Runs @pipeline once with this executor (whatever the pipeline's configuration names), with
+ * the retries and timeout of the pipeline's configuration. Only the nodes that @outputs need
+ * run.
+ *
+ * Returns: (transfer full): the requested outputs, an `a{sv}`
+ */
+GVariant *
+hn_executor_run_pipeline (HnExecutor          *self,
+                          HnPipeline          *pipeline,
+                          GVariant            *inputs,
+                          HnCallbackContext   *context,
+                          const char * const  *outputs,
+                          GCancellable        *cancellable,
+                          GError             **error)
+{
+  g_autoptr(HnRun) run = NULL;
+
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  run = make_run (pipeline, self, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
+                  NULL, outputs, context, cancellable, error);
+  return run ? hn_executor_execute (self, run, error) : NULL;
+}
+
+static void
+executor_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GVariant *ret = hn_executor_execute_finish (HN_EXECUTOR (source), result, &error);
+
+  if (ret == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ret, (GDestroyNotify) g_variant_unref);
+}
+
+static void
+executor_start_async (HnExecutor          *self,
+                      gpointer             source_tag,
+                      HnRun               *run,
+                      GError              *error,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (run == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  hn_executor_execute_async (self, run, executor_done, task);
+  hn_run_unref (run);
+}
+
+/**
+ * hn_executor_run_pipeline_async:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the run
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async) (closure user_data): called when the run is over
+ * @user_data: data for @callback
+ *
+ * Starts [method@Executor.run_pipeline] without blocking the calling thread. @callback runs in
+ * the thread-default main context of the caller.
+ */
+void
+hn_executor_run_pipeline_async (HnExecutor          *self,
+                                HnPipeline          *pipeline,
+                                GVariant            *inputs,
+                                HnCallbackContext   *context,
+                                const char * const  *outputs,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GError *error = NULL;
+  HnRun *run;
+
+  g_return_if_fail (HN_IS_EXECUTOR (self));
+  g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (pipeline->graph != NULL);
+  g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  run = make_run (pipeline, self, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
+                  NULL, outputs, context, cancellable, &error);
+  executor_start_async (self, hn_executor_run_pipeline_async, run, error, cancellable, callback,
+                        user_data);
+}
+
+/**
+ * hn_executor_run_pipeline_finish:
+ * @self: an [iface@Executor]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Completes [method@Executor.run_pipeline_async].
+ *
+ * Returns: (transfer full): the requested outputs, an `a{sv}`
+ */
+GVariant *
+hn_executor_run_pipeline_finish (HnExecutor    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * hn_executor_map_items:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @items: the items, an `aa{sv}`: each item's values are added to @inputs for its run
+ * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the map
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Runs @pipeline once per item with this executor. Fails as a whole if any item fails: the
+ * error names the node and the item index, and no partial result is returned.
+ *
+ * Returns: (transfer full): one `a{sv}` of requested outputs per item, in item order, as an
+ *   `aa{sv}`
+ */
+GVariant *
+hn_executor_map_items (HnExecutor          *self,
+                       HnPipeline          *pipeline,
+                       GVariant            *items,
+                       GVariant            *inputs,
+                       HnCallbackContext   *context,
+                       const char * const  *outputs,
+                       GCancellable        *cancellable,
+                       GError             **error)
+{
+  g_autoptr(GVariant) owned_items = NULL;
+  g_autoptr(HnRun) run = NULL;
+
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  owned_items = g_variant_ref_sink (items);
+  run = make_run (pipeline, self, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
+                  _hn_map_source_new_items (owned_items), outputs, context, cancellable, error);
+  return run ? hn_executor_execute (self, run, error) : NULL;
+}
+
+/**
+ * hn_executor_map_items_async:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @items: the items, an `aa{sv}`
+ * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the map
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async) (closure user_data): called when the map is over
+ * @user_data: data for @callback
+ *
+ * Starts [method@Executor.map_items] without blocking the calling thread.
+ */
+void
+hn_executor_map_items_async (HnExecutor          *self,
+                             HnPipeline          *pipeline,
+                             GVariant            *items,
+                             GVariant            *inputs,
+                             HnCallbackContext   *context,
+                             const char * const  *outputs,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GVariant) owned_items = NULL;
+  GError *error = NULL;
+  HnRun *run;
+
+  g_return_if_fail (HN_IS_EXECUTOR (self));
+  g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (pipeline->graph != NULL);
+  g_return_if_fail (items != NULL);
+  g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  owned_items = g_variant_ref_sink (items);
+  run = make_run (pipeline, self, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
+                  _hn_map_source_new_items (owned_items), outputs, context, cancellable, &error);
+  executor_start_async (self, hn_executor_map_items_async, run, error, cancellable, callback,
+                        user_data);
+}
+
+/**
+ * hn_executor_map_items_finish:
+ * @self: an [iface@Executor]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Completes [method@Executor.map_items_async].
+ *
+ * Returns: (transfer full): one `a{sv}` per item, as an `aa{sv}`
+ */
+GVariant *
+hn_executor_map_items_finish (HnExecutor    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

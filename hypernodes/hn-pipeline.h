@@ -29,6 +29,13 @@ HnPipeline          *hn_pipeline_new                    (HnNode * const      *no
                                                          guint                n_nodes,
                                                          GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 HN_AVAILABLE_IN_ALL
+HnPipeline          *hn_pipeline_new_named              (const char          *name,
+                                                         HnNode * const      *nodes,
+                                                         guint                n_nodes,
+                                                         GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+const char          *hn_pipeline_get_name               (HnPipeline          *self);
+HN_AVAILABLE_IN_ALL
 HnNode             **hn_pipeline_get_nodes              (HnPipeline          *self,
                                                          guint               *n_nodes);
 HN_AVAILABLE_IN_ALL
@@ -36,6 +43,8 @@ HnNode              *hn_pipeline_get_node               (HnPipeline          *se
                                                          const char          *name);
 HN_AVAILABLE_IN_ALL
 const char * const  *hn_pipeline_get_root_inputs        (HnPipeline          *self);
+HN_AVAILABLE_IN_ALL
+const char * const  *hn_pipeline_get_unfulfilled_inputs (HnPipeline          *self);
 HN_AVAILABLE_IN_ALL
 const char * const  *hn_pipeline_get_outputs            (HnPipeline          *self);
 HN_AVAILABLE_IN_ALL
@@ -60,6 +69,23 @@ HnRuntimeConfig     *hn_pipeline_get_config             (HnPipeline          *se
 HN_AVAILABLE_IN_ALL
 HnPipeline          *hn_pipeline_with_config            (HnPipeline          *self,
                                                          HnRuntimeConfig     *config) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+GVariant            *hn_pipeline_get_bound_inputs       (HnPipeline          *self);
+HN_AVAILABLE_IN_ALL
+HnPipeline          *hn_pipeline_bind                   (HnPipeline          *self,
+                                                         GVariant            *values,
+                                                         GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+HnPipeline          *hn_pipeline_unbind                 (HnPipeline          *self,
+                                                         const char * const  *names) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+HnNode              *hn_pipeline_as_node                (HnPipeline          *self,
+                                                         const char          *name,
+                                                         GVariant            *input_mapping,
+                                                         GVariant            *output_mapping,
+                                                         const char * const  *map_over,
+                                                         HnMapMode            map_mode,
+                                                         GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 HN_AVAILABLE_IN_ALL
 GVariant            *hn_pipeline_run                    (HnPipeline          *self,

@@ -12,6 +12,7 @@
 
 #include "hn-error.h"
 #include "hn-python-private.h"
+#include "hn-run.h"
 
 /* Must match hypernodes/python/hn-python.c */
 typedef GVariant *(*HnPythonRunFunc) (const char          *engine,
@@ -74,21 +75,24 @@ load_bridge (GError **error)
 }
 
 GVariant *
-_hn_python_run_engine (const char          *engine,
-                       GObject             *executor,
-                       GObject             *pipeline,
-                       GVariant            *items,
-                       GVariant            *inputs,
-                       const char * const  *outputs,
-                       GCancellable        *cancellable,
-                       GError             **error)
+_hn_python_run_engine (const char  *engine,
+                       GObject     *executor,
+                       HnRun       *run,
+                       GError     **error)
 {
-  HnPythonRunFunc run = load_bridge (error);
+  HnPythonRunFunc func;
 
-  if (run == NULL)
-    return NULL;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  /* bad input is reported before the engine starts, exactly as the built-in executors do */
+  if (!hn_run_check (run, error))
     return NULL;
 
-  return run (engine, executor, pipeline, items, inputs, outputs, cancellable, error);
+  func = load_bridge (error);
+  if (func == NULL)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (hn_run_get_cancellable (run), error))
+    return NULL;
+
+  return func (engine, executor, G_OBJECT (hn_run_get_pipeline (run)), hn_run_get_items (run),
+               hn_run_get_inputs (run), hn_run_get_outputs (run), hn_run_get_cancellable (run),
+               error);
 }

@@ -10,7 +10,7 @@
 #include "hn-backend.h"
 #include "hn-executor.h"
 #include "hn-local-backend.h"
-#include "hn-runtime-config.h"
+#include "hn-runtime-config-private.h"
 #include "executors/hn-sequential-executor.h"
 
 /**
@@ -32,6 +32,8 @@ struct _HnRuntimeConfig
   GObject     parent_instance;
   HnBackend  *backend;
   HnExecutor *executor;
+  guint       retries;
+  double      timeout;
 };
 
 G_DEFINE_FINAL_TYPE (HnRuntimeConfig, hn_runtime_config, G_TYPE_OBJECT)
@@ -40,6 +42,8 @@ enum {
   PROP_0,
   PROP_BACKEND,
   PROP_EXECUTOR,
+  PROP_RETRIES,
+  PROP_TIMEOUT,
   N_PROPS
 };
 
@@ -87,6 +91,14 @@ hn_runtime_config_get_property (GObject    *object,
       g_value_set_object (value, self->executor);
       break;
 
+    case PROP_RETRIES:
+      g_value_set_uint (value, self->retries);
+      break;
+
+    case PROP_TIMEOUT:
+      g_value_set_double (value, self->timeout);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -108,6 +120,14 @@ hn_runtime_config_set_property (GObject      *object,
 
     case PROP_EXECUTOR:
       self->executor = g_value_dup_object (value);
+      break;
+
+    case PROP_RETRIES:
+      self->retries = g_value_get_uint (value);
+      break;
+
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_double (value);
       break;
 
     default:
@@ -143,6 +163,30 @@ hn_runtime_config_class_init (HnRuntimeConfigClass *klass)
   properties[PROP_EXECUTOR] =
     g_param_spec_object ("executor", NULL, NULL,
                          HN_TYPE_EXECUTOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnRuntimeConfig:retries:
+   *
+   * How many times a failed node call is tried again before the run fails; the error then says
+   * how many attempts were made. Cancellations are not retried. 0, the default, means no retry.
+   */
+  properties[PROP_RETRIES] =
+    g_param_spec_uint ("retries", NULL, NULL,
+                       0, 1000, 0,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnRuntimeConfig:timeout:
+   *
+   * How long a run or a map may take, in seconds. A run that takes longer is cancelled (nodes
+   * see the run's cancellable cancelled, and no node starts after that) and fails with
+   * [error@NodeError.TIMEOUT], which names the node that was running. 0, the default, means no
+   * limit.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_double ("timeout", NULL, NULL,
+                         0.0, G_MAXDOUBLE, 0.0,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -203,4 +247,91 @@ hn_runtime_config_get_executor (HnRuntimeConfig *self)
 {
   g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), NULL);
   return self->executor;
+}
+
+/**
+ * hn_runtime_config_get_retries:
+ * @self: a [class@RuntimeConfig]
+ *
+ * Gets the retries.
+ *
+ * Returns: how many times a failed node call is tried again
+ */
+guint
+hn_runtime_config_get_retries (HnRuntimeConfig *self)
+{
+  g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), 0);
+  return self->retries;
+}
+
+/**
+ * hn_runtime_config_get_timeout:
+ * @self: a [class@RuntimeConfig]
+ *
+ * Gets the timeout.
+ *
+ * Returns: how long a run may take, in seconds; 0 for no limit
+ */
+double
+hn_runtime_config_get_timeout (HnRuntimeConfig *self)
+{
+  g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), 0.0);
+  return self->timeout;
+}
+
+static GMutex default_lock;
+static HnRuntimeConfig *default_config;
+/* Every configuration that was the default stays alive, so that the pointers
+ * hn_pipeline_get_config() returned stay valid. Defaults are rarely changed. */
+static GPtrArray *former_defaults;
+
+HnRuntimeConfig *
+_hn_runtime_config_peek_default (void)
+{
+  HnRuntimeConfig *config;
+
+  g_mutex_lock (&default_lock);
+  if (default_config == NULL)
+    default_config = hn_runtime_config_new (NULL, NULL);
+  config = default_config;
+  g_mutex_unlock (&default_lock);
+  return config;
+}
+
+/**
+ * hn_runtime_config_set_default:
+ * @config: (nullable): the configuration pipelines without one of their own use, or %NULL to go
+ *   back to a local, sequential one
+ *
+ * Sets the process-wide default configuration: runs and maps of pipelines that were not given
+ * a configuration with [method@Pipeline.with_config] use it from then on.
+ */
+void
+hn_runtime_config_set_default (HnRuntimeConfig *config)
+{
+  g_return_if_fail (config == NULL || HN_IS_RUNTIME_CONFIG (config));
+
+  g_mutex_lock (&default_lock);
+  if (default_config != NULL)
+    {
+      if (former_defaults == NULL)
+        former_defaults = g_ptr_array_new ();
+      g_ptr_array_add (former_defaults, default_config);
+    }
+  default_config = config ? g_object_ref (config) : NULL;
+  g_mutex_unlock (&default_lock);
+}
+
+/**
+ * hn_runtime_config_get_default:
+ *
+ * Gets the process-wide default configuration (see [func@RuntimeConfig.set_default]).
+ *
+ * Returns: (transfer none): the default configuration, a local and sequential one unless one
+ *   was set
+ */
+HnRuntimeConfig *
+hn_runtime_config_get_default (void)
+{
+  return _hn_runtime_config_peek_default ();
 }

@@ -30,5 +30,13 @@ HN_AVAILABLE_IN_ALL
 HnBackend       *hn_runtime_config_get_backend  (HnRuntimeConfig *self);
 HN_AVAILABLE_IN_ALL
 HnExecutor      *hn_runtime_config_get_executor (HnRuntimeConfig *self);
+HN_AVAILABLE_IN_ALL
+guint            hn_runtime_config_get_retries  (HnRuntimeConfig *self);
+HN_AVAILABLE_IN_ALL
+double           hn_runtime_config_get_timeout  (HnRuntimeConfig *self);
+HN_AVAILABLE_IN_ALL
+void             hn_runtime_config_set_default  (HnRuntimeConfig *config);
+HN_AVAILABLE_IN_ALL
+HnRuntimeConfig *hn_runtime_config_get_default  (void);
 
 G_END_DECLS

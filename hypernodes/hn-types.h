@@ -20,6 +20,7 @@ typedef struct _HnCallbackContext HnCallbackContext;
 typedef struct _HnExecutor        HnExecutor;
 typedef struct _HnNode            HnNode;
 typedef struct _HnPipeline        HnPipeline;
+typedef struct _HnRun             HnRun;
 typedef struct _HnRuntimeConfig   HnRuntimeConfig;
 
 G_END_DECLS

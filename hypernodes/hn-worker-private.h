@@ -11,8 +11,8 @@
 
 G_BEGIN_DECLS
 
-/* Runs @func (@data) on a thread owned by the library. The pool grows as needed, so a job that
- * waits for another job never starves it. */
+/* Runs @func (@data) on a thread owned by the library, from a bounded pool (at least 8 threads,
+ * 4 per processor): the default asynchronous methods of executors and backends run there. */
 void _hn_worker_push (GFunc    func,
                       gpointer data);
 

@@ -37,7 +37,11 @@ _hn_worker_push (GFunc    func,
 
   if (g_once_init_enter (&initialized))
     {
-      pool = g_thread_pool_new (worker_run, NULL, -1, FALSE, NULL);
+      /* Bounded: a burst of async calls queues instead of making a thread each. Generous
+       * enough that the few jobs that wait for another job (a node that waits for a run it
+       * started asynchronously) do not starve it. */
+      pool = g_thread_pool_new (worker_run, NULL, MAX (8, 4 * (gint) g_get_num_processors ()),
+                                FALSE, NULL);
       g_once_init_leave (&initialized, 1);
     }
 

@@ -392,45 +392,22 @@ struct _TestCountingExecutor
 };
 
 static GVariant *
-counting_run (HnExecutor          *executor,
-              HnPipeline          *pipeline,
-              GVariant            *inputs,
-              HnCallbackContext   *context,
-              const char * const  *outputs,
-              GCancellable        *cancellable,
-              GError             **error)
+counting_execute (HnExecutor  *executor,
+                  HnRun       *run,
+                  GError     **error)
 {
   TestCountingExecutor *self = TEST_COUNTING_EXECUTOR (executor);
 
   self->runs++;
   self->thread = g_thread_self ();
-  return hn_executor_run_pipeline (self->inner, pipeline, inputs, context, outputs, cancellable,
-                                   error);
-}
-
-static GVariant *
-counting_map (HnExecutor          *executor,
-              HnPipeline          *pipeline,
-              GVariant            *items,
-              GVariant            *inputs,
-              HnCallbackContext   *context,
-              const char * const  *outputs,
-              GCancellable        *cancellable,
-              GError             **error)
-{
-  TestCountingExecutor *self = TEST_COUNTING_EXECUTOR (executor);
-
-  self->runs++;
-  self->thread = g_thread_self ();
-  return hn_executor_map_items (self->inner, pipeline, items, inputs, context, outputs,
-                                cancellable, error);
+  return hn_executor_execute (self->inner, run, error);
 }
 
 static void
 counting_iface_init (HnExecutorInterface *iface)
 {
-  iface->run_pipeline = counting_run;
-  iface->map_items = counting_map;
+  iface->run = counting_execute;
+  iface->map = counting_execute;
 }
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TestCountingExecutor, test_counting_executor, G_TYPE_OBJECT,

@@ -105,9 +105,26 @@ test_build_duplicate_output (void)
 static void
 test_build_duplicate_node (void)
 {
-  assert_build_fails ((HnNode *[]) { test_int_node ("n", "x", "y", 1),
-                                     test_int_node ("n", "x", "z", 2) }, 2,
+  HnNode *node = test_int_node ("n", "x", "y", 1);
+
+  /* the same node twice is an error ... */
+  assert_build_fails ((HnNode *[]) { node, g_object_ref (node) }, 2,
                       HN_PIPELINE_ERROR_DUPLICATE_NODE, "“n”");
+}
+
+/* ... but two nodes may share a name: one function under two output names */
+static void
+test_build_shared_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = make_pipeline ((HnNode *[]) {
+                                                    test_int_node ("n", "x", "y", 1),
+                                                    test_int_node ("n", "x", "z", 2) }, 2);
+  g_autoptr(GVariant) result = hn_pipeline_run (pipeline, test_inputs_x (3), NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (test_lookup_int (result, "y"), ==, 4);
+  g_assert_cmpint (test_lookup_int (result, "z"), ==, 5);
 }
 
 static GVariant *
@@ -297,12 +314,22 @@ test_run_unknown_input (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) result = NULL;
 
+  /* a run ignores names no node uses (one dictionary may feed several pipelines) ... */
   result = hn_pipeline_run (pipeline, g_variant_new_parsed ("{'x': <int64 1>, 'xx': <2>}"),
                             NULL, NULL, &error);
-  g_assert_null (result);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_lookup_int (result, "result"), ==, 3);
+  g_clear_pointer (&result, g_variant_unref);
+
+  /* ... the strict check does not */
+  g_assert_false (hn_pipeline_check_inputs (pipeline,
+                                            g_variant_new_parsed ("{'x': <int64 1>, 'xx': <2>}"),
+                                            NULL, &error));
   g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT);
   g_assert_cmpstr (error->message, ==, "“xx” is not an input of the pipeline (inputs: x)");
   g_clear_error (&error);
+
+  /* and a name a node produces is an error in both */
 
   result = hn_pipeline_run (pipeline, g_variant_new_parsed ("{'x': <int64 1>, 'doubled': <int64 2>}"),
                             NULL, NULL, &error);
@@ -761,6 +788,7 @@ main (int   argc,
   g_test_add_func ("/Hn/Pipeline/build/cycle", test_build_cycle);
   g_test_add_func ("/Hn/Pipeline/build/duplicate-output", test_build_duplicate_output);
   g_test_add_func ("/Hn/Pipeline/build/duplicate-node", test_build_duplicate_node);
+  g_test_add_func ("/Hn/Pipeline/build/shared-name", test_build_shared_name);
   g_test_add_func ("/Hn/Pipeline/build/type-mismatch", test_build_type_mismatch);
   g_test_add_func ("/Hn/Pipeline/build/root-type-conflict", test_build_root_type_conflict);
   g_test_add_func ("/Hn/Pipeline/build/indefinite-types", test_build_compatible_indefinite_types);

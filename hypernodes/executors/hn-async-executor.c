@@ -8,8 +8,7 @@
 #include "config.h"
 
 #include "hn-async-executor.h"
-#include "hn-node-private.h"
-#include "hn-executor-private.h"
+#include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 
 /**
@@ -66,19 +65,14 @@ typedef struct
   HnAsyncExecutor    *self;
   GTask              *task;          /* not owned: the task owns the job */
   GMainContext       *context;
-  HnPipeline         *pipeline;
-  HnGraph            *graph;
-  const HnPlan       *plan;
-  HnCallbackContext  *cb_context;
-  GCancellable       *cancellable;
+  HnRun              *run;
   gboolean            is_map;
-  HnMapSource        *source;
-  GVariant          **template;
+  HnMapDriver         driver;        /* a map's items and results */
+  GVariant           *result;        /* a single run's result */
   gsize               n_items;
   gsize               next_item;
   guint               active_items;
   ItemState          *states;
-  GVariant          **results;
   GArray             *ready;         /* of Ready, a FIFO from ready_head */
   guint               ready_head;
   guint               in_flight;
@@ -89,12 +83,9 @@ typedef struct
 
 typedef struct
 {
-  Job      *job;
-  gsize     item;
-  guint     step;
-  GVariant *result;
-  GError   *error;
-  GVariant *args[];
+  Job          *job;
+  gsize         item;
+  HnInvocation *invocation;
 } Call;
 
 static void
@@ -103,8 +94,8 @@ item_state_clear (Job       *job,
 {
   if (state->frame != NULL)
     {
-      _hn_graph_clear_frame (job->graph, state->frame);
-      g_clear_pointer (&state->frame, g_free);
+      _hn_frame_free (job->run->graph, state->frame);
+      state->frame = NULL;
     }
   g_clear_pointer (&state->pending, g_free);
 }
@@ -118,20 +109,13 @@ job_free (gpointer data)
     for (gsize i = 0; i < job->n_items; i++)
       item_state_clear (job, &job->states[i]);
   g_free (job->states);
-  if (job->results != NULL)
-    for (gsize i = 0; i < job->n_items; i++)
-      g_clear_pointer (&job->results[i], g_variant_unref);
-  g_free (job->results);
-  if (job->template != NULL)
-    _hn_graph_clear_frame (job->graph, job->template);
-  g_free (job->template);
-  g_clear_pointer (&job->source, _hn_map_source_unref);
+  if (job->driver.run != NULL)
+    _hn_map_driver_clear (&job->driver);
+  g_clear_pointer (&job->result, g_variant_unref);
   g_clear_pointer (&job->ready, g_array_unref);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_clear_error (&job->error);
-  g_clear_object (&job->cancellable);
-  g_clear_object (&job->cb_context);
-  g_clear_object (&job->pipeline);
+  g_clear_pointer (&job->run, hn_run_unref);
   g_clear_object (&job->self);
   g_free (job);
 }
@@ -180,16 +164,14 @@ finish (Job *job)
 
   if (job->error != NULL)
     g_task_return_error (task, g_steal_pointer (&job->error));
-  else if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+  else if (job->run->cancellable != NULL &&
+           g_cancellable_set_error_if_cancelled (job->run->cancellable, &error))
     g_task_return_error (task, error);
   else if (job->is_map)
-    g_task_return_pointer (task,
-                           g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT,
-                                                                    job->results,
-                                                                    job->n_items)),
+    g_task_return_pointer (task, _hn_map_driver_finish (&job->driver),
                            (GDestroyNotify) g_variant_unref);
   else
-    g_task_return_pointer (task, g_steal_pointer (&job->results[0]),
+    g_task_return_pointer (task, g_steal_pointer (&job->result),
                            (GDestroyNotify) g_variant_unref);
 
   /* drop the reference the job was started with */
@@ -202,7 +184,10 @@ complete_item (Job   *job,
 {
   ItemState *state = &job->states[item];
 
-  job->results[item] = _hn_graph_collect (job->graph, job->plan, state->frame);
+  if (job->is_map)
+    _hn_map_driver_end_item (&job->driver, item, state->frame);
+  else
+    job->result = _hn_frame_collect (job->run->graph, job->run->plan, state->frame);
   item_state_clear (job, state);
   job->active_items--;
 }
@@ -212,26 +197,27 @@ call_done (Call *call)
 {
   Job *job = call->job;
   GTask *task = job->task;
+  HnRun *run = job->run;
   ItemState *state = &job->states[call->item];
-  guint node = job->plan->steps[call->step];
+  HnInvocation *invocation = g_steal_pointer (&call->invocation);
   GError *error = NULL;
+  guint node = _hn_invocation_get_index (invocation);
 
   job->in_flight--;
 
-  if (!_hn_graph_store (job->graph, node, state->frame, g_steal_pointer (&call->result),
-                        g_steal_pointer (&call->error), item_label (job, call->item), &error))
+  if (!_hn_invocation_complete (invocation, state->frame, &error))
     job_fail (job, error);
   else
     {
-      HnGraphNode *gn = &job->graph->nodes[node];
+      HnGraphNode *gn = &run->graph->nodes[node];
 
       for (guint d = 0; d < gn->n_dependents; d++)
         {
-          guint s = job->plan->step_of_node[gn->dependents[d]];
+          guint s = run->plan->step_of_node[gn->dependents[d]];
           if (s != G_MAXUINT && --state->pending[s] == 0)
             push_ready (job, call->item, s);
         }
-      if (++state->n_done == job->plan->n_steps)
+      if (++state->n_done == run->plan->n_steps)
         complete_item (job, call->item);
     }
 
@@ -242,15 +228,10 @@ call_done (Call *call)
 }
 
 static void
-node_async_done (GObject      *source,
-                 GAsyncResult *result,
+node_async_done (HnInvocation *invocation,
                  gpointer      user_data)
 {
-  Call *call = user_data;
-
-  call->result = HN_NODE_GET_CLASS (source)->invoke_finish (HN_NODE (source), result,
-                                                            &call->error);
-  call_done (call);
+  call_done (user_data);
 }
 
 static gboolean
@@ -267,20 +248,14 @@ pool_invoke (gpointer data,
 {
   Call *call = data;
   GMainContext *context;
-  Job *job;
-  HnGraphNode *gn;
 
   HN_TSAN_ACQUIRE (call);
-  job = call->job;
-  gn = &job->graph->nodes[job->plan->steps[call->step]];
-
   g_private_set (&in_pool_thread, GINT_TO_POINTER (1));
-  call->result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, call->args, gn->n_inputs,
-                                                       job->cancellable, &call->error);
+  _hn_invocation_call (call->invocation);
   g_private_set (&in_pool_thread, NULL);
   /* Once the call is delivered the job may finish and its owner drop the context, while this
    * thread is still inside g_main_context_invoke_full(): hold a reference of our own. */
-  context = g_main_context_ref (job->context);
+  context = g_main_context_ref (call->job->context);
   HN_TSAN_RELEASE (call);
   g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, deliver_in_context, call, NULL);
   g_main_context_unref (context);
@@ -291,32 +266,31 @@ start_call (Job   *job,
             gsize  item,
             guint  step)
 {
-  HnGraphNode *gn = &job->graph->nodes[job->plan->steps[step]];
-  Call *call = g_malloc0 (sizeof (Call) + sizeof (GVariant *) * gn->n_inputs);
+  HnRun *run = job->run;
   GError *error = NULL;
+  HnInvocation *invocation;
+  Call *call;
 
-  call->job = job;
-  call->item = item;
-  call->step = step;
-
-  if (!_hn_graph_gather (job->graph, job->plan->steps[step], job->states[item].frame,
-                         call->args, item_label (job, item), &error))
+  invocation = _hn_invocation_new (run, run->plan->steps[step], job->states[item].frame,
+                                   item_label (job, item), &error);
+  if (invocation == NULL)
     {
       job_fail (job, error);
-      g_free (call);
       return;
     }
 
+  call = g_new0 (Call, 1);
+  call->job = job;
+  call->item = item;
+  call->invocation = invocation;
   job->in_flight++;
   g_object_ref (job->task);
 
-  if (_hn_node_has_async (gn->node))
-    HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, call->args, gn->n_inputs,
-                                                job->cancellable, node_async_done, call);
+  if (_hn_invocation_has_async (invocation))
+    _hn_invocation_call_async (invocation, node_async_done, call);
   else if (g_private_get (&in_pool_thread) != NULL)
     {
-      call->result = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, call->args, gn->n_inputs,
-                                                           job->cancellable, &call->error);
+      _hn_invocation_call (invocation);
       call_done (call);
     }
   else
@@ -330,14 +304,14 @@ static gboolean
 activate_item (Job   *job,
                gsize  item)
 {
+  HnRun *run = job->run;
   ItemState *state = &job->states[item];
   GError *error = NULL;
 
   if (job->is_map)
     {
-      state->frame = g_new0 (GVariant *, job->graph->n_slots);
-      if (!_hn_graph_load_item (job->graph, job->plan, job->template, job->source, item,
-                                state->frame, &error))
+      state->frame = _hn_frame_new (run->graph);
+      if (!_hn_map_driver_begin_item (&job->driver, item, state->frame, &error))
         {
           job_fail (job, error);
           return FALSE;
@@ -345,11 +319,12 @@ activate_item (Job   *job,
     }
 
   job->active_items++;
-  state->pending = g_memdup2 (job->plan->n_step_deps, sizeof (guint) * MAX (job->plan->n_steps, 1));
-  for (guint s = 0; s < job->plan->n_steps; s++)
+  state->pending = g_memdup2 (run->plan->n_step_deps,
+                              sizeof (guint) * MAX (run->plan->n_steps, 1));
+  for (guint s = 0; s < run->plan->n_steps; s++)
     if (state->pending[s] == 0)
       push_ready (job, item, s);
-  if (job->plan->n_steps == 0)
+  if (run->plan->n_steps == 0)
     complete_item (job, item);
   return TRUE;
 }
@@ -363,7 +338,7 @@ pump (Job *job)
     return;
 
   job->pumping = TRUE;
-  while (job->error == NULL && !g_cancellable_is_cancelled (job->cancellable))
+  while (job->error == NULL && !_hn_run_is_cancelled (job->run))
     {
       if (job->ready_head < job->ready->len)
         {
@@ -396,58 +371,46 @@ pump (Job *job)
     }
 
   if (job->in_flight == 0 &&
-      (job->error != NULL || g_cancellable_is_cancelled (job->cancellable) ||
+      (job->error != NULL || _hn_run_is_cancelled (job->run) ||
        (job->next_item == job->n_items && job->active_items == 0)))
     finish (job);
 }
 
-static Job *
-job_new (HnAsyncExecutor    *self,
-         HnPipeline         *pipeline,
-         HnCallbackContext  *context,
-         GCancellable       *cancellable)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->self = g_object_ref (self);
-  job->context = g_main_context_ref_thread_default ();
-  job->pipeline = g_object_ref (pipeline);
-  job->graph = _hn_pipeline_get_graph (pipeline);
-  job->cb_context = context ? g_object_ref (context) : NULL;
-  job->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  job->ready = g_array_new (FALSE, FALSE, sizeof (Ready));
-  return job;
-}
-
 static void
-hn_async_executor_run_pipeline_async (HnExecutor          *executor,
-                                      HnPipeline          *pipeline,
-                                      GVariant            *inputs,
-                                      HnCallbackContext   *context,
-                                      const char * const  *outputs,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
+hn_async_executor_execute_async (HnExecutor          *executor,
+                                 HnRun               *run,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   HnAsyncExecutor *self = HN_ASYNC_EXECUTOR (executor);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Job *job = job_new (self, pipeline, context, cancellable);
+  GTask *task = g_task_new (self, run->cancellable, callback, user_data);
+  Job *job = g_new0 (Job, 1);
   GError *error = NULL;
+  gboolean ok;
 
-  g_task_set_source_tag (task, hn_async_executor_run_pipeline_async);
+  g_task_set_source_tag (task, hn_async_executor_execute_async);
   g_task_set_task_data (task, job, job_free);
+  job->self = g_object_ref (self);
   job->task = task;
+  job->context = g_main_context_ref_thread_default ();
+  job->run = hn_run_ref (run);
+  job->ready = g_array_new (FALSE, FALSE, sizeof (Ready));
+  job->is_map = hn_run_is_map (run);
 
-  job->plan = _hn_graph_get_plan (job->graph, outputs, &error);
-  job->n_items = 1;
-  job->states = g_new0 (ItemState, 1);
-  job->results = g_new0 (GVariant *, 1);
-  if (job->plan != NULL)
+  if (job->is_map)
     {
-      job->states[0].frame = g_new0 (GVariant *, job->graph->n_slots);
-      _hn_graph_load_inputs (job->graph, job->plan, inputs, job->states[0].frame, &error);
+      ok = _hn_map_driver_init (&job->driver, run, NULL, NULL, &error);
+      job->n_items = job->driver.n_items;
+      job->states = g_new0 (ItemState, MAX (job->n_items, 1));
     }
-  if (error != NULL)
+  else
+    {
+      job->n_items = 1;
+      job->states = g_new0 (ItemState, 1);
+      job->states[0].frame = _hn_frame_new (run->graph);
+      ok = _hn_run_load_inputs (run, job->states[0].frame, &error);
+    }
+  if (!ok)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -455,60 +418,6 @@ hn_async_executor_run_pipeline_async (HnExecutor          *executor,
     }
 
   pump (job);
-}
-
-static void
-map_source_async (HnAsyncExecutor     *self,
-                  HnPipeline          *pipeline,
-                  HnMapSource         *source,
-                  GVariant            *inputs,
-                  HnCallbackContext   *context,
-                  const char * const  *outputs,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Job *job = job_new (self, pipeline, context, cancellable);
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, map_source_async);
-  g_task_set_task_data (task, job, job_free);
-  job->task = task;
-  job->is_map = TRUE;
-  job->source = _hn_map_source_ref (source);
-  job->template = g_new0 (GVariant *, job->graph->n_slots);
-
-  job->plan = _hn_graph_get_plan (job->graph, outputs, &error);
-  if (job->plan == NULL ||
-      !_hn_graph_prepare_map (job->graph, job->plan, source, inputs, job->template, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  job->n_items = _hn_map_source_get_n_items (source);
-  job->states = g_new0 (ItemState, MAX (job->n_items, 1));
-  job->results = g_new0 (GVariant *, MAX (job->n_items, 1));
-  pump (job);
-}
-
-static void
-hn_async_executor_map_items_async (HnExecutor          *executor,
-                                   HnPipeline          *pipeline,
-                                   GVariant            *items,
-                                   GVariant            *inputs,
-                                   HnCallbackContext   *context,
-                                   const char * const  *outputs,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
-
-  map_source_async (HN_ASYNC_EXECUTOR (executor), pipeline, source, inputs, context, outputs,
-                    cancellable, callback, user_data);
 }
 
 static GVariant *
@@ -532,25 +441,15 @@ store_result (GObject      *source,
 
 /* The synchronous methods run the asynchronous ones on a private main context. */
 static GVariant *
-run_blocking (HnExecutor          *executor,
-              HnPipeline          *pipeline,
-              HnMapSource         *source,
-              GVariant            *inputs,
-              HnCallbackContext   *context,
-              const char * const  *outputs,
-              GCancellable        *cancellable,
-              GError             **error)
+run_blocking (HnExecutor  *executor,
+              HnRun       *run,
+              GError     **error)
 {
   g_autoptr(GMainContext) main_context = g_main_context_new ();
   g_autoptr(GAsyncResult) result = NULL;
 
   g_main_context_push_thread_default (main_context);
-  if (source != NULL)
-    map_source_async (HN_ASYNC_EXECUTOR (executor), pipeline, source, inputs, context, outputs,
-                      cancellable, store_result, &result);
-  else
-    hn_async_executor_run_pipeline_async (executor, pipeline, inputs, context, outputs,
-                                          cancellable, store_result, &result);
+  hn_async_executor_execute_async (executor, run, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (main_context, TRUE);
   g_main_context_pop_thread_default (main_context);
@@ -558,55 +457,15 @@ run_blocking (HnExecutor          *executor,
   return hn_async_executor_finish (executor, result, error);
 }
 
-static GVariant *
-hn_async_executor_run_pipeline (HnExecutor          *executor,
-                                HnPipeline          *pipeline,
-                                GVariant            *inputs,
-                                HnCallbackContext   *context,
-                                const char * const  *outputs,
-                                GCancellable        *cancellable,
-                                GError             **error)
-{
-  return run_blocking (executor, pipeline, NULL, inputs, context, outputs, cancellable, error);
-}
-
-static GVariant *
-hn_async_executor_map_source (HnExecutor          *executor,
-                              HnPipeline          *pipeline,
-                              HnMapSource         *source,
-                              GVariant            *inputs,
-                              HnCallbackContext   *context,
-                              const char * const  *outputs,
-                              GCancellable        *cancellable,
-                              GError             **error)
-{
-  return run_blocking (executor, pipeline, source, inputs, context, outputs, cancellable, error);
-}
-
-static GVariant *
-hn_async_executor_map_items (HnExecutor          *executor,
-                             HnPipeline          *pipeline,
-                             GVariant            *items,
-                             GVariant            *inputs,
-                             HnCallbackContext   *context,
-                             const char * const  *outputs,
-                             GCancellable        *cancellable,
-                             GError             **error)
-{
-  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
-
-  return run_blocking (executor, pipeline, source, inputs, context, outputs, cancellable, error);
-}
-
 static void
 executor_iface_init (HnExecutorInterface *iface)
 {
-  iface->run_pipeline = hn_async_executor_run_pipeline;
-  iface->run_pipeline_async = hn_async_executor_run_pipeline_async;
-  iface->run_pipeline_finish = hn_async_executor_finish;
-  iface->map_items = hn_async_executor_map_items;
-  iface->map_items_async = hn_async_executor_map_items_async;
-  iface->map_items_finish = hn_async_executor_finish;
+  iface->run = run_blocking;
+  iface->run_async = hn_async_executor_execute_async;
+  iface->run_finish = hn_async_executor_finish;
+  iface->map = run_blocking;
+  iface->map_async = hn_async_executor_execute_async;
+  iface->map_finish = hn_async_executor_finish;
 }
 
 static void
@@ -681,8 +540,6 @@ hn_async_executor_class_init (HnAsyncExecutorClass *klass)
   object_class->finalize = hn_async_executor_finalize;
   object_class->get_property = hn_async_executor_get_property;
   object_class->set_property = hn_async_executor_set_property;
-
-  _hn_executor_type_set_map_source (G_TYPE_FROM_CLASS (klass), hn_async_executor_map_source);
 
   /**
    * HnAsyncExecutor:max-concurrency:

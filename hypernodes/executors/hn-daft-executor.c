@@ -75,37 +75,18 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HnDaftExecutor, hn_daft_executor, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (HN_TYPE_EXECUTOR, executor_iface_init))
 
 static GVariant *
-hn_daft_executor_run_pipeline (HnExecutor          *executor,
-                               HnPipeline          *pipeline,
-                               GVariant            *inputs,
-                               HnCallbackContext   *context,
-                               const char * const  *outputs,
-                               GCancellable        *cancellable,
-                               GError             **error)
+hn_daft_executor_execute (HnExecutor  *executor,
+                          HnRun       *run,
+                          GError     **error)
 {
-  return _hn_python_run_engine ("daft", G_OBJECT (executor), G_OBJECT (pipeline), NULL, inputs,
-                                outputs, cancellable, error);
-}
-
-static GVariant *
-hn_daft_executor_map_items (HnExecutor          *executor,
-                            HnPipeline          *pipeline,
-                            GVariant            *items,
-                            GVariant            *inputs,
-                            HnCallbackContext   *context,
-                            const char * const  *outputs,
-                            GCancellable        *cancellable,
-                            GError             **error)
-{
-  return _hn_python_run_engine ("daft", G_OBJECT (executor), G_OBJECT (pipeline), items, inputs,
-                                outputs, cancellable, error);
+  return _hn_python_run_engine ("daft", G_OBJECT (executor), run, error);
 }
 
 static void
 executor_iface_init (HnExecutorInterface *iface)
 {
-  iface->run_pipeline = hn_daft_executor_run_pipeline;
-  iface->map_items = hn_daft_executor_map_items;
+  iface->run = hn_daft_executor_execute;
+  iface->map = hn_daft_executor_execute;
 }
 
 static void

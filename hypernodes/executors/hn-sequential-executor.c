@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "hn-executor-private.h"
+#include "hn-run-private.h"
 #include "hn-sequential-executor.h"
 
 /**
@@ -29,56 +29,31 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HnSequentialExecutor, hn_sequential_executor, G_T
                                G_IMPLEMENT_INTERFACE (HN_TYPE_EXECUTOR, executor_iface_init))
 
 static GVariant *
-hn_sequential_executor_run_pipeline (HnExecutor          *executor,
-                                     HnPipeline          *pipeline,
-                                     GVariant            *inputs,
-                                     HnCallbackContext   *context,
-                                     const char * const  *outputs,
-                                     GCancellable        *cancellable,
-                                     GError             **error)
+hn_sequential_executor_run_pipeline (HnExecutor  *executor,
+                                     HnRun       *run,
+                                     GError     **error)
 {
-  return _hn_run_sequential (pipeline, inputs, context, outputs, cancellable, error);
+  return _hn_run_sequential (run, error);
 }
 
 static GVariant *
-hn_sequential_executor_map_items (HnExecutor          *executor,
-                                  HnPipeline          *pipeline,
-                                  GVariant            *items,
-                                  GVariant            *inputs,
-                                  HnCallbackContext   *context,
-                                  const char * const  *outputs,
-                                  GCancellable        *cancellable,
-                                  GError             **error)
+hn_sequential_executor_map_items (HnExecutor  *executor,
+                                  HnRun       *run,
+                                  GError     **error)
 {
-  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
-
-  return _hn_map_sequential (pipeline, source, inputs, context, outputs, cancellable, error);
+  return _hn_map_sequential (run, error);
 }
 
 static void
 executor_iface_init (HnExecutorInterface *iface)
 {
-  iface->run_pipeline = hn_sequential_executor_run_pipeline;
-  iface->map_items = hn_sequential_executor_map_items;
-}
-
-static GVariant *
-hn_sequential_executor_map_source (HnExecutor          *executor,
-                                   HnPipeline          *pipeline,
-                                   HnMapSource         *source,
-                                   GVariant            *inputs,
-                                   HnCallbackContext   *context,
-                                   const char * const  *outputs,
-                                   GCancellable        *cancellable,
-                                   GError             **error)
-{
-  return _hn_map_sequential (pipeline, source, inputs, context, outputs, cancellable, error);
+  iface->run = hn_sequential_executor_run_pipeline;
+  iface->map = hn_sequential_executor_map_items;
 }
 
 static void
 hn_sequential_executor_class_init (HnSequentialExecutorClass *klass)
 {
-  _hn_executor_type_set_map_source (G_TYPE_FROM_CLASS (klass), hn_sequential_executor_map_source);
 }
 
 static void

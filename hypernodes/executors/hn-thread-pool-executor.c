@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "hn-executor-private.h"
+#include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 #include "hn-thread-pool-executor.h"
 
@@ -81,18 +81,18 @@ push_job (HnThreadPoolExecutor *self,
   g_thread_pool_push (self->pool, job, NULL);
 }
 
-/* ---- one run: a node starts when its last dependency is done ---------------------------- */
-
+/* The state of one run or map on the pool, shared by the calling thread and the helpers it
+ * starts. Helpers may start late (behind busy pool threads), so they hold a reference. */
 typedef struct
 {
   gatomicrefcount       ref_count;
   GMutex                lock;
   GCond                 cond;
   HnThreadPoolExecutor *self;
-  HnGraph              *graph;
-  const HnPlan         *plan;
-  HnCallbackContext    *context;
-  GCancellable         *cancellable;
+  HnRun                *run;
+  GError               *error;
+
+  /* a run: a node starts when its last dependency is done */
   GVariant            **frame;
   guint                *pending;     /* per step: dependencies not done yet */
   guint                *ready;       /* FIFO of steps whose inputs exist */
@@ -101,90 +101,114 @@ typedef struct
   guint                 n_done;
   guint                 n_running;
   guint                 n_helpers;
-  GError               *error;
-} DagRun;
 
-static DagRun *
-dag_run_ref (DagRun *run)
+  /* a map: chunks of items, each item's nodes in order */
+  HnMapDriver           driver;
+  gsize                 chunk_size;
+  gint                  next_chunk;
+  gint                  n_chunks;
+  gint                  failed;
+  guint                 n_active;
+  gsize                 error_item;
+} Work;
+
+static Work *
+work_new (HnThreadPoolExecutor *self,
+          HnRun                *run)
 {
-  g_atomic_ref_count_inc (&run->ref_count);
-  return run;
+  Work *work = g_new0 (Work, 1);
+
+  g_atomic_ref_count_init (&work->ref_count);
+  g_mutex_init (&work->lock);
+  g_cond_init (&work->cond);
+  work->self = self;
+  work->run = hn_run_ref (run);
+  return work;
+}
+
+static Work *
+work_ref (Work *work)
+{
+  g_atomic_ref_count_inc (&work->ref_count);
+  return work;
 }
 
 static void
-dag_run_unref (DagRun *run)
+work_unref (Work *work)
 {
-  if (!hn_ref_count_dec (&run->ref_count))
+  if (!hn_ref_count_dec (&work->ref_count))
     return;
 
-  _hn_graph_clear_frame (run->graph, run->frame);
-  g_free (run->frame);
-  g_free (run->pending);
-  g_free (run->ready);
-  _hn_graph_unref (run->graph);
-  g_clear_error (&run->error);
-  g_clear_object (&run->cancellable);
-  g_clear_object (&run->context);
-  g_mutex_clear (&run->lock);
-  g_cond_clear (&run->cond);
-  g_free (run);
+  if (work->frame != NULL)
+    _hn_frame_free (work->run->graph, work->frame);
+  g_free (work->pending);
+  g_free (work->ready);
+  if (work->driver.run != NULL)
+    _hn_map_driver_clear (&work->driver);
+  hn_run_unref (work->run);
+  g_clear_error (&work->error);
+  g_mutex_clear (&work->lock);
+  g_cond_clear (&work->cond);
+  g_free (work);
 }
+
+/* ---- one run ------------------------------------------------------------------------------ */
 
 static void dag_helper (gpointer data);
 
 /* Called with the lock held: starts pool helpers for the ready steps beyond @keep_for_self,
  * which the calling thread takes itself. A helper that finds no work left just leaves. */
 static void
-dag_spawn_helpers (DagRun *run,
-                   guint   keep_for_self)
+dag_spawn_helpers (Work  *work,
+                   guint  keep_for_self)
 {
-  guint ready = run->ready_tail - run->ready_head;
-  guint max_helpers = run->self->max_workers - 1;
+  guint ready = work->ready_tail - work->ready_head;
+  guint max_helpers = work->self->max_workers - 1;
 
-  while (ready > keep_for_self && run->n_helpers < max_helpers)
+  while (ready > keep_for_self && work->n_helpers < max_helpers)
     {
-      run->n_helpers++;
+      work->n_helpers++;
       ready--;
-      push_job (run->self, dag_helper, dag_run_ref (run));
+      push_job (work->self, dag_helper, work_ref (work));
     }
 }
 
 static gboolean
-dag_stopped (DagRun *run)
+dag_stopped (Work *work)
 {
-  return run->error != NULL || g_cancellable_is_cancelled (run->cancellable);
+  return work->error != NULL || _hn_run_is_cancelled (work->run);
 }
 
 /* The work loop shared by the caller and the helpers. Called with the lock held. */
 static void
-dag_work (DagRun   *run,
+dag_work (Work     *work,
           gboolean  is_caller)
 {
+  HnRun *run = work->run;
   const HnPlan *plan = run->plan;
 
   for (;;)
     {
-      if (!dag_stopped (run) && run->ready_head < run->ready_tail)
+      if (!dag_stopped (work) && work->ready_head < work->ready_tail)
         {
-          guint step = run->ready[run->ready_head++];
+          guint step = work->ready[work->ready_head++];
           guint node = plan->steps[step];
           GError *error = NULL;
           guint newly_ready = 0;
           gboolean ok;
 
-          run->n_running++;
-          hn_mutex_unlock (&run->lock);
+          work->n_running++;
+          hn_mutex_unlock (&work->lock);
 
-          ok = _hn_graph_invoke (run->graph, node, run->frame, run->context, -1,
-                                 run->cancellable, &error);
+          ok = _hn_invoke (run, node, work->frame, -1, &error);
 
-          hn_mutex_lock (&run->lock);
-          run->n_running--;
-          run->n_done++;
+          hn_mutex_lock (&work->lock);
+          work->n_running--;
+          work->n_done++;
           if (!ok)
             {
-              if (run->error == NULL)
-                run->error = error;
+              if (work->error == NULL)
+                work->error = error;
               else
                 g_error_free (error);
             }
@@ -196,311 +220,196 @@ dag_work (DagRun   *run,
                 {
                   guint s = plan->step_of_node[gn->dependents[d]];
 
-                  if (s != G_MAXUINT && --run->pending[s] == 0)
+                  if (s != G_MAXUINT && --work->pending[s] == 0)
                     {
-                      run->ready[run->ready_tail++] = s;
+                      work->ready[work->ready_tail++] = s;
                       newly_ready++;
                     }
                 }
               if (newly_ready > 1)
-                dag_spawn_helpers (run, 1);
+                dag_spawn_helpers (work, 1);
             }
-          g_cond_broadcast (&run->cond);
+          g_cond_broadcast (&work->cond);
           continue;
         }
 
       if (!is_caller)
         {
-          run->n_helpers--;
-          g_cond_broadcast (&run->cond);
+          work->n_helpers--;
+          g_cond_broadcast (&work->cond);
           return;
         }
 
-      if (run->n_running == 0 && (run->n_done == plan->n_steps || dag_stopped (run)))
+      if (work->n_running == 0 && (work->n_done == plan->n_steps || dag_stopped (work)))
         return;
 
-      hn_cond_wait (&run->cond, &run->lock);
+      hn_cond_wait (&work->cond, &work->lock);
     }
 }
 
 static void
 dag_helper (gpointer data)
 {
-  DagRun *run = data;
+  Work *work = data;
 
-  hn_mutex_lock (&run->lock);
-  dag_work (run, FALSE);
-  hn_mutex_unlock (&run->lock);
-  dag_run_unref (run);
+  hn_mutex_lock (&work->lock);
+  dag_work (work, FALSE);
+  hn_mutex_unlock (&work->lock);
+  work_unref (work);
 }
 
 static GVariant *
-hn_thread_pool_executor_run_pipeline (HnExecutor          *executor,
-                                      HnPipeline          *pipeline,
-                                      GVariant            *inputs,
-                                      HnCallbackContext   *context,
-                                      const char * const  *outputs,
-                                      GCancellable        *cancellable,
-                                      GError             **error)
+hn_thread_pool_executor_run_pipeline (HnExecutor  *executor,
+                                      HnRun       *run,
+                                      GError     **error)
 {
   HnThreadPoolExecutor *self = HN_THREAD_POOL_EXECUTOR (executor);
-  HnGraph *graph = _hn_pipeline_get_graph (pipeline);
-  const HnPlan *plan;
-  DagRun *run;
+  const HnPlan *plan = run->plan;
+  Work *work = work_new (self, run);
   GVariant *result = NULL;
 
-  plan = _hn_graph_get_plan (graph, outputs, error);
-  if (plan == NULL)
-    return NULL;
+  work->frame = _hn_frame_new (run->graph);
+  work->pending = g_memdup2 (plan->n_step_deps, sizeof (guint) * MAX (plan->n_steps, 1));
+  work->ready = g_new (guint, MAX (plan->n_steps, 1));
 
-  run = g_new0 (DagRun, 1);
-  g_atomic_ref_count_init (&run->ref_count);
-  g_mutex_init (&run->lock);
-  g_cond_init (&run->cond);
-  run->self = self;
-  run->graph = _hn_graph_ref (graph);
-  run->plan = plan;
-  run->context = context ? g_object_ref (context) : NULL;
-  run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  run->frame = g_new0 (GVariant *, graph->n_slots);
-  run->pending = g_memdup2 (plan->n_step_deps, sizeof (guint) * MAX (plan->n_steps, 1));
-  run->ready = g_new (guint, MAX (plan->n_steps, 1));
-
-  if (!_hn_graph_load_inputs (graph, plan, inputs, run->frame, error))
+  if (!_hn_run_load_inputs (run, work->frame, error))
     goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
-    if (run->pending[s] == 0)
-      run->ready[run->ready_tail++] = s;
+    if (work->pending[s] == 0)
+      work->ready[work->ready_tail++] = s;
 
-  hn_mutex_lock (&run->lock);
-  dag_spawn_helpers (run, 1);
-  dag_work (run, TRUE);
-  /* under the lock: a helper that starts late still reads run->error */
-  if (run->error != NULL)
-    g_propagate_error (error, g_steal_pointer (&run->error));
-  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-    result = _hn_graph_collect (graph, plan, run->frame);
-  hn_mutex_unlock (&run->lock);
+  hn_mutex_lock (&work->lock);
+  dag_spawn_helpers (work, 1);
+  dag_work (work, TRUE);
+  /* under the lock: a helper that starts late still reads work->error */
+  if (work->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&work->error));
+  else if (run->cancellable == NULL ||
+           !g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    result = _hn_frame_collect (run->graph, plan, work->frame);
+  hn_mutex_unlock (&work->lock);
 
 out:
-  dag_run_unref (run);
+  work_unref (work);
   return result;
 }
 
-/* ---- a map: chunks of items, each item's nodes in order ---------------------------------- */
-
-typedef struct
-{
-  gatomicrefcount       ref_count;
-  GMutex                lock;
-  GCond                 cond;
-  HnGraph              *graph;
-  const HnPlan         *plan;
-  HnCallbackContext    *context;
-  GCancellable         *cancellable;
-  HnMapSource          *source;
-  GVariant            **template;
-  GVariant            **results;
-  gsize                 n_items;
-  gsize                 chunk_size;
-  gint                  next_chunk;
-  gint                  n_chunks;
-  gint                  failed;
-  guint                 n_active;
-  GError               *error;
-  gsize                 error_item;
-} MapRun;
-
-static MapRun *
-map_run_ref (MapRun *run)
-{
-  g_atomic_ref_count_inc (&run->ref_count);
-  return run;
-}
+/* ---- a map -------------------------------------------------------------------------------- */
 
 static void
-map_run_unref (MapRun *run)
+map_work (Work *work)
 {
-  if (!hn_ref_count_dec (&run->ref_count))
-    return;
+  HnRun *run = work->run;
+  GVariant **frame = _hn_frame_new (run->graph);
 
-  if (run->results != NULL)
-    for (gsize i = 0; i < run->n_items; i++)
-      g_clear_pointer (&run->results[i], g_variant_unref);
-  g_free (run->results);
-  _hn_graph_clear_frame (run->graph, run->template);
-  g_free (run->template);
-  _hn_graph_unref (run->graph);
-  g_clear_pointer (&run->source, _hn_map_source_unref);
-  g_clear_error (&run->error);
-  g_clear_object (&run->cancellable);
-  g_clear_object (&run->context);
-  g_mutex_clear (&run->lock);
-  g_cond_clear (&run->cond);
-  g_free (run);
-}
-
-static void
-map_work (MapRun *run)
-{
-  HnGraph *graph = run->graph;
-  const HnPlan *plan = run->plan;
-  g_autofree GVariant **frame = g_new0 (GVariant *, graph->n_slots);
-
-  while (!g_atomic_int_get (&run->failed))
+  while (!g_atomic_int_get (&work->failed))
     {
-      gint chunk = g_atomic_int_add (&run->next_chunk, 1);
+      gint chunk = g_atomic_int_add (&work->next_chunk, 1);
       gsize first, last;
 
-      if (chunk >= run->n_chunks)
+      if (chunk >= work->n_chunks)
         break;
 
-      first = (gsize) chunk * run->chunk_size;
-      last = MIN (first + run->chunk_size, run->n_items);
+      first = (gsize) chunk * work->chunk_size;
+      last = MIN (first + work->chunk_size, work->driver.n_items);
       for (gsize i = first; i < last; i++)
         {
           GError *error = NULL;
-          gboolean ok;
 
-          if (g_atomic_int_get (&run->failed))
+          if (g_atomic_int_get (&work->failed))
             break;
 
-          ok = _hn_graph_load_item (graph, plan, run->template, run->source, i, frame, &error);
-          for (guint s = 0; ok && s < plan->n_steps; s++)
-            ok = _hn_graph_invoke (graph, plan->steps[s], frame, run->context, (gint64) i,
-                                   run->cancellable, &error);
-          if (ok)
-            run->results[i] = _hn_graph_collect (graph, plan, frame);
-          _hn_graph_clear_frame (graph, frame);
-
-          if (!ok)
+          if (!_hn_map_driver_run_item (&work->driver, i, frame, &error))
             {
-              hn_mutex_lock (&run->lock);
-              if (run->error == NULL || i < run->error_item)
+              hn_mutex_lock (&work->lock);
+              if (work->error == NULL || i < work->error_item)
                 {
-                  g_clear_error (&run->error);
-                  run->error = error;
-                  run->error_item = i;
+                  g_clear_error (&work->error);
+                  work->error = error;
+                  work->error_item = i;
                 }
               else
                 g_error_free (error);
-              hn_mutex_unlock (&run->lock);
-              g_atomic_int_set (&run->failed, TRUE);
+              hn_mutex_unlock (&work->lock);
+              g_atomic_int_set (&work->failed, TRUE);
               break;
             }
         }
     }
 
-  hn_mutex_lock (&run->lock);
-  if (--run->n_active == 0)
-    g_cond_broadcast (&run->cond);
-  hn_mutex_unlock (&run->lock);
+  g_free (frame);
+  hn_mutex_lock (&work->lock);
+  if (--work->n_active == 0)
+    g_cond_broadcast (&work->cond);
+  hn_mutex_unlock (&work->lock);
 }
 
 static void
 map_helper (gpointer data)
 {
-  MapRun *run = data;
+  Work *work = data;
 
   /* A helper counts only once it runs: the caller does not wait for helpers still queued
    * behind busy pool threads (a nested map would wait forever), and a helper that starts
    * after the last chunk was taken finds nothing to do. */
-  hn_mutex_lock (&run->lock);
-  run->n_active++;
-  hn_mutex_unlock (&run->lock);
-  map_work (run);
-  map_run_unref (run);
+  hn_mutex_lock (&work->lock);
+  work->n_active++;
+  hn_mutex_unlock (&work->lock);
+  map_work (work);
+  work_unref (work);
 }
 
 static GVariant *
-hn_thread_pool_executor_map_source (HnExecutor          *executor,
-                                    HnPipeline          *pipeline,
-                                    HnMapSource         *source,
-                                    GVariant            *inputs,
-                                    HnCallbackContext   *context,
-                                    const char * const  *outputs,
-                                    GCancellable        *cancellable,
-                                    GError             **error)
+hn_thread_pool_executor_map_items (HnExecutor  *executor,
+                                   HnRun       *run,
+                                   GError     **error)
 {
   HnThreadPoolExecutor *self = HN_THREAD_POOL_EXECUTOR (executor);
-  HnGraph *graph = _hn_pipeline_get_graph (pipeline);
-  const HnPlan *plan;
-  MapRun *run;
+  Work *work = work_new (self, run);
   GVariant *result = NULL;
   GError *failure;
   guint n_helpers;
+  gsize n_items;
 
-  plan = _hn_graph_get_plan (graph, outputs, error);
-  if (plan == NULL)
-    return NULL;
-
-  run = g_new0 (MapRun, 1);
-  g_atomic_ref_count_init (&run->ref_count);
-  g_mutex_init (&run->lock);
-  g_cond_init (&run->cond);
-  run->graph = _hn_graph_ref (graph);
-  run->plan = plan;
-  run->context = context ? g_object_ref (context) : NULL;
-  run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  run->source = _hn_map_source_ref (source);
-  run->template = g_new0 (GVariant *, graph->n_slots);
-
-  if (!_hn_graph_prepare_map (graph, plan, source, inputs, run->template, error))
+  if (!_hn_map_driver_init (&work->driver, run, NULL, NULL, error))
     goto out;
 
-  run->n_items = _hn_map_source_get_n_items (source);
-  run->results = g_new0 (GVariant *, MAX (run->n_items, 1));
+  n_items = work->driver.n_items;
   /* About eight chunks per worker balances uneven items; the cap keeps chunks of cheap items
    * from being so large that one worker finishes long after the others. */
-  run->chunk_size = CLAMP (run->n_items / ((gsize) self->max_workers * 8), 1, 4096);
-  run->n_chunks = (gint) ((run->n_items + run->chunk_size - 1) / run->chunk_size);
+  work->chunk_size = CLAMP (n_items / ((gsize) self->max_workers * 8), 1, 4096);
+  work->n_chunks = (gint) ((n_items + work->chunk_size - 1) / work->chunk_size);
 
-  n_helpers = MIN ((guint) MAX (run->n_chunks, 1) - 1, self->max_workers - 1);
-  run->n_active = 1;
+  n_helpers = MIN ((guint) MAX (work->n_chunks, 1) - 1, self->max_workers - 1);
+  work->n_active = 1;
   for (guint h = 0; h < n_helpers; h++)
-    push_job (self, map_helper, map_run_ref (run));
+    push_job (self, map_helper, work_ref (work));
 
-  map_work (run);
+  map_work (work);
 
-  hn_mutex_lock (&run->lock);
-  while (run->n_active > 0)
-    hn_cond_wait (&run->cond, &run->lock);
-  failure = g_steal_pointer (&run->error);
-  hn_mutex_unlock (&run->lock);
+  hn_mutex_lock (&work->lock);
+  while (work->n_active > 0)
+    hn_cond_wait (&work->cond, &work->lock);
+  failure = g_steal_pointer (&work->error);
+  hn_mutex_unlock (&work->lock);
 
   if (failure != NULL)
     g_propagate_error (error, failure);
-  else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-    result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, run->results,
-                                                      run->n_items));
+  else if (run->cancellable == NULL ||
+           !g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    result = _hn_map_driver_finish (&work->driver);
 
 out:
-  map_run_unref (run);
+  work_unref (work);
   return result;
-}
-
-static GVariant *
-hn_thread_pool_executor_map_items (HnExecutor          *executor,
-                                   HnPipeline          *pipeline,
-                                   GVariant            *items,
-                                   GVariant            *inputs,
-                                   HnCallbackContext   *context,
-                                   const char * const  *outputs,
-                                   GCancellable        *cancellable,
-                                   GError             **error)
-{
-  g_autoptr(HnMapSource) source = _hn_map_source_new_items (items);
-
-  return hn_thread_pool_executor_map_source (executor, pipeline, source, inputs, context, outputs,
-                                             cancellable, error);
 }
 
 static void
 executor_iface_init (HnExecutorInterface *iface)
 {
-  iface->run_pipeline = hn_thread_pool_executor_run_pipeline;
-  iface->map_items = hn_thread_pool_executor_map_items;
+  iface->run = hn_thread_pool_executor_run_pipeline;
+  iface->map = hn_thread_pool_executor_map_items;
 }
 
 static void
@@ -577,8 +486,6 @@ hn_thread_pool_executor_class_init (HnThreadPoolExecutorClass *klass)
   object_class->finalize = hn_thread_pool_executor_finalize;
   object_class->get_property = hn_thread_pool_executor_get_property;
   object_class->set_property = hn_thread_pool_executor_set_property;
-
-  _hn_executor_type_set_map_source (G_TYPE_FROM_CLASS (klass), hn_thread_pool_executor_map_source);
 
   /**
    * HnThreadPoolExecutor:max-workers:

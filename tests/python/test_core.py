@@ -732,9 +732,14 @@ def test_duplicate_output_error():
                  "“y”", "“first”", "“second”")
 
 
-def test_duplicate_node_name_error():
+def test_duplicate_node_error():
+    # nodes may share a name (one function under two output names) ...
+    pipeline = Hn.Pipeline([ident("same", "y", lambda x: x + 1), ident("same", "z", lambda y: y * 2)])
+    assert pipeline.run({"x": 1}) == {"y": 2, "z": 4}
+    # ... but the same node cannot be given twice
+    node = ident("same", "y", lambda x: 0)
     with pytest.raises(GLib.Error) as excinfo:
-        Hn.Pipeline([ident("same", "y", lambda x: 0), ident("same", "z", lambda y: 0)])
+        Hn.Pipeline([node, node])
     assert_error(excinfo, PIPELINE_ERROR, Hn.PipelineError.DUPLICATE_NODE, "“same”")
 
 
@@ -863,13 +868,16 @@ def test_unknown_requested_output(seed, counter):
 
 
 def test_unknown_input_name(seed, counter):
+    # names no node uses are refused by the strict check, and ignored by a run (below)
     with pytest.raises(GLib.Error) as excinfo:
-        seed.run({"x": 1, "bogus": 2})
+        seed.check_inputs(GLib.Variant("a{sv}", {"x": GLib.Variant("x", 1),
+                                                 "bogus": GLib.Variant("x", 2)}), None)
     assert_error(excinfo, PIPELINE_ERROR, Hn.PipelineError.UNKNOWN_INPUT, "“bogus”")
     with pytest.raises(GLib.Error) as excinfo:
         seed.run({"x": 1, "doubled": 2})
     assert_error(excinfo, PIPELINE_ERROR, Hn.PipelineError.UNKNOWN_INPUT, "“doubled”", "“double”")
     assert counter["double"] == 0
+    assert seed.run({"x": 1, "bogus": 2}, output_name="doubled") == {"doubled": 2}
 
 
 def test_inputs_not_a_vardict(seed, counter):

@@ -1,0 +1,438 @@
+/* hn-invoke.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "hn-error.h"
+#include "hn-invoke-private.h"
+#include "hn-node-private.h"
+#include "hn-tsan-private.h"
+
+struct _HnInvocation
+{
+  HnRun            *run;
+  guint             index;
+  gint64            item;
+  guint             attempt;
+  GVariant         *result;
+  GError           *error;
+  HnInvocationDone  done;
+  gpointer          done_data;
+  guint             n_args;
+  GVariant         *args[];
+};
+
+static gboolean
+invalid_result (HnRun        *run,
+                HnGraphNode  *gn,
+                gint64        item,
+                GError      **error,
+                const char   *format,
+                ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
+invalid_result (HnRun        *run,
+                HnGraphNode  *gn,
+                gint64        item,
+                GError      **error,
+                const char   *format,
+                ...)
+{
+  g_autofree char *detail = NULL;
+  g_autofree char *label = NULL;
+  gint64 top_item;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  label = _hn_run_describe_node (run, gn->name, item, &top_item);
+  if (top_item >= 0)
+    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
+                 _("Node “%s” on item %lld: %s"), label, (long long) top_item, detail);
+  else
+    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
+                 _("Node “%s”: %s"), label, detail);
+  return FALSE;
+}
+
+/* A node's own error as a HN_NODE_ERROR_FAILED that names the node, the item and the attempts. */
+static void
+node_failed (HnRun        *run,
+             HnGraphNode  *gn,
+             gint64        item,
+             guint         attempts,
+             const char   *message,
+             GError      **error)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *tries = NULL;
+  gint64 top_item;
+
+  label = _hn_run_describe_node (run, gn->name, item, &top_item);
+  if (attempts > 1)
+    tries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, " after %u attempt",
+                                          " after %u attempts", attempts),
+                             attempts);
+  if (top_item >= 0)
+    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
+                 _("Node “%s” failed on item %lld%s: %s"),
+                 label, (long long) top_item, tries ? tries : "", message);
+  else
+    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
+                 _("Node “%s” failed%s: %s"), label, tries ? tries : "", message);
+}
+
+static gboolean
+gather (HnRun        *run,
+        HnGraphNode  *gn,
+        GVariant    **frame,
+        GVariant    **args,
+        gint64        item,
+        GError      **error)
+{
+  HnGraph *graph = run->graph;
+
+  for (guint p = 0; p < gn->n_inputs; p++)
+    {
+      GVariant *value = frame[gn->input_slots[p]];
+
+      if (gn->input_checks[p] != NULL && !g_variant_is_of_type (value, gn->input_checks[p]))
+        {
+          HnGraphNode *src = &graph->nodes[graph->producer[gn->input_slots[p]]];
+          g_autofree char *src_label = _hn_run_describe_node (run, src->name, -1, NULL);
+          g_autofree char *label = NULL;
+          gint64 top_item;
+
+          label = _hn_run_describe_node (run, gn->name, item, &top_item);
+          if (top_item >= 0)
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         _("Node “%s” produced “%s” with type “%s” on item %lld, but node “%s” "
+                           "expects type “%s”"),
+                         src_label, graph->slot_names[gn->input_slots[p]],
+                         g_variant_get_type_string (value), (long long) top_item, label,
+                         g_variant_type_peek_string (gn->input_checks[p]));
+          else
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         _("Node “%s” produced “%s” with type “%s”, but node “%s” expects type "
+                           "“%s”"),
+                         src_label, graph->slot_names[gn->input_slots[p]],
+                         g_variant_get_type_string (value), label,
+                         g_variant_type_peek_string (gn->input_checks[p]));
+          return FALSE;
+        }
+      args[p] = value;
+    }
+
+  return TRUE;
+}
+
+/* Whether a failed call may be tried again. */
+static gboolean
+should_retry (HnRun       *run,
+              HnGraphNode *gn,
+              GError      *error,
+              guint        attempt)
+{
+  return attempt < run->retries &&
+         gn->run_invoke == NULL &&  /* the nodes of a nested pipeline retry themselves */
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         !_hn_run_is_cancelled (run);
+}
+
+/* One synchronous attempt. Returns the value, or NULL with @error set (or not, for a node that
+ * returned nothing and said nothing). */
+static GVariant *
+call_once (HnRun         *run,
+           HnGraphNode   *gn,
+           GVariant     **args,
+           gint64         item,
+           GError       **error)
+{
+  if (run->root->timeout_state != NULL)
+    g_atomic_pointer_set (&run->root->timeout_state->running, gn->name);
+
+  if (gn->run_invoke != NULL)
+    return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, error);
+
+  return HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, args, gn->n_inputs, run->cancellable,
+                                               error);
+}
+
+static GVariant *
+call_with_retries (HnRun        *run,
+                   HnGraphNode  *gn,
+                   GVariant    **args,
+                   gint64        item,
+                   guint        *attempts,
+                   GError      **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      GError *local = NULL;
+      GVariant *result = call_once (run, gn, args, item, &local);
+
+      *attempts = attempt + 1;
+      if (local == NULL)
+        return result;
+      if (result != NULL)
+        /* an error wins over a value returned with it */
+        g_variant_unref (g_variant_ref_sink (result));
+      if (!should_retry (run, gn, local, attempt))
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      g_debug ("Node “%s” failed (attempt %u of %u), trying again: %s",
+               gn->name, attempt + 1, run->retries + 1, local->message);
+      g_error_free (local);
+    }
+}
+
+/* Takes @value and @node_error (either may be NULL): wraps errors with the node's name, checks
+ * the result and splits it into @frame. */
+static gboolean
+store (HnRun        *run,
+       HnGraphNode  *gn,
+       GVariant    **frame,
+       GVariant     *value,
+       GError       *node_error,
+       gint64        item,
+       guint         attempts,
+       GError      **error)
+{
+  HnGraph *graph = run->graph;
+  g_autoptr(GError) local_error = node_error;
+  g_autoptr(GVariant) result = value;
+
+  if (result == NULL)
+    {
+      if (local_error == NULL)
+        return invalid_result (run, gn, item, error, _("returned no value and no error"));
+
+      /* cancellations pass as they are; so do the errors of a nested pipeline, which name
+       * their node already */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          (gn->run_invoke != NULL && local_error->domain == HN_NODE_ERROR))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      node_failed (run, gn, item, attempts, local_error->message, error);
+      return FALSE;
+    }
+  g_variant_take_ref (result);
+
+  if (gn->n_outputs == 1)
+    {
+      if (gn->output_checks[0] != NULL && !g_variant_is_of_type (result, gn->output_checks[0]))
+        return invalid_result (run, gn, item, error,
+                               _("returned type “%s” for output “%s”, declared as “%s”"),
+                               g_variant_get_type_string (result),
+                               graph->slot_names[gn->output_slots[0]],
+                               g_variant_type_peek_string (gn->output_checks[0]));
+      g_clear_pointer (&frame[gn->output_slots[0]], g_variant_unref);
+      frame[gn->output_slots[0]] = g_steal_pointer (&result);
+      return TRUE;
+    }
+
+  if (!g_variant_is_of_type (result, G_VARIANT_TYPE_TUPLE) ||
+      g_variant_n_children (result) != gn->n_outputs)
+    return invalid_result (run, gn, item, error,
+                           _("has %u outputs and must return a tuple of %u values, not a value "
+                             "of type “%s”"),
+                           gn->n_outputs, gn->n_outputs, g_variant_get_type_string (result));
+
+  for (guint o = 0; o < gn->n_outputs; o++)
+    {
+      GVariant *member = g_variant_get_child_value (result, o);
+
+      if (gn->output_checks[o] != NULL && !g_variant_is_of_type (member, gn->output_checks[o]))
+        {
+          g_variant_unref (member);
+          return invalid_result (run, gn, item, error,
+                                 _("returned type “%s” for output “%s”, declared as “%s”"),
+                                 g_variant_get_type_string (member),
+                                 graph->slot_names[gn->output_slots[o]],
+                                 g_variant_type_peek_string (gn->output_checks[o]));
+        }
+      g_clear_pointer (&frame[gn->output_slots[o]], g_variant_unref);
+      frame[gn->output_slots[o]] = member;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_hn_invoke (HnRun      *run,
+            guint       index,
+            GVariant  **frame,
+            gint64      item,
+            GError    **error)
+{
+  HnGraphNode *gn = &run->graph->nodes[index];
+  GVariant *stack_args[8];
+  g_autofree GVariant **heap_args = NULL;
+  GVariant **args = stack_args;
+  GError *node_error = NULL;
+  GVariant *result;
+  guint attempts;
+
+  if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return FALSE;
+
+  if (gn->n_inputs > G_N_ELEMENTS (stack_args))
+    args = heap_args = g_new (GVariant *, gn->n_inputs);
+
+  if (!gather (run, gn, frame, args, item, error))
+    return FALSE;
+
+  result = call_with_retries (run, gn, args, item, &attempts, &node_error);
+  return store (run, gn, frame, result, node_error, item, attempts, error);
+}
+
+HnInvocation *
+_hn_invocation_new (HnRun      *run,
+                    guint       index,
+                    GVariant  **frame,
+                    gint64      item,
+                    GError    **error)
+{
+  HnGraphNode *gn = &run->graph->nodes[index];
+  HnInvocation *invocation;
+
+  if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return NULL;
+
+  invocation = g_malloc0 (sizeof (HnInvocation) + sizeof (GVariant *) * gn->n_inputs);
+  invocation->run = hn_run_ref (run);
+  invocation->index = index;
+  invocation->item = item;
+  invocation->n_args = gn->n_inputs;
+  if (!gather (run, gn, frame, invocation->args, item, error))
+    {
+      memset (invocation->args, 0, sizeof (GVariant *) * gn->n_inputs);
+      _hn_invocation_free (invocation);
+      return NULL;
+    }
+  for (guint p = 0; p < gn->n_inputs; p++)
+    g_variant_ref (invocation->args[p]);
+  return invocation;
+}
+
+void
+_hn_invocation_free (HnInvocation *invocation)
+{
+  for (guint p = 0; p < invocation->n_args; p++)
+    g_clear_pointer (&invocation->args[p], g_variant_unref);
+  g_clear_pointer (&invocation->result, g_variant_unref);
+  g_clear_error (&invocation->error);
+  hn_run_unref (invocation->run);
+  g_free (invocation);
+}
+
+guint
+_hn_invocation_get_index (HnInvocation *invocation)
+{
+  return invocation->index;
+}
+
+gboolean
+_hn_invocation_has_async (HnInvocation *invocation)
+{
+  HnGraphNode *gn = &invocation->run->graph->nodes[invocation->index];
+
+  return gn->run_invoke == NULL && _hn_node_has_async (gn->node);
+}
+
+void
+_hn_invocation_call (HnInvocation *invocation)
+{
+  HnRun *run = invocation->run;
+  HnGraphNode *gn = &run->graph->nodes[invocation->index];
+  GVariant *result;
+
+  result = call_with_retries (run, gn, invocation->args, invocation->item,
+                              &invocation->attempt, &invocation->error);
+  invocation->result = result;
+}
+
+static void attempt_async (HnInvocation *invocation);
+
+static void
+invoke_async_done (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      user_data)
+{
+  HnInvocation *invocation = user_data;
+  HnRun *run = invocation->run;
+  HnGraphNode *gn = &run->graph->nodes[invocation->index];
+  GError *local = NULL;
+  GVariant *result;
+
+  result = HN_NODE_GET_CLASS (gn->node)->invoke_finish (gn->node, res, &local);
+  invocation->attempt++;
+  if (local != NULL && result != NULL)
+    g_variant_unref (g_variant_ref_sink (result));
+  else if (local == NULL)
+    {
+      invocation->result = result;
+      invocation->done (invocation, invocation->done_data);
+      return;
+    }
+
+  if (should_retry (run, gn, local, invocation->attempt - 1))
+    {
+      g_error_free (local);
+      attempt_async (invocation);
+      return;
+    }
+  invocation->error = local;
+  invocation->done (invocation, invocation->done_data);
+}
+
+static void
+attempt_async (HnInvocation *invocation)
+{
+  HnRun *run = invocation->run;
+  HnGraphNode *gn = &run->graph->nodes[invocation->index];
+
+  if (run->root->timeout_state != NULL)
+    g_atomic_pointer_set (&run->root->timeout_state->running, gn->name);
+  HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, invocation->args, invocation->n_args,
+                                              run->cancellable, invoke_async_done, invocation);
+}
+
+void
+_hn_invocation_call_async (HnInvocation     *invocation,
+                           HnInvocationDone  done,
+                           gpointer          user_data)
+{
+  invocation->done = done;
+  invocation->done_data = user_data;
+  attempt_async (invocation);
+}
+
+gboolean
+_hn_invocation_complete (HnInvocation  *invocation,
+                         GVariant     **frame,
+                         GError       **error)
+{
+  HnRun *run = invocation->run;
+  HnGraphNode *gn = &run->graph->nodes[invocation->index];
+  gboolean ok;
+
+  ok = store (run, gn, frame, g_steal_pointer (&invocation->result),
+              g_steal_pointer (&invocation->error), invocation->item, invocation->attempt, error);
+  _hn_invocation_free (invocation);
+  return ok;
+}

@@ -1,0 +1,313 @@
+/* hn-map-source.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hn-map-source-private.h"
+#include "hn-tsan-private.h"
+
+struct _HnMapSource
+{
+  gatomicrefcount   ref_count;
+  GVariant         *items;      /* aa{sv}: given, or made from the columns on demand */
+  GMutex            items_lock;
+  guint             n_columns;
+  char            **names;
+  int              *slots;
+  GVariant        **columns;
+  gsize            *lengths;
+  HnMapMode         mode;
+  gsize             n_items;
+};
+
+HnMapSource *
+_hn_map_source_new_items (GVariant *items)
+{
+  HnMapSource *source = g_new0 (HnMapSource, 1);
+
+  g_atomic_ref_count_init (&source->ref_count);
+  g_mutex_init (&source->items_lock);
+  source->items = g_variant_ref_sink (items);
+  source->n_items = g_variant_is_of_type (items, G_VARIANT_TYPE ("aa{sv}"))
+    ? g_variant_n_children (items) : 0;
+  return source;
+}
+
+HnMapSource *
+_hn_map_source_ref (HnMapSource *source)
+{
+  g_atomic_ref_count_inc (&source->ref_count);
+  return source;
+}
+
+void
+_hn_map_source_unref (HnMapSource *source)
+{
+  if (!hn_ref_count_dec (&source->ref_count))
+    return;
+
+  for (guint c = 0; c < source->n_columns; c++)
+    g_variant_unref (source->columns[c]);
+  g_free (source->columns);
+  g_free (source->slots);
+  g_free (source->lengths);
+  g_strfreev (source->names);
+  g_clear_pointer (&source->items, g_variant_unref);
+  g_mutex_clear (&source->items_lock);
+  g_free (source);
+}
+
+gsize
+_hn_map_source_get_n_items (HnMapSource *source)
+{
+  return source->n_items;
+}
+
+/* Element @index of the item list, for columns: the zip index, or the digits of @index in the
+ * mixed radix of the column lengths (last column fastest) for a product. */
+static GVariant *
+column_value (HnMapSource *source,
+              guint        column,
+              gsize        index)
+{
+  GVariant *element;
+  gsize idx = index;
+
+  if (source->mode == HN_MAP_MODE_PRODUCT)
+    {
+      for (guint c = source->n_columns - 1; c > column; c--)
+        idx /= source->lengths[c];
+      idx %= source->lengths[column];
+    }
+
+  element = g_variant_get_child_value (source->columns[column], idx);
+  /* mixed-type lists arrive as "av": map over the values, not the boxes */
+  if (g_variant_is_of_type (element, G_VARIANT_TYPE_VARIANT))
+    {
+      GVariant *inner = g_variant_get_variant (element);
+      g_variant_unref (element);
+      element = inner;
+    }
+  return element;
+}
+
+GVariant *
+_hn_map_source_get_items (HnMapSource *source)
+{
+  hn_mutex_lock (&source->items_lock);
+  if (source->items == NULL)
+    {
+      g_autofree GVariant **items = g_new (GVariant *, MAX (source->n_items, 1));
+      g_autofree GVariant **entries = g_new (GVariant *, source->n_columns);
+
+      for (gsize i = 0; i < source->n_items; i++)
+        {
+          for (guint c = 0; c < source->n_columns; c++)
+            {
+              GVariant *value = column_value (source, c, i);
+              entries[c] = g_variant_new_dict_entry (g_variant_new_string (source->names[c]),
+                                                     g_variant_new_variant (value));
+              g_variant_unref (value);
+            }
+          items[i] = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, source->n_columns);
+        }
+      source->items = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, items,
+                                                               source->n_items));
+    }
+  hn_mutex_unlock (&source->items_lock);
+
+  return source->items;
+}
+
+HnMapSource *
+_hn_map_source_new_columns (HnGraph             *graph,
+                            GVariant            *inputs,
+                            GVariant            *bound,
+                            const char * const  *map_over,
+                            HnMapMode            mode,
+                            GVariant           **shared,
+                            GError             **error)
+{
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_autofree gsize *lengths = NULL;
+  HnMapSource *source;
+  GVariantBuilder rest;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  guint n_columns;
+  gsize n_items;
+
+  if (mode != HN_MAP_MODE_ZIP && mode != HN_MAP_MODE_PRODUCT)
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                   _("Unknown map mode %d: use HN_MAP_MODE_ZIP or HN_MAP_MODE_PRODUCT"),
+                   (int) mode);
+      return NULL;
+    }
+  if (map_over == NULL || map_over[0] == NULL)
+    {
+      g_set_error_literal (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                           _("A map needs at least one mapped input"));
+      return NULL;
+    }
+  if (!_hn_frame_check_dict (inputs, _("The inputs"), error))
+    return NULL;
+
+  n_columns = g_strv_length ((char **) map_over);
+  lengths = g_new (gsize, n_columns);
+  for (guint m = 0; m < n_columns; m++)
+    {
+      const char *name = map_over[m];
+      GVariant *array;
+
+      if (!g_strv_contains ((const char * const *) graph->root_inputs, name))
+        {
+          g_autofree char *known = g_strjoinv (", ", graph->root_inputs);
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
+                       _("Cannot map over “%s”: it is not an input of the pipeline (inputs: %s)"),
+                       name, known);
+          return NULL;
+        }
+      for (guint k = 0; k < m; k++)
+        if (g_str_equal (map_over[k], name))
+          {
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                         _("“%s” is mapped over twice"), name);
+            return NULL;
+          }
+
+      array = inputs ? g_variant_lookup_value (inputs, name, NULL) : NULL;
+      if (array == NULL && bound != NULL)
+        array = g_variant_lookup_value (bound, name, NULL);
+      if (array == NULL)
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MISSING_INPUT,
+                       _("Missing mapped input “%s”"), name);
+          return NULL;
+        }
+      g_ptr_array_add (columns, array);
+      if (!g_variant_is_of_type (array, G_VARIANT_TYPE_ARRAY))
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_NOT_ARRAY,
+                       _("Mapped input “%s” must be an array, not a value of type “%s”"),
+                       name, g_variant_get_type_string (array));
+          return NULL;
+        }
+      lengths[m] = g_variant_n_children (array);
+    }
+
+  if (mode == HN_MAP_MODE_ZIP)
+    {
+      n_items = lengths[0];
+      for (guint m = 1; m < n_columns; m++)
+        if (lengths[m] != n_items)
+          {
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_LENGTH_MISMATCH,
+                         _("A zip map needs mapped inputs of equal length, but “%s” has %zu "
+                           "items and “%s” has %zu"),
+                         map_over[0], n_items, map_over[m], lengths[m]);
+            return NULL;
+          }
+    }
+  else
+    {
+      n_items = 1;
+      for (guint m = 0; m < n_columns; m++)
+        {
+          if (lengths[m] != 0 && n_items > G_MAXINT32 / lengths[m])
+            {
+              g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                           _("A product map of these inputs has too many items"));
+              return NULL;
+            }
+          n_items *= lengths[m];
+        }
+    }
+
+  /* the shared values: bound ones first, so that given inputs override them */
+  g_variant_builder_init (&rest, G_VARIANT_TYPE_VARDICT);
+  for (guint d = 0; d < 2; d++)
+    {
+      GVariant *dict = d == 0 ? bound : inputs;
+
+      if (dict == NULL)
+        continue;
+      g_variant_iter_init (&iter, dict);
+      while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+        {
+          if (!g_strv_contains (map_over, key) &&
+              (d == 1 || inputs == NULL || !g_variant_lookup (inputs, key, "*", NULL)))
+            g_variant_builder_add (&rest, "{sv}", key, value);
+          g_variant_unref (value);
+        }
+    }
+  *shared = g_variant_ref_sink (g_variant_builder_end (&rest));
+
+  source = g_new0 (HnMapSource, 1);
+  g_atomic_ref_count_init (&source->ref_count);
+  g_mutex_init (&source->items_lock);
+  source->n_columns = n_columns;
+  source->names = g_strdupv ((char **) map_over);
+  source->slots = g_new (int, n_columns);
+  for (guint m = 0; m < n_columns; m++)
+    source->slots[m] = _hn_graph_lookup_slot (graph, map_over[m]);
+  source->columns = (GVariant **) g_ptr_array_steal (columns, NULL);
+  source->lengths = g_steal_pointer (&lengths);
+  source->mode = mode;
+  source->n_items = n_items;
+  return source;
+}
+
+
+gboolean
+_hn_map_source_check (HnMapSource  *source,
+                      GError      **error)
+{
+  if (source->items != NULL && !g_variant_is_of_type (source->items, G_VARIANT_TYPE ("aa{sv}")))
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                   _("The items of a map must be an array of dictionaries, type “aa{sv}”, "
+                     "not “%s”"),
+                   g_variant_get_type_string (source->items));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_hn_map_source_load_item (HnMapSource  *source,
+                          HnGraph      *graph,
+                          gsize         index,
+                          GVariant    **frame,
+                          GError      **error)
+{
+  if (source->n_columns == 0)
+    {
+      g_autoptr(GVariant) item = g_variant_get_child_value (source->items, index);
+
+      return _hn_frame_load_dict (graph, item, (gint64) index, HN_FRAME_LOAD_LENIENT, frame,
+                                  error);
+    }
+
+  for (guint c = 0; c < source->n_columns; c++)
+    {
+      guint slot = source->slots[c];
+      GVariant *value = column_value (source, c, index);
+
+      if (!_hn_graph_check_root_value (graph, slot, value, (gint64) index, error))
+        {
+          g_variant_unref (value);
+          return FALSE;
+        }
+      g_clear_pointer (&frame[slot], g_variant_unref);
+      frame[slot] = value;
+    }
+  return TRUE;
+}

@@ -1,0 +1,166 @@
+/* hn-run-private.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hn-map-source-private.h"
+#include "hn-run.h"
+
+G_BEGIN_DECLS
+
+/* What the timer of a run with a timeout shares with it. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GCancellable    *cancellable;
+  gint             timed_out;
+  const char      *running;        /* the node last started */
+} HnTimeout;
+
+/* A run: everything one run or map of a pipeline needs, seen by every executor, the backend and
+ * the invocation path. Made by the pipeline (hn-pipeline.c) or, for a nested pipeline, by the
+ * pipeline node as a child of the run it is called in. Immutable once made, except for the
+ * timeout state. */
+struct _HnRun
+{
+  gatomicrefcount     ref_count;
+  HnRun              *parent;        /* the run a pipeline node was called in, or NULL */
+  HnRun              *root;          /* the outermost run (self for a root run) */
+  HnGraph            *graph;
+  HnPlan             *plan;
+  GObject            *pipeline;      /* the HnPipeline, for the getters and engine glue */
+  GObject            *config;        /* the HnRuntimeConfig */
+  GObject            *executor;      /* the HnExecutor scheduling this run */
+  GVariant           *bound;         /* bound inputs, an a{sv}, or NULL */
+  GVariant           *inputs;        /* given inputs (shared inputs of a map), or NULL */
+  HnMapSource        *source;        /* the items of a map, NULL for a single run */
+  char              **outputs;       /* requested outputs, NULL for all */
+  GCancellable       *cancellable;   /* the caller's, or the run's own when it has a timeout */
+  HnCallbackContext  *context;       /* made on first use */
+  guint               retries;       /* extra attempts of a failing node call */
+  /* For a child run: the pipeline node's name, and the item of the parent map it runs in. */
+  char               *node_name;
+  gint64              parent_item;
+
+  GMutex              lock;
+  GVariant           *merged;        /* bound and given inputs, made on first use */
+
+  /* Timeout (root runs only). */
+  double              timeout;
+  GCancellable       *caller_cancellable;
+  gulong              caller_handler;
+  GSource            *timer;
+  HnTimeout          *timeout_state;
+};
+
+/* @plan, @bound, @inputs and @source are taken over (full transfer, may be NULL except plan). */
+HnRun    *_hn_run_new              (HnGraph             *graph,
+                                    HnPlan              *plan,
+                                    GObject             *pipeline,
+                                    GObject             *config,
+                                    GObject             *executor,
+                                    GVariant            *bound,
+                                    GVariant            *inputs,
+                                    HnMapSource         *source,
+                                    const char * const  *outputs,
+                                    HnCallbackContext   *context,
+                                    GCancellable        *cancellable,
+                                    guint                retries,
+                                    double               timeout);
+/* A run of a nested pipeline inside @parent: same cancellable and retries. */
+HnRun    *_hn_run_new_child        (HnRun               *parent,
+                                    HnGraph             *graph,
+                                    HnPlan              *plan,
+                                    GObject             *pipeline,
+                                    GVariant            *bound,
+                                    HnMapSource         *source,
+                                    const char          *node_name,
+                                    gint64               parent_item);
+
+static inline gboolean
+_hn_run_is_cancelled (HnRun *run)
+{
+  return run->cancellable != NULL && g_cancellable_is_cancelled (run->cancellable);
+}
+
+/* "outer › inner[3] › node" for a node of @run failing on @item (the map index in @run, or -1);
+ * *@top_item is set to the item of the outermost map, or -1. */
+char     *_hn_run_describe_node    (HnRun               *run,
+                                    const char          *node,
+                                    gint64               item,
+                                    gint64              *top_item);
+/* Turns a cancellation caused by the run's timeout into a timeout error naming the node that
+ * was running. */
+void      _hn_run_fix_error        (HnRun               *run,
+                                    GError             **error);
+
+/* Loads the bound and given inputs of a single run into @frame and checks nothing is missing. */
+gboolean  _hn_run_load_inputs      (HnRun               *run,
+                                    GVariant           **frame,
+                                    GError             **error);
+/* A whole single run in the calling thread, in order: load, steps, collect. */
+GVariant *_hn_run_sequential       (HnRun               *run,
+                                    GError             **error);
+/* Checks the inputs (or items) of @run as a run would, without calling any node. */
+gboolean  _hn_run_check            (HnRun               *run,
+                                    GError             **error);
+
+/* The per-item map driver, used by every executor that maps in this process. */
+typedef struct _HnMapDriver HnMapDriver;
+
+/* Called for each finished item with its frame; the default collector (NULL) keeps the a{sv} of
+ * the requested outputs for _hn_map_driver_finish(). */
+typedef void (*HnMapCollect) (HnMapDriver  *driver,
+                              gsize         index,
+                              GVariant    **frame,
+                              gpointer      user_data);
+
+struct _HnMapDriver
+{
+  HnRun         *run;
+  GVariant     **template;   /* bound and shared inputs */
+  gsize          n_items;
+  GVariant     **results;    /* default collector */
+  HnMapCollect   collect;
+  gpointer       collect_data;
+};
+
+gboolean  _hn_map_driver_init       (HnMapDriver         *driver,
+                                     HnRun               *run,
+                                     HnMapCollect         collect,
+                                     gpointer             collect_data,
+                                     GError             **error);
+/* Loads item @index into @frame (empty) on top of the shared inputs. */
+gboolean  _hn_map_driver_begin_item (HnMapDriver         *driver,
+                                     gsize                index,
+                                     GVariant           **frame,
+                                     GError             **error);
+/* Collects a finished item and clears @frame. */
+void      _hn_map_driver_end_item   (HnMapDriver         *driver,
+                                     gsize                index,
+                                     GVariant           **frame);
+/* begin, every step in order, end; @frame is cleared in every case. */
+gboolean  _hn_map_driver_run_item   (HnMapDriver         *driver,
+                                     gsize                index,
+                                     GVariant           **frame,
+                                     GError             **error);
+/* The aa{sv} of the default collector, in item order. */
+GVariant *_hn_map_driver_finish     (HnMapDriver         *driver);
+void      _hn_map_driver_clear      (HnMapDriver         *driver);
+/* A whole map in the calling thread, item by item. */
+GVariant *_hn_map_sequential        (HnRun               *run,
+                                     GError             **error);
+
+/* The same, handing each finished item to @collect. */
+gboolean  _hn_map_sequential_collect (HnRun              *run,
+                                      HnMapCollect        collect,
+                                      gpointer            user_data,
+                                      GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,73 @@
+/* hn-run.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(HYPERNODES_INSIDE) && !defined(HYPERNODES_COMPILATION)
+# error "Only <hypernodes/hypernodes.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "hn-types.h"
+#include "hn-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define HN_TYPE_RUN (hn_run_get_type ())
+
+HN_AVAILABLE_IN_ALL
+GType               hn_run_get_type        (void) G_GNUC_CONST;
+
+HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_new             (HnPipeline          *pipeline,
+                                            GVariant            *inputs,
+                                            const char * const  *outputs,
+                                            HnCallbackContext   *context,
+                                            GCancellable        *cancellable,
+                                            GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_new_map         (HnPipeline          *pipeline,
+                                            GVariant            *items,
+                                            GVariant            *inputs,
+                                            const char * const  *outputs,
+                                            HnCallbackContext   *context,
+                                            GCancellable        *cancellable,
+                                            GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_ref             (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+void                hn_run_unref           (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+HnPipeline         *hn_run_get_pipeline    (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+HnRuntimeConfig    *hn_run_get_config      (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+HnExecutor         *hn_run_get_executor    (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_is_map          (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+GVariant           *hn_run_get_inputs      (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+GVariant           *hn_run_get_items       (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+gsize               hn_run_get_n_items     (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+const char * const *hn_run_get_outputs     (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+HnCallbackContext  *hn_run_get_context     (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+GCancellable       *hn_run_get_cancellable (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_get_parent      (HnRun               *self);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_check           (HnRun               *self,
+                                            GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HnRun, hn_run_unref)
+
+G_END_DECLS

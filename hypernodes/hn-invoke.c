@@ -221,7 +221,7 @@ store (HnRun        *run,
       /* cancellations pass as they are; so do the errors of a nested pipeline, which name
        * their node already */
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          (gn->run_invoke != NULL && local_error->domain == HN_NODE_ERROR))
+          gn->run_invoke != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;

@@ -86,6 +86,31 @@ shared_pipeline (void)
   return pipeline;
 }
 
+/* The shared pipeline nested in another one, with "y" bound: an outer node feeds it. With
+ * @mapped, it maps over a list of x instead. */
+static HnPipeline *
+nested_pipeline (gboolean mapped)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) inner = shared_pipeline ();
+  g_autoptr(HnPipeline) bound = hn_pipeline_bind (inner, g_variant_new_parsed ("{'y': <int64 2>}"),
+                                                  &error);
+  g_autoptr(HnNode) node = NULL;
+  g_autoptr(HnNode) pre = test_int_node ("pre", "x", "x0", 0);
+  HnPipeline *pipeline;
+
+  g_assert_no_error (error);
+  node = hn_pipeline_as_node (bound, "shared", g_variant_new_parsed ("{'x0': 'x'}"), NULL,
+                              mapped ? STRV ("x0") : NULL, HN_MAP_MODE_ZIP, &error);
+  g_assert_no_error (error);
+  if (mapped)
+    pipeline = hn_pipeline_new ((HnNode *[]) { node }, 1, &error);
+  else
+    pipeline = hn_pipeline_new ((HnNode *[]) { pre, node }, 2, &error);
+  g_assert_no_error (error);
+  return pipeline;
+}
+
 static GVariant *
 run_with (HnExecutor          *executor,
           HnPipeline          *pipeline,
@@ -159,6 +184,40 @@ test_parity (gconstpointer data)
       g_assert_cmpvariant (got, expected);
     }
 
+  /* the same, nested in an outer pipeline with a bound input; and mapped over a list */
+  {
+    g_autoptr(HnPipeline) nested = nested_pipeline (FALSE);
+    g_autoptr(HnPipeline) mapped = nested_pipeline (TRUE);
+    const char *list_inputs = "{'x0': <[int64 1, 5, 9, 13]>}";
+
+    for (guint r = 0; r < 2; r++)
+      {
+        g_autoptr(GError) error = NULL;
+        HnPipeline *p = r == 0 ? nested : mapped;
+        const char *inputs = r == 0 ? "{'x': <int64 5>}" : list_inputs;
+        g_autoptr(GVariant) expected = run_with (reference, p, g_variant_new_parsed (inputs), NULL,
+                                                 &error);
+        g_autoptr(GVariant) got = NULL;
+
+        g_assert_no_error (error);
+        got = run_with (executor, p, g_variant_new_parsed (inputs), NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpvariant (got, expected);
+        g_clear_pointer (&got, g_variant_unref);
+        g_clear_pointer (&expected, g_variant_unref);
+
+        if (r == 0)
+          {
+            expected = map_with (reference, p, xs (100, 200, FALSE), STRV ("total", "parity"),
+                                 &error);
+            g_assert_no_error (error);
+            got = map_with (executor, p, xs (100, 200, FALSE), STRV ("total", "parity"), &error);
+            g_assert_no_error (error);
+            g_assert_cmpvariant (got, expected);
+          }
+      }
+  }
+
   /* maps: 0, 1 and 1000 items */
   for (gint64 n = 0; n <= 1000; n = n == 0 ? 1 : n * 1000)
     {
@@ -210,6 +269,29 @@ test_parity_errors (gconstpointer data)
   g_assert_null (result);
   g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
   g_assert_cmpstr (error->message, ==, "Node “join” failed on item 21: unlucky total");
+  g_clear_error (&error);
+
+  /* nested: the path of nodes is named */
+  {
+    g_autoptr(HnPipeline) nested = nested_pipeline (FALSE);
+    g_autoptr(HnPipeline) mapped = nested_pipeline (TRUE);
+
+    result = run_with (executor, nested, g_variant_new_parsed ("{'x': <int64 21>}"), NULL,
+                       &error);
+    g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
+    g_assert_cmpstr (error->message, ==, "Node “shared › join” failed: unlucky total");
+    g_clear_error (&error);
+
+    result = map_with (executor, nested, xs (0, 30, FALSE), NULL, &error);
+    g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
+    g_assert_cmpstr (error->message, ==, "Node “shared › join” failed on item 21: unlucky total");
+    g_clear_error (&error);
+
+    result = run_with (executor, mapped, g_variant_new_parsed ("{'x0': <[int64 1, 21]>}"), NULL,
+                       &error);
+    g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
+    g_assert_cmpstr (error->message, ==, "Node “shared[1] › join” failed: unlucky total");
+  }
 }
 
 /* ---- overlap: two independent slow nodes run at the same time on the pool ---------------- */

@@ -568,6 +568,9 @@ _hn_run_sequential (HnRun   *run,
     if (!_hn_invoke (run, plan->steps[s], frame, -1, error))
       goto out;
 
+  /* a cancellation (or timeout) during the last node fails the run too */
+  if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    goto out;
   result = _hn_frame_collect (graph, plan, frame);
 
 out:
@@ -784,7 +787,8 @@ _hn_map_sequential (HnRun   *run,
 
   if (!_hn_map_driver_init (&driver, run, NULL, NULL, error))
     return NULL;
-  if (run_items (&driver, error))
+  if (run_items (&driver, error) &&
+      (run->cancellable == NULL || !g_cancellable_set_error_if_cancelled (run->cancellable, error)))
     result = _hn_map_driver_finish (&driver);
   _hn_map_driver_clear (&driver);
   return result;

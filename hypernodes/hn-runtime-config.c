@@ -300,11 +300,11 @@ _hn_runtime_config_peek_default (void)
 
 /**
  * hn_runtime_config_set_default:
- * @config: (nullable): the configuration pipelines without one of their own use, or %NULL to go
- *   back to a local, sequential one
+ * @config: the configuration pipelines without one of their own use
  *
- * Sets the process-wide default configuration: runs and maps of pipelines that were not given
- * a configuration with [method@Pipeline.with_config] use it from then on.
+ * Makes @config the process-wide default configuration: runs and maps of pipelines that were
+ * not given a configuration with [method@Pipeline.with_config] use it from then on. In C,
+ * %NULL goes back to a local, sequential configuration.
  */
 void
 hn_runtime_config_set_default (HnRuntimeConfig *config)

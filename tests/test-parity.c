@@ -208,10 +208,10 @@ test_parity (gconstpointer data)
 
         if (r == 0)
           {
-            expected = map_with (reference, p, xs (100, 200, FALSE), STRV ("total", "parity"),
+            expected = map_with (reference, p, xs (100, 40, FALSE), STRV ("total", "parity"),
                                  &error);
             g_assert_no_error (error);
-            got = map_with (executor, p, xs (100, 200, FALSE), STRV ("total", "parity"), &error);
+            got = map_with (executor, p, xs (100, 40, FALSE), STRV ("total", "parity"), &error);
             g_assert_no_error (error);
             g_assert_cmpvariant (got, expected);
           }

@@ -60,6 +60,15 @@ with_executor (HnPipeline *pipeline,
   return hn_pipeline_with_config (pipeline, config);
 }
 
+static void
+assert_prints (GVariant   *value,
+               const char *expected)
+{
+  g_autofree char *text = g_variant_print (value, FALSE);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
 /* x -> doubled -> result, as a node "inner" of an outer pipeline */
 static HnPipeline *
 double_add_one (void)
@@ -181,7 +190,7 @@ test_nested_map_over (gconstpointer data)
                             NULL, &error);
   g_assert_no_error (error);
   sums = g_variant_lookup_value (result, "sums", NULL);
-  g_assert_cmpstr (g_variant_print (sums, FALSE), ==, "[2, 6, 10]");
+  assert_prints (sums, "[2, 6, 10]");
   g_clear_pointer (&result, g_variant_unref);
 
   /* an empty list gives an empty list of the declared type */
@@ -218,10 +227,10 @@ test_nested_map_over (gconstpointer data)
                               NULL, NULL, &error);
     g_assert_no_error (error);
     grid = g_variant_lookup_value (result, "a2", NULL);
-    g_assert_cmpstr (g_variant_print (grid, FALSE), ==, "[1, 1, 1, 2, 2, 2]");
+    assert_prints (grid, "[1, 1, 1, 2, 2, 2]");
     g_clear_pointer (&grid, g_variant_unref);
     grid = g_variant_lookup_value (result, "b2", NULL);
-    g_assert_cmpstr (g_variant_print (grid, FALSE), ==, "[10, 20, 30, 10, 20, 30]");
+    assert_prints (grid, "[10, 20, 30, 10, 20, 30]");
   }
 }
 
@@ -361,7 +370,7 @@ test_bind (gconstpointer data)
     result = hn_pipeline_map (listed, test_inputs_x (5), STRV ("y"), HN_MAP_MODE_ZIP,
                               STRV ("b"), NULL, &error);
     g_assert_no_error (error);
-    g_assert_cmpstr (g_variant_print (result, FALSE), ==, "[{'b': <int64 3>}, {'b': <int64 4>}]");
+    assert_prints (result, "[{'b': <int64 3>}, {'b': <int64 4>}]");
     g_clear_pointer (&result, g_variant_unref);
   }
 

@@ -6,5 +6,7 @@ gi.require_version("Hn", "1")
 from gi.repository import Hn
 
 RuntimeConfig = Hn.RuntimeConfig
+set_default_config = Hn.set_default_config
+get_default_config = Hn.get_default_config
 
-__all__ = ["RuntimeConfig"]
+__all__ = ["RuntimeConfig", "set_default_config", "get_default_config"]

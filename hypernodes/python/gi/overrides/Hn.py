@@ -55,14 +55,48 @@ def node(func=None, *, output_name, name=None, input_types=None, output_types=No
 __all__ += ["node"]
 
 
+def _as_nodes(nodes):
+    """The nodes of a pipeline: a Pipeline among them is nested as a node of its own."""
+    out = []
+    for n in nodes:
+        if isinstance(n, Hn.Pipeline):
+            n = Pipeline.as_node(n)
+        out.append(n)
+    return out
+
+
+def _mapping(mapping, what):
+    if mapping is None:
+        return None
+    if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise TypeError(f"{what} must be a dict of names to names, not {mapping!r}")
+    return GLib.Variant("a{ss}", mapping)
+
+
+def _map_mode(mode):
+    if isinstance(mode, str):
+        if mode not in ("zip", "product"):
+            raise ValueError(f"map_mode must be 'zip' or 'product', not {mode!r}")
+        return Hn.MapMode.ZIP if mode == "zip" else Hn.MapMode.PRODUCT
+    return mode
+
+
 class Pipeline(Hn.Pipeline):
-    """Pipeline(nodes) builds and validates the graph; raises GLib.Error on a bad graph."""
+    """Pipeline(nodes, name=None) builds and validates the graph; raises GLib.Error on a bad graph.
 
-    def __new__(cls, nodes=(), *args, **kwargs):
-        return Hn.Pipeline.new(list(nodes))
+    A Pipeline among the nodes is nested as a node (see as_node()).
+    """
 
-    def __init__(self, nodes=(), *args, **kwargs):
+    def __new__(cls, nodes=(), name=None):
+        return Hn.Pipeline.new_named(name, _as_nodes(nodes))
+
+    def __init__(self, nodes=(), name=None):
         pass
+
+    @property
+    def name(self):
+        return self.get_name()
 
     @property
     def nodes(self):
@@ -73,11 +107,44 @@ class Pipeline(Hn.Pipeline):
         return list(self.get_root_inputs())
 
     @property
+    def unfulfilled_args(self):
+        """The root inputs that are not bound: what a run must be given."""
+        return tuple(self.get_unfulfilled_inputs())
+
+    @property
+    def bound_inputs(self):
+        """The bound inputs, as a dict."""
+        bound = self.get_bound_inputs()
+        return {} if bound is None else _values.vardict_to_dict(bound)
+
+    @property
     def outputs(self):
         return list(self.get_outputs())
 
     def with_config(self, config):
         return Hn.Pipeline.with_config(self, config)
+
+    def bind(self, **values):
+        """A pipeline sharing this one's graph with @values bound to their inputs."""
+        return Hn.Pipeline.bind(self, _values.dict_to_vardict(values))
+
+    def unbind(self, *names):
+        """A pipeline without the bound values of @names (all when none is named)."""
+        return Hn.Pipeline.unbind(self, list(names) if names else None)
+
+    def as_node(self, name=None, input_mapping=None, output_mapping=None, map_over=None,
+                map_mode="zip"):
+        """This pipeline as a node of another one.
+
+        input_mapping maps outer input names to inner ones, output_mapping inner output names to
+        outer ones (only mapped outputs are then exposed); map_over names inputs (outer names)
+        that are lists the inner pipeline maps over, each output becoming a list.
+        """
+        if isinstance(map_over, str):
+            map_over = [map_over]
+        return Hn.Pipeline.as_node(self, name, _mapping(input_mapping, "input_mapping"),
+                                   _mapping(output_mapping, "output_mapping"),
+                                   list(map_over) if map_over else None, _map_mode(map_mode))
 
     def run(self, inputs=None, output_name=None, cancellable=None):
         """Runs once; returns a dict of the requested outputs (all when output_name is None)."""
@@ -85,16 +152,17 @@ class Pipeline(Hn.Pipeline):
                                  _outputs_list(output_name), cancellable)
         return _values.vardict_to_dict(result)
 
-    def map(self, inputs, map_over, mode="zip", output_name=None, cancellable=None):
+    def map(self, inputs, map_over, mode="zip", output_name=None, cancellable=None,
+            map_mode=None):
         """Runs once per item of the lists in inputs named by map_over; returns a list of dicts."""
         if isinstance(map_over, str):
             map_over = [map_over]
-        if isinstance(mode, str):
-            if mode not in ("zip", "product"):
-                raise ValueError(f"mode must be 'zip' or 'product', not {mode!r}")
-            mode = Hn.MapMode.ZIP if mode == "zip" else Hn.MapMode.PRODUCT
-        result = Hn.Pipeline.map(self, _values.dict_to_vardict(inputs), list(map_over), mode,
-                                 _outputs_list(output_name), cancellable)
+        if map_mode is not None:
+            mode = map_mode
+        if isinstance(mode, str) and mode not in ("zip", "product"):
+            raise ValueError(f"mode must be 'zip' or 'product', not {mode!r}")
+        result = Hn.Pipeline.map(self, _values.dict_to_vardict(inputs), list(map_over),
+                                 _map_mode(mode), _outputs_list(output_name), cancellable)
         return _values.variant_to_items(result)
 
 
@@ -103,10 +171,23 @@ __all__.append("Pipeline")
 
 
 class RuntimeConfig(Hn.RuntimeConfig):
-    def __new__(cls, backend=None, executor=None):
-        return Hn.RuntimeConfig.new(backend, executor)
+    """RuntimeConfig(backend=None, executor=None, retries=0, timeout=None): where and how
+    pipelines run; a failed node call is tried again up to @retries times, and a run that takes
+    longer than @timeout seconds fails."""
 
-    def __init__(self, backend=None, executor=None):
+    def __new__(cls, backend=None, executor=None, retries=0, timeout=None):
+        if retries < 0:
+            raise ValueError(f"retries must be 0 or more, not {retries!r}")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        kwargs = {"retries": retries, "timeout": float(timeout or 0)}
+        if backend is not None:
+            kwargs["backend"] = backend
+        if executor is not None:
+            kwargs["executor"] = executor
+        return GObject.new(Hn.RuntimeConfig, **kwargs)
+
+    def __init__(self, backend=None, executor=None, retries=0, timeout=None):
         pass
 
     @property
@@ -117,6 +198,29 @@ class RuntimeConfig(Hn.RuntimeConfig):
     def executor(self):
         return self.get_executor()
 
+    @property
+    def retries(self):
+        return self.get_retries()
+
+    @property
+    def timeout(self):
+        t = self.get_timeout()
+        return None if t == 0 else t
+
+
+def set_default_config(config):
+    """Sets the configuration pipelines without one of their own use (None: local, sequential)."""
+    if config is None:
+        config = Hn.RuntimeConfig.new(None, None)
+    config.set_default()
+
+
+def get_default_config():
+    """The configuration pipelines without one of their own use."""
+    return Hn.RuntimeConfig.get_default()
+
+
+__all__ += ["set_default_config", "get_default_config"]
 
 RuntimeConfig = override(RuntimeConfig)
 __all__.append("RuntimeConfig")

@@ -13,6 +13,7 @@
 #include "hn-error.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
+#include "hn-run.h"
 #include "hn-tsan-private.h"
 
 struct _HnInvocation
@@ -435,4 +436,90 @@ _hn_invocation_complete (HnInvocation  *invocation,
               g_steal_pointer (&invocation->error), invocation->item, invocation->attempt, error);
   _hn_invocation_free (invocation);
   return ok;
+}
+
+/**
+ * hn_run_invoke_node:
+ * @self: a [struct@Run]
+ * @node: a node of the run's pipeline, or one rebuilt from it in another process
+ * @args: (array length=n_args): one value per input of @node
+ * @n_args: the number of values
+ * @item: the index of the map item the call is for, or -1
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Calls @node as the executors do, through the one invocation path of the library: with the
+ * run's retries and cancellable, a pipeline node running its pipeline inside @self, and the
+ * result checked against the node's declared output types. Errors name the node and @item.
+ *
+ * For engine glue, which calls nodes from engine tasks: in this process with the run it was
+ * given, in a worker process with a run of its own.
+ *
+ * Returns: (transfer full): the node's result: its one output, or a tuple of its outputs
+ */
+GVariant *
+hn_run_invoke_node (HnRun             *self,
+                    HnNode            *node,
+                    GVariant * const  *args,
+                    guint              n_args,
+                    gint64             item,
+                    GError           **error)
+{
+  HnGraphNode gn = { 0, };
+  g_autofree guint *slots = NULL;
+  g_autofree const GVariantType **checks = NULL;
+  g_autofree GVariant **frame = NULL;
+  g_autofree GVariant **owned = NULL;
+  GError *node_error = NULL;
+  GVariant *result = NULL;
+  guint attempts;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (HN_IS_NODE (node), NULL);
+  g_return_val_if_fail (n_args == 0 || args != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  gn.node = node;
+  gn.name = hn_node_get_name (node);
+  gn.run_invoke = _hn_node_get_run_invoke (node);
+  gn.n_inputs = _hn_node_get_n_inputs (node);
+  gn.n_outputs = _hn_node_get_n_outputs (node);
+  if (n_args != gn.n_inputs)
+    {
+      g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
+                   _("Node “%s” takes %u arguments, not %u"), gn.name, gn.n_inputs, n_args);
+      return NULL;
+    }
+  if (self->cancellable != NULL && g_cancellable_set_error_if_cancelled (self->cancellable, error))
+    return NULL;
+
+  slots = g_new (guint, MAX (gn.n_outputs, 1));
+  checks = g_new0 (const GVariantType *, MAX (gn.n_outputs, 1));
+  for (guint o = 0; o < gn.n_outputs; o++)
+    {
+      const GVariantType *t = _hn_node_get_output_type_at (node, o);
+
+      slots[o] = o;
+      checks[o] = g_variant_type_equal (t, G_VARIANT_TYPE_ANY) ? NULL : t;
+    }
+  gn.output_slots = slots;
+  gn.output_checks = checks;
+
+  /* floating arguments are sunk and dropped here, as hn_node_invoke() does */
+  owned = g_new (GVariant *, MAX (n_args, 1));
+  for (guint i = 0; i < n_args; i++)
+    owned[i] = g_variant_ref_sink (args[i]);
+
+  frame = g_new0 (GVariant *, MAX (gn.n_outputs, 1));
+  result = call_with_retries (self, &gn, owned, item, &attempts, &node_error);
+  if (store (self, &gn, frame, result, node_error, item, attempts, error))
+    result = gn.n_outputs == 1 ? g_variant_ref (frame[0])
+                               : g_variant_ref_sink (g_variant_new_tuple (frame, gn.n_outputs));
+  else
+    result = NULL;
+
+  for (guint o = 0; o < gn.n_outputs; o++)
+    g_clear_pointer (&frame[o], g_variant_unref);
+  for (guint i = 0; i < n_args; i++)
+    g_variant_unref (owned[i]);
+  return result;
 }

@@ -15,12 +15,11 @@
 #include "hn-run.h"
 
 /* Must match hypernodes/python/hn-python.c */
+/* The bridge does not link this library: it is given the boxed type of the run. */
 typedef GVariant *(*HnPythonRunFunc) (const char          *engine,
                                       GObject             *executor,
-                                      GObject             *pipeline,
-                                      GVariant            *items,
-                                      GVariant            *inputs,
-                                      const char * const  *outputs,
+                                      GType                run_type,
+                                      gpointer             run,
                                       GCancellable        *cancellable,
                                       GError             **error);
 
@@ -92,7 +91,5 @@ _hn_python_run_engine (const char  *engine,
   if (g_cancellable_set_error_if_cancelled (hn_run_get_cancellable (run), error))
     return NULL;
 
-  return func (engine, executor, G_OBJECT (hn_run_get_pipeline (run)), hn_run_get_items (run),
-               hn_run_get_inputs (run), hn_run_get_outputs (run), hn_run_get_cancellable (run),
-               error);
+  return func (engine, executor, HN_TYPE_RUN, run, hn_run_get_cancellable (run), error);
 }

@@ -65,6 +65,13 @@ GCancellable       *hn_run_get_cancellable (HnRun               *self);
 HN_AVAILABLE_IN_ALL
 HnRun              *hn_run_get_parent      (HnRun               *self);
 HN_AVAILABLE_IN_ALL
+GVariant           *hn_run_invoke_node     (HnRun               *self,
+                                            HnNode              *node,
+                                            GVariant * const    *args,
+                                            guint                n_args,
+                                            gint64               item,
+                                            GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
 gboolean            hn_run_check           (HnRun               *self,
                                             GError             **error);
 

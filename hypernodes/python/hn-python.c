@@ -24,14 +24,12 @@
 #define HN_EXECUTOR_ERROR (g_quark_from_static_string ("hn-executor-error-quark"))
 enum { ENGINE_MISSING = 0, ENGINE_FAILED = 2 };
 
-G_MODULE_EXPORT GVariant *hn_python_run_engine (const char          *engine,
-                                                GObject             *executor,
-                                                GObject             *pipeline,
-                                                GVariant            *items,
-                                                GVariant            *inputs,
-                                                const char * const  *outputs,
-                                                GCancellable        *cancellable,
-                                                GError             **error);
+G_MODULE_EXPORT GVariant *hn_python_run_engine (const char    *engine,
+                                                 GObject       *executor,
+                                                 GType          run_type,
+                                                 gpointer       run,
+                                                 GCancellable  *cancellable,
+                                                 GError       **error);
 
 static GMutex init_lock;
 static gboolean pygobject_ready;
@@ -151,40 +149,6 @@ set_error_from_exception (const char  *what,
   Py_XDECREF (traceback);
 }
 
-static PyObject *
-variant_to_python (GVariant *value)
-{
-  g_autoptr(GVariant) normal = NULL;
-
-  if (value == NULL)
-    Py_RETURN_NONE;
-
-  normal = g_variant_get_normal_form (value);
-  return Py_BuildValue ("(sy#)", g_variant_get_type_string (normal),
-                        (const char *) g_variant_get_data (normal),
-                        (Py_ssize_t) g_variant_get_size (normal));
-}
-
-static PyObject *
-strv_to_python (const char * const *strv)
-{
-  PyObject *list;
-
-  if (strv == NULL)
-    Py_RETURN_NONE;
-
-  list = PyList_New (0);
-  for (guint i = 0; list != NULL && strv[i] != NULL; i++)
-    {
-      PyObject *s = PyUnicode_FromString (strv[i]);  /* NULL for invalid UTF-8 */
-
-      if (s == NULL || PyList_Append (list, s) < 0)
-        Py_CLEAR (list);
-      Py_XDECREF (s);
-    }
-  return list;
-}
-
 /* The glue returns ("ok", type, data) or ("error", domain, code, message). */
 static GVariant *
 result_from_python (PyObject  *ret,
@@ -238,18 +202,15 @@ result_from_python (PyObject  *ret,
 }
 
 G_MODULE_EXPORT GVariant *
-hn_python_run_engine (const char          *engine,
-                      GObject             *executor,
-                      GObject             *pipeline,
-                      GVariant            *items,
-                      GVariant            *inputs,
-                      const char * const  *outputs,
-                      GCancellable        *cancellable,
-                      GError             **error)
+hn_python_run_engine (const char    *engine,
+                      GObject       *executor,
+                      GType          run_type,
+                      gpointer       run,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
   PyGILState_STATE gil;
-  PyObject *bridge = NULL, *py_executor = NULL, *py_pipeline = NULL, *ret = NULL;
-  PyObject *py_items = NULL, *py_inputs = NULL, *py_outputs = NULL;
+  PyObject *bridge = NULL, *py_executor = NULL, *py_run = NULL, *ret = NULL;
   GVariant *result = NULL;
 
   if (!ensure_interpreter (executor, error))
@@ -279,19 +240,15 @@ hn_python_run_engine (const char          *engine,
     }
 
   py_executor = pygobject_new (executor);
-  py_pipeline = pygobject_new (pipeline);
-  py_items = variant_to_python (items);
-  py_inputs = variant_to_python (inputs);
-  py_outputs = strv_to_python (outputs);
-  if (py_executor == NULL || py_pipeline == NULL || py_items == NULL || py_inputs == NULL ||
-      py_outputs == NULL)
+  /* the wrapper holds a reference of its own, should the glue keep it */
+  py_run = pyg_boxed_new (run_type, run, TRUE, TRUE);
+  if (py_executor == NULL || py_run == NULL)
     {
       set_error_from_exception ("Cannot pass the run to Python", ENGINE_FAILED, error);
       goto out;
     }
 
-  ret = PyObject_CallMethod (bridge, "run_engine", "sOOOOO", engine, py_executor, py_pipeline,
-                             py_items, py_inputs, py_outputs);
+  ret = PyObject_CallMethod (bridge, "run_engine", "sOO", engine, py_executor, py_run);
   if (ret == NULL)
     set_error_from_exception ("The engine glue failed", ENGINE_FAILED, error);
   else
@@ -310,10 +267,7 @@ out:
         }
     }
   Py_XDECREF (ret);
-  Py_XDECREF (py_outputs);
-  Py_XDECREF (py_inputs);
-  Py_XDECREF (py_items);
-  Py_XDECREF (py_pipeline);
+  Py_XDECREF (py_run);
   Py_XDECREF (py_executor);
   Py_XDECREF (bridge);
   PyGILState_Release (gil);

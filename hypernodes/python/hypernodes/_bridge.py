@@ -15,20 +15,12 @@ from gi.repository import GLib, Hn  # noqa: E402,F401
 from ._errors import EXECUTOR_DOMAIN, ENGINE_FAILED, ENGINE_MISSING, HnError
 
 
-def _variant(pair):
-    if pair is None:
-        return None
-    type_string, data = pair
-    return GLib.Variant.new_from_bytes(GLib.VariantType.new(type_string), GLib.Bytes.new(data),
-                                       False)
-
-
-def run_engine(engine, executor, pipeline, items, inputs, outputs):
-    """Called by hn-python with the GIL held. Returns ("ok", type, data) or
-    ("error", domain, code, message)."""
+def run_engine(engine, executor, run):
+    """Called by hn-python with the GIL held, with the executor and the Hn.Run to execute (its
+    inputs already checked). Returns ("ok", type, data) or ("error", domain, code, message)."""
     try:
         module = importlib.import_module(f"hypernodes._engines.{engine}")
-        result = module.run(executor, pipeline, _variant(items), _variant(inputs), outputs)
+        result = module.run(executor, run)
         normal = result.get_normal_form()
         return ("ok", normal.get_type_string(), normal.get_data_as_bytes().get_data() or b"")
     except HnError as e:

@@ -28,21 +28,16 @@ class HnError(Exception):
         self.message = message
 
 
-def node_failure_message(node, item, message):
-    if item is None or item < 0:
-        return f"Node “{node}” failed: {message}"
-    return f"Node “{node}” failed on item {item}: {message}"
-
-
 # A node failure inside an engine UDF travels through the engine's own exception (across
-# processes on Ray) as a marked JSON payload in the message, and is recovered here.
+# processes on Ray) as a marked JSON payload in the message, and is recovered here. The payload
+# is the GError of the library's invocation path, which names the node and the item already.
 _MARK = "HN-NODE-FAILURE"
 _FIND = re.compile(_MARK + r"(\{.*?\})" + _MARK)
 
 
 class NodeFailure(Exception):
-    def __init__(self, node, item, message, code=NODE_FAILED):
-        payload = json.dumps({"node": node, "item": item, "message": message, "code": code})
+    def __init__(self, domain, code, message):
+        payload = json.dumps({"domain": domain, "code": code, "message": message})
         super().__init__(f"{_MARK}{payload}{_MARK}")
 
 
@@ -54,12 +49,6 @@ def recover_node_failure(exc):
         match = _FIND.search(str(exc))
         if match:
             info = json.loads(match.group(1))
-            if info["code"] == NODE_FAILED:
-                text = node_failure_message(info["node"], info["item"], info["message"])
-            elif info["item"] is None or info["item"] < 0:
-                text = f"Node “{info['node']}”: {info['message']}"
-            else:
-                text = f"Node “{info['node']}” on item {info['item']}: {info['message']}"
-            return HnError(NODE_DOMAIN, info["code"], text)
+            return HnError(info["domain"], info["code"], info["message"])
         exc = exc.__cause__ or exc.__context__
     return None

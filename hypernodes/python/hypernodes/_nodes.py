@@ -4,7 +4,8 @@
 A NodeCall is a small picklable description of a node: engines send it to their UDFs or tasks
 instead of the node itself, which is a GObject. In this process it finds the node in a registry;
 in another process (Ray, Dask workers) it rebuilds the node: Python functions travel by
-cloudpickle, C nodes by the path of their HnModule and their name.
+cloudpickle, C nodes by the path of their HnModule and their name, pipeline nodes by the
+recipes of their inner nodes.
 """
 
 import threading
@@ -12,8 +13,7 @@ import threading
 from gi.repository import GLib
 
 from . import _values
-from ._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, NODE_FAILED, NODE_INVALID_RESULT,
-                      NOT_SHIPPABLE, HnError, NodeFailure)
+from ._errors import ENGINE_MISSING, EXECUTOR_DOMAIN, NOT_SHIPPABLE, HnError, NodeFailure
 
 # column encodings: GVariant type string -> Daft dtype factory name
 NATIVE_TYPES = {
@@ -40,12 +40,13 @@ def decode(value, type_string):
 _registry = {}
 _registry_lock = threading.Lock()
 _worker_cache = {}
+_worker_lock = threading.Lock()
 
 
-def register(node):
+def register(obj):
     with _registry_lock:
-        _registry[id(node)] = node
-    return id(node)
+        _registry[id(obj)] = obj
+    return id(obj)
 
 
 def unregister(key):
@@ -53,129 +54,141 @@ def unregister(key):
         _registry.pop(key, None)
 
 
+def _type_strings(node, ports, getter):
+    return [getter(p).dup_string() for p in ports]
+
+
+def describe(node):
+    """A picklable recipe that rebuilds @node in another process: Python functions by cloudpickle,
+    C nodes by their HnModule, pipeline nodes by the recipes of their inner nodes."""
+    from gi.repository import Hn
+
+    from ._pynode import PythonNode
+
+    name = node.get_name()
+    if isinstance(node, Hn.PipelineNode):
+        inner = node.get_pipeline()
+        bound = inner.get_bound_inputs()
+        in_map, out_map = node.get_input_mapping(), node.get_output_mapping()
+        map_over = node.get_map_over()
+        return {"kind": "pipeline", "name": name, "pipeline_name": inner.get_name(),
+                "nodes": [describe(n) for n in inner.get_nodes()],
+                "bound": _values.serialize(bound) if bound is not None else None,
+                "input_mapping": in_map.unpack() if in_map is not None else None,
+                "output_mapping": out_map.unpack() if out_map is not None else None,
+                "map_over": list(map_over) if map_over else None,
+                "map_mode": int(node.get_map_mode())}
+    if isinstance(node, PythonNode):
+        import cloudpickle
+
+        return {"kind": "python", "pickled": cloudpickle.dumps(node.func), "name": name,
+                "outputs": list(node.get_outputs()),
+                "input_types": _type_strings(node, node.get_inputs(), node.get_input_type),
+                "output_types": list(node.output_type_hints)}
+    found, path, module_name = Hn.Module.get_node_origin(node)
+    if not found:
+        raise HnError(EXECUTOR_DOMAIN, NOT_SHIPPABLE,
+                      f"Node “{name}” cannot be sent to another process: it is a C node made in "
+                      "this process only. Register it in an HnModule, or write it in Python")
+    return {"kind": "module", "path": path, "name": module_name}
+
+
+def rebuild(recipe):
+    """The node of a recipe made by describe()."""
+    import gi
+
+    gi.require_version("Hn", "1")
+    from gi.repository import GLib as _GLib, Hn
+
+    kind = recipe["kind"]
+    if kind == "python":
+        import cloudpickle
+
+        from ._pynode import PythonNode
+
+        types = [None if t in (None, "*") else t for t in recipe["output_types"]]
+        return PythonNode(cloudpickle.loads(recipe["pickled"]), recipe["name"],
+                          recipe["outputs"], recipe["input_types"],
+                          types if any(t is not None for t in types) else None)
+    if kind == "module":
+        module = Hn.Module.load(recipe["path"])
+        node = module.get_node(recipe["name"])
+        if node is None:
+            raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
+                          f"Module {recipe['path']} has no node “{recipe['name']}”")
+        return node
+    pipeline = Hn.Pipeline.new_named(recipe["pipeline_name"],
+                                     [rebuild(r) for r in recipe["nodes"]])
+    if recipe["bound"] is not None:
+        pipeline = Hn.Pipeline.bind(pipeline, _values.deserialize(recipe["bound"]))
+
+    def mapping(m):
+        return _GLib.Variant("a{ss}", m) if m is not None else None
+
+    return Hn.Pipeline.as_node(pipeline, recipe["name"], mapping(recipe["input_mapping"]),
+                               mapping(recipe["output_mapping"]), recipe["map_over"],
+                               Hn.MapMode(recipe["map_mode"]))
+
+
 class NodeCall:
-    """How to call one node, and how its ports are encoded."""
+    """How to call one node from an engine task, and how its ports are encoded.
 
-    def __init__(self, node, input_types, output_types, shippable):
-        from gi.repository import Hn
+    Calls go through the library's invocation path (Hn.Run.invoke_node): in this process with
+    the run being executed, found in a registry; in a worker process with a run of a one-node
+    pipeline made there once, with the same retries."""
 
+    def __init__(self, run, node, input_types, output_types, shippable):
         self.name = node.get_name()
         self.inputs = list(node.get_inputs())
         self.outputs = list(node.get_outputs())
         self.input_types = input_types
         self.output_types = output_types
-        # declared types to check results against (None: anything)
-        self.declared = []
-        for o in self.outputs:
-            t = node.get_output_type(o).dup_string()
-            self.declared.append(None if t == "*" else t)
-        from ._pynode import PythonNode
-
-        func = node.func if isinstance(node, PythonNode) else None
-        self.python_output_types = node.output_type_hints if func is not None else None
-        self.positional = node.positional if func is not None else 0
-        self.key = None
-        self.pickled = None
-        self.module = None
+        self.retries = run.get_config().get_retries()
+        self.key = self.run_key = None
+        self.recipe = None
         if shippable:
-            if func is not None:
-                import cloudpickle
-
-                self.pickled = cloudpickle.dumps(func)
-            else:
-                found, path, module_name = Hn.Module.get_node_origin(node)
-                if not found:
-                    raise HnError(EXECUTOR_DOMAIN, NOT_SHIPPABLE,
-                                  f"Node “{self.name}” cannot be sent to another process: it is "
-                                  "a C node made in this process only. Register it in an "
-                                  "HnModule, or write it in Python")
-                self.module = (path, module_name)
+            self.recipe = describe(node)
         else:
             self.key = register(node)
-        self._func = func
+            self.run_key = register(run)
 
     def release(self):
         if self.key is not None:
             unregister(self.key)
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_func"] = None
-        return state
+            unregister(self.run_key)
 
     def _resolve(self):
-        """(python function or None, node or None) in this process."""
+        """(node, run) in this process."""
         if self.key is not None:
-            from ._pynode import PythonNode
+            return _registry[self.key], _registry[self.run_key]
+        cache_key = (self.name, repr(self.recipe))
+        with _worker_lock:
+            found = _worker_cache.get(cache_key)
+            if found is None:
+                from gi.repository import Hn
 
-            node = _registry[self.key]
-            return (node.func if isinstance(node, PythonNode) else None), node
-        if self.pickled is not None:
-            func = _worker_cache.get(self.pickled)
-            if func is None:
-                import cloudpickle
-
-                func = _worker_cache[self.pickled] = cloudpickle.loads(self.pickled)
-            return func, None
-        path, name = self.module
-        node = _worker_cache.get((path, name))
-        if node is None:
-            import gi
-
-            gi.require_version("Hn", "1")
-            from gi.repository import Hn
-
-            module = Hn.Module.load(path)
-            node = module.get_node(name)
-            if node is None:
-                raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
-                              f"Module {path} has no node “{name}”")
-            _worker_cache[(path, name)] = node
-        return None, node
-
-    def invalid(self, item, message):
-        return NodeFailure(self.name, item, message, NODE_INVALID_RESULT)
+                node = rebuild(self.recipe)
+                pipeline = Hn.Pipeline.new([node])
+                config = Hn.RuntimeConfig(retries=self.retries)
+                run = Hn.Run.new(Hn.Pipeline.with_config(pipeline, config), None, None, None,
+                                 None)
+                found = _worker_cache[cache_key] = (node, run)
+        return found
 
     def call(self, item, values):
         """Runs the node on encoded argument values; returns the result GLib.Variant."""
-        func, node = self._resolve()
+        node, run = self._resolve()
         try:
-            if func is not None:
-                from ._pynode import call_function, pack_result
-
-                out = call_function(func, self.inputs, self.positional,
-                                    [_values.from_variant(decode(v, t))
-                                     for v, t in zip(values, self.input_types)])
-                result = pack_result(self.name, self.outputs, self.python_output_types, out)
-            else:
-                result = node.invoke([decode(v, t) for v, t in zip(values, self.input_types)],
-                                     None)
+            return run.invoke_node(node, [decode(v, t) for v, t in
+                                          zip(values, self.input_types)], item)
         except GLib.Error as e:
-            raise NodeFailure(self.name, item, e.message) from None
-        except HnError:
-            raise
-        except Exception as e:
-            raise NodeFailure(self.name, item, f"{type(e).__name__}: {e}") from None
-        if result is None:
-            raise self.invalid(item, "returned no value and no error")
-        return result
+            raise NodeFailure(e.domain, e.code, e.message) from None
 
-    def split(self, item, result):
-        """The result as one GLib.Variant per output, checked against declared types."""
-        n = len(self.outputs)
-        if n == 1:
-            members = [result]
-        else:
-            t = result.get_type_string()
-            if not t.startswith("(") or result.n_children() != n:
-                raise self.invalid(item, f"has {n} outputs and must return a tuple of {n} "
-                                         f"values, not a value of type “{t}”")
-            members = [result.get_child_value(i) for i in range(n)]
-        for member, output, declared in zip(members, self.outputs, self.declared):
-            if declared is not None and not member.is_of_type(GLib.VariantType.new(declared)):
-                raise self.invalid(item, f"returned type “{member.get_type_string()}” for "
-                                         f"output “{output}”, declared as “{declared}”")
-        return members
+    def split(self, result):
+        """The result as one GLib.Variant per output (checked by the invocation path)."""
+        if len(self.outputs) == 1:
+            return [result]
+        return [result.get_child_value(i) for i in range(len(self.outputs))]
 
 
 # Bodies of engine UDFs and tasks: module-level, so that the functions engines pickle refer to
@@ -184,7 +197,7 @@ class NodeCall:
 def run_call(call, item, values):
     """Runs @call on encoded @values; returns the encoded single output, or the serialized tuple
     of a node with several outputs."""
-    members = call.split(item, call.call(item, values))
+    members = call.split(call.call(item, values))
     if len(members) == 1:
         return encode(members[0], call.output_types[0])
     return _values.serialize(GLib.Variant.new_tuple(*members))

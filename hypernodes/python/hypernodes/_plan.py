@@ -3,7 +3,6 @@
 
 from gi.repository import GLib
 
-from ._errors import NODE_DOMAIN, HnError
 
 
 def _type_string(variant_type):
@@ -73,12 +72,4 @@ def build_result(rows, outputs, is_map):
     return dicts[0]
 
 
-def check(pipeline, items, inputs, outputs):
-    """Raises the GError of the built-in executors for bad input, before anything runs."""
-    if items is None:
-        pipeline.check_inputs(inputs, outputs)
-    else:
-        pipeline.check_items(items, inputs, outputs)
-
-
-__all__ = ["Plan", "check", "build_result", "vardict", "HnError", "NODE_DOMAIN"]
+__all__ = ["Plan", "build_result", "vardict"]

@@ -115,13 +115,15 @@ def _member_udf(index, type_string, batch):
     return batch_member
 
 
-def run(executor, pipeline, items, inputs, outputs):
+def run(executor, run):
     if daft is None:
         raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
                       f"Daft is not installed ({_import_error}): pip install daft "
                       "(and pip install 'daft[ray]' for the Ray runner)")
 
-    _plan.check(pipeline, items, inputs, outputs)
+    # the inputs were checked by the library before the glue was called
+    pipeline, items, inputs = run.get_pipeline(), run.get_items(), run.get_inputs()
+    outputs = run.get_outputs() or None  # NULL arrives as an empty list
     plan = _plan.Plan(pipeline, outputs)
     is_map = items is not None
     rows = plan.root_rows(items, inputs)
@@ -144,7 +146,7 @@ def run(executor, pipeline, items, inputs, outputs):
         for node in plan.nodes:
             in_types = [plan.slot_types[i] for i in node.get_inputs()]
             out_types = [plan.slot_types[o] for o in node.get_outputs()]
-            call = _nodes.NodeCall(node, in_types, out_types, shippable)
+            call = _nodes.NodeCall(run, node, in_types, out_types, shippable)
             calls.append(call)
             args = [df[ITEM]] + [df[i] for i in node.get_inputs()]
             if len(out_types) == 1:

@@ -98,8 +98,11 @@ def rebuild(recipe):
     import gi
 
     gi.require_version("Hn", "1")
-    from gi.repository import GLib as _GLib, Hn
+    from gi.module import get_introspection_module
+    from gi.repository import GLib as _GLib
 
+    # the C API, not the Pythonic override: the recipe holds GLib values already
+    Hn = get_introspection_module("Hn")
     kind = recipe["kind"]
     if kind == "python":
         import cloudpickle

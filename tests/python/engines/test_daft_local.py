@@ -114,3 +114,51 @@ def test_debug_logs_in_the_hn_daft_domain(capfd, monkeypatch):
     Pipeline(nodes=[divmod_node]).with_config(daft_config(debug=True)).run({"a": 5, "b": 2})
     captured = capfd.readouterr()
     assert "node divmod_node: ['a', 'b'] -> ['quotient', 'remainder']" in captured.out + captured.err
+
+
+def nested_pipeline():
+    """A nested pipeline with mappings, a bound input, and one mapped over a list."""
+    @node(output_name="scaled")
+    def scale(x, factor):
+        return x * factor
+
+    inner = Pipeline([scale], name="inner").bind(factor=3)
+    each = Pipeline([scale]).as_node(name="each", input_mapping={"xs": "x"},
+                                     output_mapping={"scaled": "all_scaled"}, map_over="xs")
+    return Pipeline([inner.as_node(input_mapping={"a": "x"}), each,
+                     node(lambda scaled, all_scaled: scaled + sum(all_scaled), output_name="total",
+                          name="total")])
+
+
+def test_nested_and_bound_pipelines():
+    pipeline = nested_pipeline()
+    got = both(pipeline, "run", {"a": 2, "xs": [1, 2], "factor": 10})
+    assert got == {"scaled": 6, "all_scaled": [10, 20], "total": 36}
+    items = both(pipeline, "map", {"a": [1, 2], "xs": [1], "factor": 2}, map_over="a")
+    assert [i["total"] for i in items] == [5, 8]
+
+
+def test_nested_error_names_path():
+    @node(output_name="y")
+    def boom(x):
+        raise RuntimeError("boom")
+
+    pipeline = Pipeline([Pipeline([boom]).as_node(name="inner")]).with_config(daft_config())
+    with pytest.raises(GLib.Error) as info:
+        pipeline.run({"x": 1})
+    assert info.value.message == "Node “inner › boom” failed: RuntimeError: boom"
+
+
+def test_retries_on_daft():
+    calls = []
+
+    @node(output_name="y")
+    def flaky(x):
+        calls.append(x)
+        if len(calls) % 2:
+            raise RuntimeError("flaky")
+        return x + 1
+
+    config = Hn.RuntimeConfig(None, DaftExecutor(runner="local"), retries=1)
+    assert Pipeline([flaky]).with_config(config).run({"x": 1}) == {"y": 2}
+    assert len(calls) == 2

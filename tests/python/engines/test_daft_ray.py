@@ -144,3 +144,33 @@ def test_c_program_runs_a_module_pipeline_on_ray(ray_cluster, module_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["{'result': <int64 3>}", "{'result': <int64 5>}",
                                        "{'result': <int64 7>}"]
+
+
+def test_nested_and_bound_pipelines_travel(executor):
+    """Pipeline nodes travel to the Ray workers as the recipes of their inner nodes."""
+    @node(output_name="scaled")
+    def scale(x, factor):
+        return x * factor
+
+    inner = Pipeline([scale], name="inner").bind(factor=3)
+    each = Pipeline([scale]).as_node(name="each", input_mapping={"xs": "x"},
+                                     output_mapping={"scaled": "all_scaled"}, map_over="xs")
+    pipeline = Pipeline([inner.as_node(input_mapping={"a": "x"}), each,
+                         node(lambda scaled, all_scaled: scaled + sum(all_scaled),
+                              output_name="total", name="total")])
+    inputs = {"a": 2, "xs": [1, 2], "factor": 10}
+    assert configured(pipeline, executor).run(inputs) == pipeline.run(inputs)
+    items = configured(pipeline, executor).map({"a": [1, 2], "xs": [1], "factor": 2},
+                                                map_over="a")
+    assert [i["total"] for i in items] == [5, 8]
+
+
+def test_nested_error_names_path_on_ray(executor):
+    @node(output_name="y")
+    def boom(x):
+        raise RuntimeError("boom")
+
+    pipeline = Pipeline([Pipeline([boom]).as_node(name="inner")])
+    with pytest.raises(GLib.Error) as info:
+        configured(pipeline, executor).map({"x": [1, 2]}, map_over="x")
+    assert info.value.message == "Node “inner › boom” failed on item 0: RuntimeError: boom"

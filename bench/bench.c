@@ -173,6 +173,66 @@ bench_chain (guint n,
           n, reps, best_hn, best_hand, best_hn / n * 1e9, best_hand / n * 1e9);
 }
 
+/* ---- 1b. a nested pipeline node against the same nodes flat ---------------------------------- */
+
+/* A chain of @n nodes, each the one node of a pipeline nested as a node (nested), or the same
+ * nodes directly (flat). The difference per node is the cost of a nested call. */
+static void
+bench_nested (guint n,
+              guint reps)
+{
+  g_autoptr(GPtrArray) flat_nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) nested_nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(HnPipeline) flat = NULL, nested = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = g_strdup_printf ("v%u", n);
+  double best_flat = G_MAXDOUBLE, best_nested = G_MAXDOUBLE;
+  gint64 check_flat = 0, check_nested = 0;
+
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+      g_autofree char *in = i == 1 ? g_strdup ("x") : g_strdup_printf ("v%u", i - 1);
+      g_autofree char *out = g_strdup_printf ("v%u", i);
+      HnNode *node = hn_function_node_new (name, STRV (in), STRV (out), add_one, NULL, NULL);
+      g_autoptr(HnPipeline) inner = hn_pipeline_new (&node, 1, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (flat_nodes, node);
+      g_ptr_array_add (nested_nodes, hn_pipeline_as_node (inner, name, NULL, NULL, NULL,
+                                                          HN_MAP_MODE_ZIP, &error));
+      g_assert_no_error (error);
+    }
+  flat = hn_pipeline_new ((HnNode **) flat_nodes->pdata, n, &error);
+  g_assert_no_error (error);
+  nested = hn_pipeline_new ((HnNode **) nested_nodes->pdata, n, &error);
+  g_assert_no_error (error);
+
+  for (guint r = 0; r < reps; r++)
+    for (guint k = 0; k < 2; k++)
+      {
+        HnPipeline *p = k == 0 ? flat : nested;
+        double start = now ();
+        g_autoptr(GVariant) result =
+          hn_pipeline_run (p, g_variant_new_parsed ("{'x': <%x>}", (gint64) r),
+                           (const char * const[]) { last, NULL }, NULL, &error);
+        double elapsed = now () - start;
+
+        g_assert_no_error (error);
+        g_variant_lookup (result, last, "x", k == 0 ? &check_flat : &check_nested);
+        if (k == 0)
+          best_flat = MIN (best_flat, elapsed);
+        else
+          best_nested = MIN (best_nested, elapsed);
+      }
+
+  g_assert_cmpint (check_flat, ==, check_nested);
+  printf ("{\"case\": \"nested\", \"nodes\": %u, \"reps\": %u, "
+          "\"flat_seconds\": %.9f, \"nested_seconds\": %.9f, "
+          "\"ns_per_nested_call\": %.2f}\n",
+          n, reps, best_flat, best_nested, (best_nested - best_flat) / n * 1e9);
+}
+
 /* ---- 2. a big map ------------------------------------------------------------------------ */
 
 static GVariant *
@@ -507,6 +567,8 @@ main (int   argc,
 
   if (g_str_equal (argv[1], "chain") && argc == 4)
     bench_chain (atoi (argv[2]), atoi (argv[3]));
+  else if (g_str_equal (argv[1], "nested") && argc == 4)
+    bench_nested (atoi (argv[2]), atoi (argv[3]));
   else if (g_str_equal (argv[1], "map-hand") && argc == 3)
     bench_map_hand (atoi (argv[2]));
   else if (g_str_equal (argv[1], "map") && argc == 4)

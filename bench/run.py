@@ -62,6 +62,7 @@ def main():
 
     print("running C cases ...", file=sys.stderr)
     rows += run_lines([bench, "chain", "1000", str(chain_reps)])
+    rows += run_lines([bench, "nested", "1000", str(chain_reps)])
     rows += run_lines([bench, "map-hand", str(map_items)])
     rows += run_lines([bench, "map", "sequential", str(map_items)])
     rows += run_lines([bench, "map", "thread-pool", str(map_items)])
@@ -107,6 +108,13 @@ def report(rows, mach, json_path):
     add("1. per-node overhead, chain of 1000 (sequential vs hand loop)",
         f"+{overhead:.0%} ({chain['hn_ns_per_node']:.0f} vs {chain['hand_ns_per_node']:.0f} ns/node)",
         "<= +50%", overhead <= 0.5)
+
+    nested = find(rows, "nested")
+    if nested:
+        add("1b. nested pipeline node vs the same node flat, chain of 1000",
+            f"{nested['ns_per_nested_call']:.0f} ns per nested call "
+            f"({nested['nested_seconds'] * 1e3:.2f} vs {nested['flat_seconds'] * 1e3:.2f} ms)",
+            "< 1 us", nested["ns_per_nested_call"] < 1000)
 
     hand = find(rows, "map-hand")
     for ex in ("sequential", "thread-pool"):

@@ -2,7 +2,9 @@
 """Checks an installed copy of the Python package, run with no environment variables.
 
     python check_python.py bundled       a pip install: library, typelib and bridge in the package
-    python check_python.py system PREFIX a meson install under PREFIX
+    python check_python.py system PREFIX [LOCALEDIR]
+                                         a meson install under PREFIX (its catalogs staged in
+                                         LOCALEDIR when that is not where the library looks)
     python check_python.py german [LOCALEDIR]   prints the message of a missing-input error
 
 Exits non-zero with a message on the first failed check.
@@ -45,7 +47,7 @@ def german(localedir=None):
         fail("a run with a missing input succeeded")
 
 
-def check(mode, prefix=None):
+def check(mode, prefix=None, localedir=None):
     import hypernodes
     from hypernodes import Pipeline, node
 
@@ -100,7 +102,10 @@ def check(mode, prefix=None):
 
     # Translations: a German error message in a German locale.
     env = {"PATH": "/usr/bin:/bin", "LANGUAGE": "de", "LC_ALL": "de_DE.UTF-8"}
-    german_out = subprocess.run([sys.executable, os.path.abspath(__file__), "german"], env=env, capture_output=True, text=True, timeout=60)
+    env.update({k: v for k, v in os.environ.items()
+                if k in ("PYTHONPATH", "GI_TYPELIB_PATH", "LD_LIBRARY_PATH", "HN_PYTHON_MODULE")})
+    german_out = subprocess.run([sys.executable, os.path.abspath(__file__), "german"]
+                                + ([localedir] if localedir else []), env=env, capture_output=True, text=True, timeout=60)
     if "Fehlende Eingabe" not in german_out.stdout:
         fail(f"no German message: {german_out.stdout!r} {german_out.stderr!r}")
     print(f"ok: {mode} copy in {package}, library {libraries[0]}, override {override}")
@@ -110,4 +115,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "german":
         german(sys.argv[2] if len(sys.argv) > 2 else None)
     else:
-        check(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+        check(*sys.argv[1:])

@@ -64,6 +64,9 @@ assert not any(n.startswith("gi/__init__") or n.startswith("gi/overrides/__init_
 PY
 
 step "the wheel in a virtualenv with no build tools"
+# Nothing of the builds left to lean on: the catalogs, for one, are looked up where the wheel is.
+"$tmp/build-venv/bin/pip" uninstall "${pip_opts[@]}" -y hypernodes-glib
+rm -rf "$tmp/build-checkout" "$tmp/build-sdist" "$tmp/clean"
 $python -m venv --system-site-packages "$tmp/run-venv"
 "$tmp/run-venv/bin/pip" install "${pip_opts[@]}" --no-index --no-deps "$wheel"
 (cd "$tmp" && "${clean_env[@]}" "$tmp/run-venv/bin/python" "$src/tests/install/check_python.py" bundled)

@@ -4,11 +4,11 @@
 # system searches (for the default prefix /usr/local), and the staged copy working from C (via
 # pkg-config) and from Python, in German too.
 # Usage: destdir.sh SRCDIR BUILDDIR PREFIX LIBDIR INCLUDEDIR DATADIR BINDIR TYPELIBDIR PYTHONDIR
-#                   MODULEDIR LOCALEDIR CLI(true|false) PYTHON(true|false) VAPI(true|false)
+#                   MODULEDIR LOCALEDIR CLI PYTHON INTROSPECTION VAPI   (the last four true|false)
 set -euo pipefail
 
 src=$1 build=$2 prefix=$3 libdir=$4 includedir=$5 datadir=$6 bindir=$7 typelibdir=$8
-pydir=$9 moduledir=${10} localedir=${11} cli=${12} python=${13} vapi=${14}
+pydir=$9 moduledir=${10} localedir=${11} cli=${12} python=${13} gir=${14} vapi=${15}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hn-destdir.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/root
@@ -25,11 +25,15 @@ need "$libdir/pkgconfig/hypernodes-1.pc"
 need "$includedir/hypernodes-1/hypernodes/hypernodes.h"
 need "$includedir/hypernodes-1/hypernodes/hn-version.h"
 need "$includedir/hypernodes-1/hypernodes/executors/hn-daft-executor.h"
-need "$datadir/gir-1.0/Hn-1.gir"
-need "$typelibdir/Hn-1.typelib"
 need "$localedir/de/LC_MESSAGES/hypernodes-1.mo"
-[ "$vapi" = true ] && need "$datadir/vala/vapi/hypernodes-1.vapi"
-[ "$cli" = true ] && need "$bindir/hn"
+if [ "$gir" = true ]; then
+  need "$datadir/gir-1.0/Hn-1.gir"
+  need "$typelibdir/Hn-1.typelib"
+  grep -q 'shared-library="libhypernodes-1.so.0"' "$dest$datadir/gir-1.0/Hn-1.gir" ||
+    fail "the GIR does not name the library by its soname libhypernodes-1.so.0"
+fi
+if [ "$vapi" = true ]; then need "$datadir/vala/vapi/hypernodes-1.vapi"; fi
+if [ "$cli" = true ]; then need "$bindir/hn"; fi
 if [ "$python" = true ]; then
   need "$moduledir/hn-python.so"
   need "$pydir/hypernodes/__init__.py"
@@ -38,14 +42,15 @@ if [ "$python" = true ]; then
   [ -e "$dest$pydir/gi/__init__.py" ] && fail "$pydir/gi/__init__.py would shadow PyGObject"
   [ -e "$dest$pydir/hypernodes/_lib" ] && fail "a meson install has no bundled _lib"
 fi
-grep -q 'shared-library="libhypernodes-1.so.0"' "$dest$datadir/gir-1.0/Hn-1.gir" ||
-  fail "the GIR does not name the library by its soname libhypernodes-1.so.0"
 
 # Where the system looks, for the default prefix (Debian 12 paths; see doc/installing.md).
 if [ "$prefix" = /usr/local ]; then
-  gjs -c 'print(imports.gi.GIRepository.Repository.get_search_path().join("\n"))' \
-    > "$tmp/gi-path" 2>&1
-  grep -qxF "$typelibdir" "$tmp/gi-path" || fail "GObject-Introspection does not search $typelibdir"
+  if [ "$gir" = true ]; then
+    gjs -c 'print(imports.gi.GIRepository.Repository.get_search_path().join("\n"))' \
+      > "$tmp/gi-path" 2>&1
+    grep -qxF "$typelibdir" "$tmp/gi-path" ||
+      fail "GObject-Introspection does not search $typelibdir"
+  fi
   if [ "$python" = true ]; then
     /usr/bin/python3 -c 'import site; print("\n".join(site.getsitepackages()))' > "$tmp/py-path"
     grep -qxF "$pydir" "$tmp/py-path" || fail "/usr/bin/python3 does not search $pydir"
@@ -77,7 +82,7 @@ ldd_line=$(LD_LIBRARY_PATH="$dest$libdir" ldd "$tmp/hello" | grep libhypernodes-
 case "$ldd_line" in *"$dest$libdir/"*) ;; *) fail "hello links $ldd_line" ;; esac
 
 # The staged copy from Python (the package, the override, the bridge), in German too.
-if [ "$python" = true ]; then
+if [ "$python" = true ] && [ "$gir" = true ]; then
   (cd "$tmp" && env -i PATH=/usr/bin:/bin PYTHONPATH="$dest$pydir" \
      GI_TYPELIB_PATH="$dest$typelibdir" LD_LIBRARY_PATH="$dest$libdir" \
      HN_PYTHON_MODULE="$dest$moduledir/hn-python.so" PYTHONDONTWRITEBYTECODE=1 \

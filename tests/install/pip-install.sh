@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pip install of hypernodes-glib into throwaway virtualenvs made from Debian's Python:
-#  1. `pip install SRCDIR` (a checkout), with meson-python from the package index in the venv
-#     (--no-build-isolation keeps the network use to meson-python and ninja);
-#  2. an sdist of a clean copy of the checkout's HEAD, a wheel built from that sdist, and the
-#     wheel installed into a second venv that has no build tools;
+#  1. `pip install SRCDIR` (a checkout) as a user would, pip fetching meson-python, meson and
+#     ninja from the package index into its isolated build environment;
+#  2. an sdist of a clean copy of the checkout's HEAD (meson-python installed in the venv), a
+#     wheel built from that sdist without build isolation, and the wheel installed into a second
+#     venv that has no build tools;
 # each copy then checked with tests/install/check_python.py, with no environment variables.
 # Usage: pip-install.sh SRCDIR
 set -euo pipefail
@@ -20,12 +21,9 @@ mkdir -p "$tmp/home"
 
 step() { echo "== $*"; }
 
-step "virtualenv with meson-python"
-$python -m venv --system-site-packages "$tmp/build-venv"
-timeout 300 "$tmp/build-venv/bin/pip" install "${pip_opts[@]}" meson-python meson ninja
-
 step "pip install $src"
-timeout 600 "$tmp/build-venv/bin/pip" install "${pip_opts[@]}" --no-build-isolation \
+$python -m venv --system-site-packages "$tmp/build-venv"
+timeout 600 "$tmp/build-venv/bin/pip" install "${pip_opts[@]}" \
   --config-settings=build-dir="$tmp/build-checkout" "$src"
 "$tmp/build-venv/bin/pip" show hypernodes-glib > "$tmp/show.txt"
 grep -q '^Name: hypernodes-glib$' "$tmp/show.txt"
@@ -39,6 +37,7 @@ assert {"daft", "dask", "ray"} <= extras, extras
 PY
 
 step "sdist of a clean copy of HEAD"
+timeout 300 "$tmp/build-venv/bin/pip" install "${pip_opts[@]}" meson-python meson ninja
 git clone -q --no-local "$src" "$tmp/clean"
 (cd "$tmp/clean" && timeout 300 "$tmp/build-venv/bin/python" -c \
   'import mesonpy, sys; print(mesonpy.build_sdist(sys.argv[1]))' "$tmp/dist")

@@ -15,6 +15,8 @@ packages=(
   python3-dev python-gi-dev python3-venv
   # the Ray tests run in a loopback-only network namespace
   iproute2 util-linux
+  # the translation tests run in German (de_DE.UTF-8, generated below); git for the sdist test
+  locales git
 )
 
 missing=()
@@ -33,4 +35,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The translation tests need a German locale: glibc ignores $LANGUAGE in the C locale.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Run this as root (or with sudo) to generate the de_DE.UTF-8 locale." >&2
+    exit 1
+  fi
+  echo "Generating the de_DE.UTF-8 locale"
+  if grep -q '^# *de_DE.UTF-8 UTF-8' /etc/locale.gen; then
+    sed -i 's/^# *\(de_DE.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  elif ! grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen; then
+    echo 'de_DE.UTF-8 UTF-8' >> /etc/locale.gen
+  fi
+  locale-gen >/dev/null
 fi

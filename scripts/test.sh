@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Builds hypernodes and runs every test suite (unit, python, examples, engines with the real
-# Daft and Ray), then the unit tests under valgrind, ThreadSanitizer and AddressSanitizer with
-# UndefinedBehaviorSanitizer.
+# Builds hypernodes with its API reference and runs every test suite (unit, python, examples,
+# doc, install, engines with the real Daft and Ray), then the unit tests under valgrind,
+# ThreadSanitizer and AddressSanitizer with UndefinedBehaviorSanitizer; in CI (as root on a
+# throwaway machine) last a real install to /usr/local, used from C, Python, gjs and Vala, and
+# uninstalled again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/setup-venv.sh requirements/engines.txt
 scripts/build.sh
+# The API reference and the guides (gi-docgen, warnings are errors)
+meson configure _build -Ddocumentation=true
+meson compile -C _build
 meson test -C _build --print-errorlogs
 meson test -C _build --print-errorlogs --setup valgrind --suite unit
 
@@ -24,3 +29,7 @@ if [ ! -f _build-asan/build.ninja ]; then
 fi
 meson compile -C _build-asan
 meson test -C _build-asan --print-errorlogs --setup asan --suite unit
+
+if [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ]; then
+  tests/install/check-installed.sh . _build
+fi

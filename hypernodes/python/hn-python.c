@@ -18,7 +18,10 @@
 
 #include <stdlib.h>
 
+#include "config.h"
+
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 /* Mirrors the public error domains of libhypernodes without linking to it. */
 #define HN_EXECUTOR_ERROR (g_quark_from_static_string ("hn-executor-error-quark"))
@@ -85,9 +88,9 @@ ensure_interpreter (GObject  *executor,
         {
           PyConfig_Clear (&config);
           g_set_error (error, HN_EXECUTOR_ERROR, ENGINE_MISSING,
-                       "The Python interpreter “%s” does not exist; set the executor's “python” "
-                       "property or $HN_PYTHON to a Python (a virtualenv's bin/python) that has "
-                       "the engine installed", interpreter);
+                       _("The Python interpreter “%s” does not exist; set the executor's "
+                         "“python” property or $HN_PYTHON to a Python (a virtualenv's "
+                         "bin/python) that has the engine installed"), interpreter);
           return FALSE;
         }
       /* A virtualenv is found from the executable's pyvenv.cfg. */
@@ -121,8 +124,8 @@ ensure_interpreter (GObject  *executor,
 
 failed:
   g_set_error (error, HN_EXECUTOR_ERROR, ENGINE_MISSING,
-               "Cannot start Python%s%s: %s", interpreter ? " " : "", interpreter ? interpreter : "",
-               status.err_msg ? status.err_msg : "unknown error");
+               _("Cannot start Python%s%s: %s"), interpreter ? " " : "",
+               interpreter ? interpreter : "", status.err_msg ? status.err_msg : _("unknown error"));
   PyConfig_Clear (&config);
   return FALSE;
 }
@@ -140,7 +143,7 @@ set_error_from_exception (const char  *what,
   PyErr_Fetch (&type, &value, &traceback);
   PyErr_NormalizeException (&type, &value, &traceback);
   str = value ? PyObject_Str (value) : NULL;
-  message = g_strdup (str && PyUnicode_Check (str) ? PyUnicode_AsUTF8 (str) : "unknown error");
+  message = g_strdup (str && PyUnicode_Check (str) ? PyUnicode_AsUTF8 (str) : _("unknown error"));
   g_set_error (error, HN_EXECUTOR_ERROR, code, "%s: %s: %s", what,
                type ? ((PyTypeObject *) type)->tp_name : "Error", message);
   Py_XDECREF (str);
@@ -161,7 +164,7 @@ result_from_python (PyObject  *ret,
     {
       PyErr_Clear ();
       g_set_error_literal (error, HN_EXECUTOR_ERROR, ENGINE_FAILED,
-                           "The engine glue returned an unexpected value");
+                           _("The engine glue returned an unexpected value"));
       return NULL;
     }
 
@@ -177,7 +180,7 @@ result_from_python (PyObject  *ret,
         {
           PyErr_Clear ();
           g_set_error_literal (error, HN_EXECUTOR_ERROR, ENGINE_FAILED,
-                               "The engine glue returned a malformed result");
+                               _("The engine glue returned a malformed result"));
           return NULL;
         }
       value = g_variant_new_from_data (G_VARIANT_TYPE (type), g_memdup2 (data, size), size,
@@ -193,7 +196,7 @@ result_from_python (PyObject  *ret,
         {
           PyErr_Clear ();
           g_set_error_literal (error, HN_EXECUTOR_ERROR, ENGINE_FAILED,
-                               "The engine glue returned a malformed error");
+                               _("The engine glue returned a malformed error"));
           return NULL;
         }
       g_set_error_literal (error, g_quark_from_string (domain), code, message);
@@ -223,8 +226,8 @@ hn_python_run_engine (const char    *engine,
       /* imports gi and its C API */
       if (pygobject_init (3, 0, 0) == NULL)
         {
-          set_error_from_exception ("PyGObject (Debian package python3-gi) is needed for the "
-                                    "engine executors", ENGINE_MISSING, error);
+          set_error_from_exception (_("PyGObject (Debian package python3-gi) is needed for "
+                                      "the engine executors"), ENGINE_MISSING, error);
           goto out;
         }
       pygobject_ready = TRUE;
@@ -233,9 +236,9 @@ hn_python_run_engine (const char    *engine,
   bridge = PyImport_ImportModule ("hypernodes._bridge");
   if (bridge == NULL)
     {
-      set_error_from_exception ("The Python package of hypernodes is not importable (install "
-                                "hypernodes with its Python bindings, or add its directory to "
-                                "PYTHONPATH)", ENGINE_MISSING, error);
+      set_error_from_exception (_("The Python package of hypernodes is not importable (install "
+                                  "hypernodes with its Python bindings, or add its directory "
+                                  "to PYTHONPATH)"), ENGINE_MISSING, error);
       goto out;
     }
 
@@ -244,13 +247,13 @@ hn_python_run_engine (const char    *engine,
   py_run = pyg_boxed_new (run_type, run, TRUE, TRUE);
   if (py_executor == NULL || py_run == NULL)
     {
-      set_error_from_exception ("Cannot pass the run to Python", ENGINE_FAILED, error);
+      set_error_from_exception (_("Cannot pass the run to Python"), ENGINE_FAILED, error);
       goto out;
     }
 
   ret = PyObject_CallMethod (bridge, "run_engine", "sOO", engine, py_executor, py_run);
   if (ret == NULL)
-    set_error_from_exception ("The engine glue failed", ENGINE_FAILED, error);
+    set_error_from_exception (_("The engine glue failed"), ENGINE_FAILED, error);
   else
     result = result_from_python (ret, error);
 

@@ -8,11 +8,67 @@
         return x * 2
 
     Pipeline(nodes=[double]).run({"x": 5})   # {'doubled': 10}
+
+The names here are those of the PyGObject override of ``gi.repository.Hn`` (``node``,
+``Pipeline``), the Python node class (``PythonNode``) and the introspected namespace itself
+(``Hn``). Configuration and executors are in ``hypernodes.config``, ``hypernodes.backend``,
+``hypernodes.executor`` and ``hypernodes.daft_executor``.
+
+Installed with pip, the package carries its own copy of the library, typelib and Python
+bridge (in ``_lib``); importing it points GObject-Introspection there, so import ``hypernodes``
+before ``gi.repository.Hn``.
 """
+
+import os
 
 import gi
 
+_LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_lib")
+_GETTEXT_DOMAIN = "hypernodes-1"
+
+
+def _use_bundled_files():
+    """Points GObject-Introspection and the library at the files of a pip install, if any.
+
+    A system install (meson install) puts the typelib where GObject-Introspection looks and the
+    bridge where the library looks, so there is nothing to do and this returns False.
+    """
+    typelib_dir = os.path.join(_LIB_DIR, "girepository-1.0")
+    if not os.path.isfile(os.path.join(typelib_dir, "Hn-1.typelib")):
+        return False
+    gi.require_version("GIRepository", "2.0")
+    from gi.repository import GIRepository
+
+    repository = GIRepository.Repository.get_default()
+    repository.prepend_search_path(typelib_dir)
+    # The typelib names the library by its soname: loaded from here, not from the linker's path.
+    repository.prepend_library_path(_LIB_DIR)
+    bridge = os.path.join(_LIB_DIR, "hn-python.so")
+    if os.path.isfile(bridge):
+        os.environ.setdefault("HN_PYTHON_MODULE", bridge)
+    return True
+
+
+def _bind_bundled_translations():
+    """Binds the library's message catalog to the copy in the package.
+
+    The library binds its catalog to the directory it was built for when its pipeline class is
+    first used; a wheel can be installed anywhere, so the binding is made again afterwards.
+    """
+    import locale
+
+    from gi.repository import Hn
+
+    Hn.Pipeline.list_properties()  # runs the class initializer, which binds the built-in path
+    locale_dir = os.path.join(_LIB_DIR, "locale")
+    if os.path.isdir(locale_dir) and hasattr(locale, "bindtextdomain"):
+        locale.bindtextdomain(_GETTEXT_DOMAIN, locale_dir)
+
+
+_bundled = _use_bundled_files()
 gi.require_version("Hn", "1")
+if _bundled:
+    _bind_bundled_translations()
 
 __all__ = ["node", "Pipeline", "PythonNode", "Hn"]
 
@@ -29,3 +85,7 @@ def __getattr__(name):
 
         return {"node": lambda: Hn.node, "Pipeline": lambda: Hn.Pipeline, "Hn": lambda: Hn}[name]()
     raise AttributeError(f"module 'hypernodes' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -3,6 +3,7 @@
 
 import json
 import re
+import sys
 
 PIPELINE_DOMAIN = "hn-pipeline-error-quark"
 NODE_DOMAIN = "hn-node-error-quark"
@@ -26,6 +27,20 @@ class HnError(Exception):
         self.domain = domain
         self.code = code
         self.message = message
+
+
+def install_hint(packages):
+    """How to get @packages (pip requirement strings) on Debian 12, for an ENGINE_MISSING message.
+
+    Debian's own Python refuses pip installs outside a virtualenv, and the virtualenv must see
+    Debian's python3-gi: hence --system-site-packages, and that Python for the program.
+    """
+    quoted = " ".join(f"'{p}'" if "[" in p else p for p in packages)
+    return (f"install it in a virtualenv that sees the system's PyGObject: python3 -m venv "
+            f"--system-site-packages ~/.venv-hn && ~/.venv-hn/bin/pip install {quoted}; then "
+            f"run the program with ~/.venv-hn/bin/python, or from C set the executor's "
+            f"\"python\" property or $HN_PYTHON to ~/.venv-hn/bin/python (this Python is "
+            f"{sys.executable})")
 
 
 # A node failure inside an engine UDF travels through the engine's own exception (across

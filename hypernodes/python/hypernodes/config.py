@@ -1,4 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+"""Where and how a pipeline runs: RuntimeConfig (the PyGObject override of
+Hn.RuntimeConfig), applied with Pipeline.with_config()."""
+
 import gi
 
 gi.require_version("Hn", "1")

@@ -1,4 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+"""How a pipeline runs: the Executor interface and the native executors (SequentialExecutor,
+ThreadPoolExecutor, AsyncExecutor). DaftExecutor is in hypernodes.daft_executor."""
+
 import gi
 
 gi.require_version("Hn", "1")

@@ -46,6 +46,9 @@ def test_missing_daft_says_what_to_install():
     line = run_script(python_without_daft(), "local")
     assert line.startswith("ERROR hn-executor-error-quark 0 ")   # ENGINE_MISSING
     assert "pip install daft" in line
+    # a recipe that works on Debian 12, where pip refuses to install into the system Python
+    assert "python3 -m venv --system-site-packages ~/.venv-hn" in line
+    assert "$HN_PYTHON" in line
 
 
 def test_daft_runs_in_a_fresh_process():

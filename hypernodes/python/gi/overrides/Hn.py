@@ -12,6 +12,10 @@
     pipeline.map({"x": [1, 2, 3]}, ["x"])        # [{'doubled': 2}, ...]
 
 Values in and out are plain Python values, converted to and from GLib.Variant.
+
+Public names: node, Pipeline, RuntimeConfig, Backend, LocalBackend, Executor,
+SequentialExecutor, ThreadPoolExecutor, AsyncExecutor, DaftExecutor; everything else in
+gi.repository.Hn is the introspected C API.
 """
 
 from gi.repository import GLib, GObject
@@ -37,8 +41,13 @@ def _outputs_list(output_name):
 def node(func=None, *, output_name, name=None, input_types=None, output_types=None):
     """Makes a node of a function; its parameter names are the node's inputs.
 
-    output_name is a string, or a tuple of strings for a function that returns a tuple.
-    input_types and output_types optionally give GVariant type strings per port.
+    Used as a decorator, ``@node(output_name="y")``, or called, ``node(f, output_name="y")``.
+    output_name is a string, or a tuple of strings for a function that returns a tuple (split
+    in order into those outputs). name defaults to the function's name. input_types and
+    output_types optionally give a GVariant type string per port, in order (for example
+    ``input_types=["x"]``): the pipeline checks connected ports against them and converts
+    values with them. Returns a hypernodes.PythonNode, which can still be called as the
+    function.
     """
     # PythonNode lives in the hypernodes package: PyGObject registers no GType for classes
     # defined in an override module, and would hook its vfuncs into HnNode itself.
@@ -83,7 +92,10 @@ def _map_mode(mode):
 
 
 class Pipeline(Hn.Pipeline):
-    """Pipeline(nodes, name=None) builds and validates the graph; raises GLib.Error on a bad graph.
+    """Pipeline(nodes, name=None): a validated graph of nodes, connected by matching names.
+
+    Raises GLib.Error (Hn.PipelineError) for a bad graph: a cycle, two nodes producing one
+    output, ports of different types. Immutable: with_config() and bind() return copies.
 
     A Pipeline among the nodes is nested as a node (see as_node()).
     """
@@ -100,10 +112,12 @@ class Pipeline(Hn.Pipeline):
 
     @property
     def nodes(self):
+        """The nodes, in the order they were given."""
         return list(self.get_nodes())
 
     @property
     def root_inputs(self):
+        """The names of the inputs that no node produces: what a run needs."""
         return list(self.get_root_inputs())
 
     @property
@@ -119,9 +133,11 @@ class Pipeline(Hn.Pipeline):
 
     @property
     def outputs(self):
+        """The names of every output the nodes produce."""
         return list(self.get_outputs())
 
     def with_config(self, config):
+        """A copy of this pipeline that runs with config (a RuntimeConfig)."""
         return Hn.Pipeline.with_config(self, config)
 
     def bind(self, **values):
@@ -147,14 +163,25 @@ class Pipeline(Hn.Pipeline):
                                    list(map_over) if map_over else None, _map_mode(map_mode))
 
     def run(self, inputs=None, output_name=None, cancellable=None):
-        """Runs once; returns a dict of the requested outputs (all when output_name is None)."""
+        """Runs once; returns a dict of the requested outputs (all when output_name is None).
+
+        inputs is a dict of the root inputs. output_name is an output name or a list of them;
+        only the nodes they need run. cancellable is an optional Gio.Cancellable. Raises
+        GLib.Error: Hn.PipelineError for bad inputs, Hn.NodeError when a node fails.
+        """
         result = Hn.Pipeline.run(self, _values.dict_to_vardict(inputs or {}),
                                  _outputs_list(output_name), cancellable)
         return _values.vardict_to_dict(result)
 
     def map(self, inputs, map_over, mode="zip", output_name=None, cancellable=None,
             map_mode=None):
-        """Runs once per item of the lists in inputs named by map_over; returns a list of dicts."""
+        """Runs once per item of the lists in inputs named by map_over; returns a list of dicts.
+
+        map_over is an input name or a list of them; their values in inputs (or bound ones) are
+        lists, the other inputs are shared by every item. mode (or map_mode) "zip" pairs the
+        lists (of equal length), "product" runs every combination; an Hn.MapMode works too.
+        output_name is as for run(). A failing node raises Hn.NodeError naming the item.
+        """
         if isinstance(map_over, str):
             map_over = [map_over]
         if map_mode is not None:
@@ -192,10 +219,12 @@ class RuntimeConfig(Hn.RuntimeConfig):
 
     @property
     def backend(self):
+        """The backend: where the executor runs."""
         return self.get_backend()
 
     @property
     def executor(self):
+        """The executor: how the pipeline runs."""
         return self.get_executor()
 
     @property
@@ -226,17 +255,54 @@ RuntimeConfig = override(RuntimeConfig)
 __all__.append("RuntimeConfig")
 
 
+class Backend(Hn.Backend):
+    """Where an executor runs (the base class). LocalBackend runs it in this process."""
+
+
+Backend = override(Backend)
+__all__.append("Backend")
+
+
+class LocalBackend(Hn.LocalBackend):
+    """LocalBackend(): runs the executor in this process."""
+
+
+LocalBackend = override(LocalBackend)
+__all__.append("LocalBackend")
+
+
+class Executor(Hn.Executor):
+    """How a pipeline runs (an interface): run_pipeline() and map_items().
+
+    Implemented by SequentialExecutor, ThreadPoolExecutor, AsyncExecutor and DaftExecutor.
+    """
+
+
+Executor = override(Executor)
+__all__.append("Executor")
+
+
 class _ExecutorMixin:
     """Pythonic run_pipeline and map_items on every executor class."""
 
     def run_pipeline(self, pipeline, inputs=None, context=None, output_name=None,
                      cancellable=None):
+        """Runs pipeline once on this executor; returns a dict of the requested outputs.
+
+        As Pipeline.run(), with the executor chosen here rather than by the pipeline's config.
+        context is an optional Hn.CallbackContext for the run.
+        """
         result = Hn.Executor.run_pipeline(self, pipeline, _values.dict_to_vardict(inputs or {}),
                                           context, _outputs_list(output_name), cancellable)
         return _values.vardict_to_dict(result)
 
     def map_items(self, pipeline, items, inputs=None, context=None, output_name=None,
                   cancellable=None):
+        """Runs pipeline once per item; returns a list of dicts, one per item.
+
+        items is a list of dicts of inputs; inputs is a dict shared by every item (an item's
+        own value wins).
+        """
         result = Hn.Executor.map_items(self, pipeline, _values.items_to_variant(items),
                                        _values.dict_to_vardict(inputs or {}), context,
                                        _outputs_list(output_name), cancellable)
@@ -244,22 +310,38 @@ class _ExecutorMixin:
 
 
 class SequentialExecutor(_ExecutorMixin, Hn.SequentialExecutor):
-    pass
+    """SequentialExecutor(): nodes one after another in the calling thread (the default)."""
 
 
 class ThreadPoolExecutor(_ExecutorMixin, Hn.ThreadPoolExecutor):
+    """ThreadPoolExecutor(max_workers=0): independent nodes and map items in parallel on a
+    pool of threads, the calling thread included (0: as many as processors). Python nodes
+    hold the GIL."""
+
     def __init__(self, max_workers=0, **kwargs):
         super().__init__(max_workers=max_workers, **kwargs)
 
 
 class AsyncExecutor(_ExecutorMixin, Hn.AsyncExecutor):
+    """AsyncExecutor(max_concurrency=0): nodes on the caller's GLib.MainContext; nodes that
+    implement invoke_async wait without a thread; at most max_concurrency node calls are in
+    flight at once (0: 64)."""
+
     def __init__(self, max_concurrency=0, **kwargs):
         super().__init__(max_concurrency=max_concurrency, **kwargs)
 
 
 class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
     """DaftExecutor(runner="local" | "ray", ray_address=None, collect=True, show_plan=False,
-    debug=False, python=None)"""
+    debug=False, python=None): runs pipelines as Daft DataFrames.
+
+    runner "local" is Daft's native runner in this process, "ray" a Ray cluster at ray_address
+    (None: a local one). collect gathers the results into one table before returning them
+    (False streams them row by row, the same results); show_plan prints Daft's plan of each
+    DataFrame; debug logs what the executor does (log domain Hn-Daft); python is the
+    interpreter a C program embeds (a Python program uses itself). Daft must be installed in this Python, or runs fail with
+    Hn.ExecutorError.ENGINE_MISSING saying how to install it.
+    """
 
     def __init__(self, runner="local", ray_address=None, collect=True, show_plan=False,
                  debug=False, python=None):
@@ -273,22 +355,27 @@ class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
 
     @property
     def runner(self):
+        """The runner, "local" or "ray"."""
         return Hn.daft_runner_to_string(self.get_runner())
 
     @property
     def ray_address(self):
+        """The Ray cluster's address, or None for a local one."""
         return self.get_ray_address()
 
     @property
     def collect(self):
+        """Whether results are collected into one table before they are returned."""
         return self.get_collect()
 
     @property
     def show_plan(self):
+        """Whether Daft's plan of each DataFrame is printed before it runs."""
         return self.get_show_plan()
 
     @property
     def debug(self):
+        """Whether each step is logged (log domain Hn-Daft, at debug level)."""
         return self.get_debug()
 
 

@@ -9,7 +9,7 @@ from gi.repository import GLib
 
 from .. import _nodes, _plan
 from .._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError,
-                       recover_node_failure)
+                       install_hint, recover_node_failure)
 
 try:
     import daft
@@ -40,7 +40,8 @@ def _ensure_runner(executor):
                     import ray  # noqa: F401
                 except ImportError:
                     raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
-                                  "Daft's Ray runner needs Ray: pip install 'daft[ray]'") from None
+                                  "Daft's Ray runner needs Ray: "
+                                  + install_hint(["daft[ray]"])) from None
             try:
                 if want[0] == "ray":
                     daft.set_runner_ray(address=want[1])
@@ -118,8 +119,8 @@ def _member_udf(index, type_string, batch):
 def run(executor, run):
     if daft is None:
         raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
-                      f"Daft is not installed ({_import_error}): pip install daft "
-                      "(and pip install 'daft[ray]' for the Ray runner)")
+                      f"Daft is not installed ({_import_error}): "
+                      + install_hint(["daft", "cloudpickle"]))
 
     # the inputs were checked by the library before the glue was called
     pipeline, items, inputs = run.get_pipeline(), run.get_items(), run.get_inputs()

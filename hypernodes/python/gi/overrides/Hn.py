@@ -108,6 +108,7 @@ class Pipeline(Hn.Pipeline):
 
     @property
     def name(self):
+        """The pipeline's name (None when none was given), the default name of its node."""
         return self.get_name()
 
     @property
@@ -229,10 +230,12 @@ class RuntimeConfig(Hn.RuntimeConfig):
 
     @property
     def retries(self):
+        """How many times a failed node call is tried again."""
         return self.get_retries()
 
     @property
     def timeout(self):
+        """How long a run may take, in seconds; None for no limit."""
         t = self.get_timeout()
         return None if t == 0 else t
 

@@ -16,8 +16,43 @@
  * nesting depth, the names of the enclosing runs, and the item index inside a map.
  *
  * Executors receive one with every run and map; when the caller passes none, the pipeline creates
- * one. It is immutable and may be shared across threads.
+ * one. Callbacks ([iface@Callback]) receive it with every event.
+ *
+ * A context also holds a small key/value store ([method@CallbackContext.set] and
+ * [method@CallbackContext.get]) that one callback can use to pass state to another; the
+ * contexts of nested runs share the store of their root. The store is thread-safe; the rest of
+ * a context is immutable.
  */
+
+/* The key/value store, shared by a root context and its children. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GMutex           lock;
+  GHashTable      *values;     /* char * -> GVariant * */
+} Store;
+
+static Store *
+store_new (void)
+{
+  Store *store = g_new0 (Store, 1);
+
+  g_atomic_ref_count_init (&store->ref_count);
+  g_mutex_init (&store->lock);
+  store->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_variant_unref);
+  return store;
+}
+
+static void
+store_unref (Store *store)
+{
+  if (!g_atomic_ref_count_dec (&store->ref_count))
+    return;
+  g_hash_table_unref (store->values);
+  g_mutex_clear (&store->lock);
+  g_free (store);
+}
 
 struct _HnCallbackContext
 {
@@ -27,6 +62,7 @@ struct _HnCallbackContext
   HnCallbackContext *parent;
   guint              depth;
   gint64             map_index;
+  Store             *store;
 };
 
 G_DEFINE_FINAL_TYPE (HnCallbackContext, hn_callback_context, G_TYPE_OBJECT)
@@ -51,6 +87,7 @@ hn_callback_context_finalize (GObject *object)
   g_clear_pointer (&self->run_id, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_object (&self->parent);
+  g_clear_pointer (&self->store, store_unref);
 
   G_OBJECT_CLASS (hn_callback_context_parent_class)->finalize (object);
 }
@@ -150,6 +187,7 @@ static void
 hn_callback_context_init (HnCallbackContext *self)
 {
   self->map_index = -1;
+  self->store = store_new ();
 }
 
 /**
@@ -196,6 +234,9 @@ hn_callback_context_new_child (HnCallbackContext *parent,
   self->parent = g_object_ref (parent);
   self->depth = parent->depth + 1;
   self->map_index = map_index;
+  store_unref (self->store);
+  g_atomic_ref_count_inc (&parent->store->ref_count);
+  self->store = parent->store;
   return self;
 }
 
@@ -296,4 +337,55 @@ hn_callback_context_dup_hierarchy (HnCallbackContext *self)
   for (HnCallbackContext *c = self; c != NULL; c = c->parent)
     names[--i] = g_strdup (c->name ? c->name : "");
   return names;
+}
+
+/**
+ * hn_callback_context_set:
+ * @self: a [class@CallbackContext]
+ * @key: a key
+ * @value: (nullable): the value, or %NULL to remove @key
+ *
+ * Stores @value under @key, for other callbacks (of this run and of its nested runs) to read
+ * with [method@CallbackContext.get].
+ */
+void
+hn_callback_context_set (HnCallbackContext *self,
+                         const char        *key,
+                         GVariant          *value)
+{
+  g_return_if_fail (HN_IS_CALLBACK_CONTEXT (self));
+  g_return_if_fail (key != NULL);
+
+  g_mutex_lock (&self->store->lock);
+  if (value == NULL)
+    g_hash_table_remove (self->store->values, key);
+  else
+    g_hash_table_replace (self->store->values, g_strdup (key), g_variant_ref_sink (value));
+  g_mutex_unlock (&self->store->lock);
+}
+
+/**
+ * hn_callback_context_get:
+ * @self: a [class@CallbackContext]
+ * @key: a key
+ *
+ * Gets the value stored under @key with [method@CallbackContext.set].
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if none is stored
+ */
+GVariant *
+hn_callback_context_get (HnCallbackContext *self,
+                         const char        *key)
+{
+  GVariant *value;
+
+  g_return_val_if_fail (HN_IS_CALLBACK_CONTEXT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_mutex_lock (&self->store->lock);
+  value = g_hash_table_lookup (self->store->values, key);
+  if (value != NULL)
+    g_variant_ref (value);
+  g_mutex_unlock (&self->store->lock);
+  return value;
 }

@@ -42,4 +42,12 @@ gint64              hn_callback_context_get_map_index (HnCallbackContext *self);
 HN_AVAILABLE_IN_ALL
 char              **hn_callback_context_dup_hierarchy (HnCallbackContext *self) G_GNUC_WARN_UNUSED_RESULT;
 
+HN_AVAILABLE_IN_ALL
+void                hn_callback_context_set           (HnCallbackContext *self,
+                                                       const char        *key,
+                                                       GVariant          *value);
+HN_AVAILABLE_IN_ALL
+GVariant           *hn_callback_context_get           (HnCallbackContext *self,
+                                                       const char        *key) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

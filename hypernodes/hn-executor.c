@@ -7,9 +7,10 @@
 
 #include "config.h"
 
+#include "hn-callback-private.h"
 #include "hn-error.h"
 #include "hn-executor.h"
-#include "hn-run.h"
+#include "hn-run-private.h"
 #include "hn-run-private.h"
 #include "hn-tsan-private.h"
 #include "hn-worker-private.h"
@@ -111,6 +112,36 @@ hn_executor_default_init (HnExecutorInterface *iface)
  * Returns: (transfer full): the requested outputs, an `a{sv}`, or for a map one `a{sv}` per
  *   item as an `aa{sv}`; %NULL on error
  */
+static void
+fire_start (HnRun *run)
+{
+  if (run->n_callbacks == 0)
+    return;
+  if (hn_run_is_map (run))
+    _hn_callbacks_map_start (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
+                             hn_run_get_n_items (run), hn_run_get_context (run));
+  else
+    _hn_callbacks_pipeline_start (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
+                                  hn_run_get_inputs (run), hn_run_get_context (run));
+}
+
+static void
+fire_end (HnRun    *run,
+          GVariant *result,
+          gint64    started)
+{
+  double duration = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+
+  if (run->n_callbacks == 0)
+    return;
+  if (hn_run_is_map (run))
+    _hn_callbacks_map_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
+                           duration, hn_run_get_context (run));
+  else
+    _hn_callbacks_pipeline_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
+                                result, duration, hn_run_get_context (run));
+}
+
 GVariant *
 hn_executor_execute (HnExecutor  *self,
                      HnRun       *run,
@@ -119,12 +150,14 @@ hn_executor_execute (HnExecutor  *self,
   HnExecutorInterface *iface;
   GError *local = NULL;
   GVariant *result;
+  gint64 started = g_get_monotonic_time ();
 
   g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
   g_return_val_if_fail (run != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   iface = HN_EXECUTOR_GET_IFACE (self);
+  fire_start (run);
   result = hn_run_is_map (run) ? iface->map (self, run, &local)
                                : iface->run (self, run, &local);
   if (result == NULL)
@@ -133,11 +166,29 @@ hn_executor_execute (HnExecutor  *self,
         g_set_error (&local, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
                      "%s returned no result and no error", G_OBJECT_TYPE_NAME (self));
       _hn_run_fix_error (run, &local);
+      fire_end (run, NULL, started);
       g_propagate_error (error, local);
       return NULL;
     }
   g_clear_error (&local);
-  return g_variant_take_ref (result);
+  g_variant_take_ref (result);
+  fire_end (run, result, started);
+  return result;
+}
+
+typedef struct
+{
+  HnRun  *run;
+  gint64  started;
+} Pending;
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  hn_run_unref (pending->run);
+  g_free (pending);
 }
 
 static void
@@ -148,7 +199,8 @@ execute_done (GObject      *source,
   g_autoptr(GTask) task = user_data;
   HnExecutor *self = HN_EXECUTOR (source);
   HnExecutorInterface *iface = HN_EXECUTOR_GET_IFACE (self);
-  HnRun *run = g_task_get_task_data (task);
+  Pending *pending = g_task_get_task_data (task);
+  HnRun *run = pending->run;
   GError *error = NULL;
   GVariant *ret;
 
@@ -160,10 +212,15 @@ execute_done (GObject      *source,
         g_set_error (&error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
                      "%s returned no result and no error", G_OBJECT_TYPE_NAME (self));
       _hn_run_fix_error (run, &error);
+      fire_end (run, NULL, pending->started);
       g_task_return_error (task, error);
     }
   else
-    g_task_return_pointer (task, g_variant_take_ref (ret), (GDestroyNotify) g_variant_unref);
+    {
+      g_variant_take_ref (ret);
+      fire_end (run, ret, pending->started);
+      g_task_return_pointer (task, ret, (GDestroyNotify) g_variant_unref);
+    }
 }
 
 /**
@@ -183,16 +240,21 @@ hn_executor_execute_async (HnExecutor          *self,
                            gpointer             user_data)
 {
   HnExecutorInterface *iface;
+  Pending *pending;
   GTask *task;
 
   g_return_if_fail (HN_IS_EXECUTOR (self));
   g_return_if_fail (run != NULL);
 
+  pending = g_new0 (Pending, 1);
+  pending->run = hn_run_ref (run);
+  pending->started = g_get_monotonic_time ();
   task = g_task_new (self, hn_run_get_cancellable (run), callback, user_data);
   g_task_set_source_tag (task, hn_executor_execute_async);
-  g_task_set_task_data (task, hn_run_ref (run), (GDestroyNotify) hn_run_unref);
+  g_task_set_task_data (task, pending, pending_free);
 
   iface = HN_EXECUTOR_GET_IFACE (self);
+  fire_start (run);
   if (hn_run_is_map (run))
     iface->map_async (self, run, execute_done, task);
   else

@@ -14,18 +14,20 @@ G_BEGIN_DECLS
 /* The one way a node is called. Every executor calls a node of a run through here, the async
  * executor through the halves below:
  *
- *   cancellation check -> gather the arguments from the frame (checking types) -> call the node
- *   (a pipeline node runs its pipeline as a child run) -> retry a failure up to the run's
- *   retries -> check the result and split it into the frame.
+ *   cancellation check -> gather the arguments from the frame (checking types) -> cache lookup
+ *   (on a hit: "node cached", and done) -> "node start" -> call the node (a pipeline node runs
+ *   its pipeline as a child run) -> retry a failure up to the run's retries -> check the result
+ *   and split it into the frame -> cache store -> "node end" with the duration (or "error").
  *
  * Errors name the node (with the path of pipeline nodes above it) and the map item. */
 
 /* Calls graph node @index of @run on @frame, storing its outputs. @item is the map index of
- * @run, or -1. */
+ * @run, or -1. *@cached (if given) is set to whether the result came from the cache. */
 gboolean      _hn_invoke                 (HnRun         *run,
                                           guint          index,
                                           GVariant     **frame,
                                           gint64         item,
+                                          gboolean      *cached,
                                           GError       **error);
 
 /* One call in halves, for schedulers that call nodes asynchronously or on other threads. */
@@ -42,6 +44,8 @@ HnInvocation *_hn_invocation_new         (HnRun         *run,
                                           GError       **error);
 /* The graph index of the node. */
 guint         _hn_invocation_get_index   (HnInvocation  *invocation);
+/* Whether the result came from the cache: complete it without calling the node. */
+gboolean      _hn_invocation_is_cached   (HnInvocation  *invocation);
 /* Whether the node has an asynchronous implementation. */
 gboolean      _hn_invocation_has_async   (HnInvocation  *invocation);
 /* Calls the node synchronously, in any thread, retrying failures. */

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "hn-cache.h"
+#include "hn-callback-context.h"
+#include "hn-callback-private.h"
 #include "hn-error.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
@@ -22,6 +25,9 @@ struct _HnInvocation
   guint             index;
   gint64            item;
   guint             attempt;
+  gboolean          cached;
+  char             *key;
+  gint64            started;
   GVariant         *result;
   GError           *error;
   HnInvocationDone  done;
@@ -273,20 +279,151 @@ store (HnRun        *run,
   return TRUE;
 }
 
+/* ---- cache ----------------------------------------------------------------------------- */
+
+static void
+checksum_string (GChecksum  *sum,
+                 const char *s)
+{
+  guint64 len = s ? strlen (s) : G_MAXUINT64;
+
+  /* length-prefixed, so no two different lists of strings hash alike */
+  g_checksum_update (sum, (const guchar *) &len, sizeof len);
+  if (s != NULL)
+    g_checksum_update (sum, (const guchar *) s, len);
+}
+
+/* The cache key of a call: the node's identity and the serialized inputs with their types. No
+ * addresses: the same call makes the same key in every process. */
+static char *
+cache_key (HnGraphNode  *gn,
+           GVariant    **args)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char * const *outputs = hn_node_get_outputs (gn->node);
+  char *key;
+
+  checksum_string (sum, "hn-cache-1");
+  checksum_string (sum, gn->name);
+  for (guint o = 0; outputs[o] != NULL; o++)
+    checksum_string (sum, outputs[o]);
+  checksum_string (sum, hn_node_get_version (gn->node));
+  checksum_string (sum, g_object_get_data (G_OBJECT (gn->node), "hn-build-id"));
+  for (guint p = 0; p < gn->n_inputs; p++)
+    {
+      g_autoptr(GVariant) normal = g_variant_get_normal_form (args[p]);
+      guint64 size = g_variant_get_size (normal);
+
+      checksum_string (sum, g_variant_get_type_string (normal));
+      g_checksum_update (sum, (const guchar *) &size, sizeof size);
+      g_checksum_update (sum, g_variant_get_data (normal), size);
+    }
+  key = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  return key;
+}
+
+static gboolean
+cacheable (HnRun       *run,
+           HnGraphNode *gn)
+{
+  /* the nodes of a nested pipeline are cached one by one */
+  return run->cache != NULL && gn->run_invoke == NULL && hn_node_get_cache (gn->node);
+}
+
+/* On a hit, stores the cached result in @frame and fires "node cached". */
+static gboolean
+lookup (HnRun        *run,
+        HnGraphNode  *gn,
+        const char   *key,
+        GVariant    **frame,
+        gint64        item)
+{
+  GVariant *hit = hn_cache_lookup (run->cache, key);
+  GError *local = NULL;
+
+  if (hit == NULL)
+    return FALSE;
+  /* the entry must fit the node's outputs; if not, the node runs and replaces it */
+  if (!store (run, gn, frame, hit, NULL, item, 1, &local))
+    {
+      g_debug ("Cache entry %s does not fit node “%s”: %s", key, gn->name, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  if (run->n_callbacks > 0)
+    _hn_callbacks_node_cached (run->callbacks, run->n_callbacks, gn->node, item, key,
+                               hn_run_get_context (run));
+  return TRUE;
+}
+
+static void
+store_in_cache (HnRun      *run,
+                HnGraphNode *gn,
+                const char *key,
+                GVariant   *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* a cache that cannot store (a full disk) is a warning, not a failed run */
+  if (!hn_cache_store (run->cache, key, result, &error))
+    g_warning ("Cannot cache the result of node “%s”: %s", gn->name, error->message);
+}
+
+/* After a call: the cache and the callbacks see the outcome. @result is the node's value (not
+ * consumed), NULL on failure. */
+static void
+after_call (HnRun        *run,
+            HnGraphNode  *gn,
+            const char   *key,
+            GVariant     *result,
+            gboolean      ok,
+            gint64        item,
+            gint64        started,
+            GError      **error)
+{
+  if (ok && key != NULL)
+    store_in_cache (run, gn, key, result);
+  if (run->n_callbacks == 0)
+    return;
+  if (ok)
+    _hn_callbacks_node_end (run->callbacks, run->n_callbacks, gn->node, item, result,
+                            (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                            hn_run_get_context (run));
+  else if (error != NULL && *error != NULL)
+    _hn_callbacks_node_error (run->callbacks, run->n_callbacks, gn->node, item, *error,
+                              hn_run_get_context (run));
+}
+
+static void
+before_call (HnRun        *run,
+             HnGraphNode  *gn,
+             GVariant    **args,
+             gint64        item)
+{
+  if (run->n_callbacks > 0)
+    _hn_callbacks_node_start (run->callbacks, run->n_callbacks, gn->node, item, args,
+                              gn->n_inputs, hn_run_get_context (run));
+}
+
 gboolean
 _hn_invoke (HnRun      *run,
             guint       index,
             GVariant  **frame,
             gint64      item,
+            gboolean   *cached,
             GError    **error)
 {
   HnGraphNode *gn = &run->graph->nodes[index];
   GVariant *stack_args[8];
   g_autofree GVariant **heap_args = NULL;
+  g_autofree char *key = NULL;
   GVariant **args = stack_args;
   GError *node_error = NULL;
   GVariant *result;
+  gint64 started = 0;
   guint attempts;
+  gboolean ok;
 
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return FALSE;
@@ -297,8 +434,34 @@ _hn_invoke (HnRun      *run,
   if (!gather (run, gn, frame, args, item, error))
     return FALSE;
 
+  if (cacheable (run, gn))
+    {
+      key = cache_key (gn, args);
+      if (lookup (run, gn, key, frame, item))
+        {
+          if (cached != NULL)
+            *cached = TRUE;
+          return TRUE;
+        }
+    }
+
+  /* the plain path, when nothing watches: as cheap as a direct call */
+  if (key == NULL && run->n_callbacks == 0)
+    {
+      result = call_with_retries (run, gn, args, item, &attempts, &node_error);
+      return store (run, gn, frame, result, node_error, item, attempts, error);
+    }
+
+  before_call (run, gn, args, item);
+  started = g_get_monotonic_time ();
   result = call_with_retries (run, gn, args, item, &attempts, &node_error);
-  return store (run, gn, frame, result, node_error, item, attempts, error);
+  if (result != NULL)
+    g_variant_take_ref (result);
+  ok = store (run, gn, frame, result ? g_variant_ref (result) : NULL, node_error, item, attempts,
+              error);
+  after_call (run, gn, key, result, ok, item, started, error);
+  g_clear_pointer (&result, g_variant_unref);
+  return ok;
 }
 
 HnInvocation *
@@ -327,7 +490,19 @@ _hn_invocation_new (HnRun      *run,
     }
   for (guint p = 0; p < gn->n_inputs; p++)
     g_variant_ref (invocation->args[p]);
+
+  if (cacheable (run, gn))
+    {
+      invocation->key = cache_key (gn, invocation->args);
+      invocation->cached = lookup (run, gn, invocation->key, frame, item);
+    }
   return invocation;
+}
+
+gboolean
+_hn_invocation_is_cached (HnInvocation *invocation)
+{
+  return invocation->cached;
 }
 
 void
@@ -337,6 +512,7 @@ _hn_invocation_free (HnInvocation *invocation)
     g_clear_pointer (&invocation->args[p], g_variant_unref);
   g_clear_pointer (&invocation->result, g_variant_unref);
   g_clear_error (&invocation->error);
+  g_free (invocation->key);
   hn_run_unref (invocation->run);
   g_free (invocation);
 }
@@ -362,6 +538,8 @@ _hn_invocation_call (HnInvocation *invocation)
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
   GVariant *result;
 
+  before_call (run, gn, invocation->args, invocation->item);
+  invocation->started = g_get_monotonic_time ();
   result = call_with_retries (run, gn, invocation->args, invocation->item,
                               &invocation->attempt, &invocation->error);
   invocation->result = result;
@@ -418,8 +596,12 @@ _hn_invocation_call_async (HnInvocation     *invocation,
                            HnInvocationDone  done,
                            gpointer          user_data)
 {
+  HnRun *run = invocation->run;
+
   invocation->done = done;
   invocation->done_data = user_data;
+  before_call (run, &run->graph->nodes[invocation->index], invocation->args, invocation->item);
+  invocation->started = g_get_monotonic_time ();
   attempt_async (invocation);
 }
 
@@ -430,10 +612,22 @@ _hn_invocation_complete (HnInvocation  *invocation,
 {
   HnRun *run = invocation->run;
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
+  GVariant *result;
   gboolean ok;
 
-  ok = store (run, gn, frame, g_steal_pointer (&invocation->result),
+  if (invocation->cached)
+    {
+      _hn_invocation_free (invocation);
+      return TRUE;
+    }
+
+  result = g_steal_pointer (&invocation->result);
+  if (result != NULL)
+    g_variant_take_ref (result);
+  ok = store (run, gn, frame, result ? g_variant_ref (result) : NULL,
               g_steal_pointer (&invocation->error), invocation->item, invocation->attempt, error);
+  after_call (run, gn, invocation->key, result, ok, invocation->item, invocation->started, error);
+  g_clear_pointer (&result, g_variant_unref);
   _hn_invocation_free (invocation);
   return ok;
 }
@@ -469,9 +663,12 @@ hn_run_invoke_node (HnRun             *self,
   g_autofree const GVariantType **checks = NULL;
   g_autofree GVariant **frame = NULL;
   g_autofree GVariant **owned = NULL;
+  g_autofree char *key = NULL;
   GError *node_error = NULL;
   GVariant *result = NULL;
+  gint64 started;
   guint attempts;
+  gboolean ok;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (HN_IS_NODE (node), NULL);
@@ -510,12 +707,25 @@ hn_run_invoke_node (HnRun             *self,
     owned[i] = g_variant_ref_sink (args[i]);
 
   frame = g_new0 (GVariant *, MAX (gn.n_outputs, 1));
-  result = call_with_retries (self, &gn, owned, item, &attempts, &node_error);
-  if (store (self, &gn, frame, result, node_error, item, attempts, error))
+  if (cacheable (self, &gn))
+    key = cache_key (&gn, owned);
+  if (key != NULL && lookup (self, &gn, key, frame, item))
+    ok = TRUE;
+  else
+    {
+      before_call (self, &gn, owned, item);
+      started = g_get_monotonic_time ();
+      result = call_with_retries (self, &gn, owned, item, &attempts, &node_error);
+      if (result != NULL)
+        g_variant_take_ref (result);
+      ok = store (self, &gn, frame, result ? g_variant_ref (result) : NULL, node_error, item,
+                  attempts, error);
+      after_call (self, &gn, key, result, ok, item, started, error);
+      g_clear_pointer (&result, g_variant_unref);
+    }
+  if (ok)
     result = gn.n_outputs == 1 ? g_variant_ref (frame[0])
                                : g_variant_ref_sink (g_variant_new_tuple (frame, gn.n_outputs));
-  else
-    result = NULL;
 
   for (guint o = 0; o < gn.n_outputs; o++)
     g_clear_pointer (&frame[o], g_variant_unref);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include <gmodule.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "hn-module.h"
@@ -296,6 +297,18 @@ hn_module_get_path (HnModule *self)
  * or a name registered twice, makes [func@Module.load] fail with
  * [error@ModuleError.INIT_FAILED].
  */
+/* The build of a module file as its cache identity: path, size and modification time. */
+static char *
+build_id (const char *path)
+{
+  GStatBuf st;
+
+  if (path == NULL || g_stat (path, &st) != 0)
+    return g_strdup (path ? path : "");
+  return g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, path, (gint64) st.st_size,
+                          (gint64) st.st_mtime);
+}
+
 void
 hn_module_add_node (HnModule *self,
                     HnNode   *node)
@@ -312,6 +325,8 @@ hn_module_add_node (HnModule *self,
   origin->path = g_strdup (self->path);
   origin->name = g_strdup (hn_node_get_name (node));
   g_object_set_data_full (G_OBJECT (node), "hn-module-origin", origin, origin_free);
+  /* part of the node's cache key: a rebuilt module makes a miss */
+  g_object_set_data_full (G_OBJECT (node), "hn-build-id", build_id (self->path), g_free);
 
   g_hash_table_insert (self->nodes, g_strdup (hn_node_get_name (node)), g_object_ref (node));
   g_ptr_array_add (self->node_order, g_strdup (hn_node_get_name (node)));

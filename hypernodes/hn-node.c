@@ -42,6 +42,8 @@ typedef struct
   GVariantType **output_types;
   guint          n_inputs;
   guint          n_outputs;
+  gboolean       cache;
+  char          *version;
 } HnNodePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (HnNode, hn_node, G_TYPE_OBJECT)
@@ -53,6 +55,8 @@ enum {
   PROP_OUTPUTS,
   PROP_INPUT_TYPES,
   PROP_OUTPUT_TYPES,
+  PROP_CACHE,
+  PROP_VERSION,
   N_PROPS
 };
 
@@ -165,6 +169,7 @@ hn_node_finalize (GObject *object)
   free_types (priv->input_types, priv->n_inputs);
   free_types (priv->output_types, priv->n_outputs);
   g_clear_pointer (&priv->name, g_free);
+  g_clear_pointer (&priv->version, g_free);
   g_clear_pointer (&priv->inputs, g_strfreev);
   g_clear_pointer (&priv->outputs, g_strfreev);
   g_clear_pointer (&priv->input_type_strings, g_strfreev);
@@ -204,6 +209,14 @@ hn_node_get_property (GObject    *object,
       g_value_set_boxed (value, priv->output_type_strings);
       break;
 
+    case PROP_CACHE:
+      g_value_set_boolean (value, priv->cache);
+      break;
+
+    case PROP_VERSION:
+      g_value_set_string (value, priv->version);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -238,6 +251,14 @@ hn_node_set_property (GObject      *object,
 
     case PROP_OUTPUT_TYPES:
       priv->output_type_strings = g_value_dup_boxed (value);
+      break;
+
+    case PROP_CACHE:
+      priv->cache = g_value_get_boolean (value);
+      break;
+
+    case PROP_VERSION:
+      priv->version = g_value_dup_string (value);
       break;
 
     default:
@@ -311,6 +332,28 @@ hn_node_class_init (HnNodeClass *klass)
     g_param_spec_boxed ("output-types", NULL, NULL,
                         G_TYPE_STRV,
                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:cache:
+   *
+   * Whether the node's results may come from the [iface@Cache] of a run. %FALSE for a node
+   * that must always run (one that reads the clock or the network, say).
+   */
+  properties[PROP_CACHE] =
+    g_param_spec_boolean ("cache", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:version:
+   *
+   * A version of the node's code, part of its cache key: change it when the code changes, so
+   * that cached results of the old code are not used. %NULL by default.
+   */
+  properties[PROP_VERSION] =
+    g_param_spec_string ("version", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -662,4 +705,38 @@ HnNodeRunInvoke
 _hn_node_get_run_invoke (HnNode *self)
 {
   return g_type_get_qdata (G_OBJECT_TYPE (self), run_invoke_quark ());
+}
+
+/**
+ * hn_node_get_cache:
+ * @self: a [class@Node]
+ *
+ * Gets whether the node's results may be cached.
+ *
+ * Returns: the value of [property@Node:cache]
+ */
+gboolean
+hn_node_get_cache (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), FALSE);
+  return priv->cache;
+}
+
+/**
+ * hn_node_get_version:
+ * @self: a [class@Node]
+ *
+ * Gets the version.
+ *
+ * Returns: (nullable): the value of [property@Node:version]
+ */
+const char *
+hn_node_get_version (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  return priv->version;
 }

@@ -74,6 +74,10 @@ HN_AVAILABLE_IN_ALL
 const GVariantType  *hn_node_get_output_type (HnNode              *self,
                                               const char          *output);
 HN_AVAILABLE_IN_ALL
+gboolean             hn_node_get_cache       (HnNode              *self);
+HN_AVAILABLE_IN_ALL
+const char          *hn_node_get_version     (HnNode              *self);
+HN_AVAILABLE_IN_ALL
 GVariant            *hn_node_invoke          (HnNode              *self,
                                               GVariant * const    *args,
                                               guint                n_args,

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "hn-callback-private.h"
 #include "hn-error.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
@@ -28,7 +29,7 @@
  * the inner nodes those need run. Mapping keeps apart two inner and outer values of one name.
  *
  * With `map-over`, the inner pipeline maps over the named inputs, which must be lists (zipped or
- * combined as [property@PipelineNode:map-mode] says); the other inputs are shared by every item,
+ * combined as [method@PipelineNode.get_map_mode] says); the other inputs are shared by every item,
  * and each output becomes a list in item order.
  *
  * The inner pipeline runs inside the outer run, in the thread that calls the node: it shares the
@@ -104,6 +105,28 @@ propagate_inner_error (HnPipelineNode  *self,
     g_propagate_prefixed_error (error, inner, _("Pipeline node “%s”: "), label);
 }
 
+static void
+nested_start (HnPipelineNode *self,
+              HnRun          *child,
+              gint64          item)
+{
+  if (child->n_callbacks > 0)
+    _hn_callbacks_nested_start (child->callbacks, child->n_callbacks, HN_NODE (self), item,
+                                hn_run_get_context (child));
+  child->started = g_get_monotonic_time ();
+}
+
+static void
+nested_end (HnPipelineNode *self,
+            HnRun          *child,
+            gint64          item)
+{
+  if (child->n_callbacks > 0)
+    _hn_callbacks_nested_end (child->callbacks, child->n_callbacks, HN_NODE (self), item,
+                              (g_get_monotonic_time () - child->started) / (double) G_USEC_PER_SEC,
+                              hn_run_get_context (child));
+}
+
 static GVariant *
 collect_outputs (HnPipelineNode  *self,
                  GVariant       **values)
@@ -134,6 +157,7 @@ run_once (HnPipelineNode    *self,
 
   child = _hn_run_new_child (run, graph, _hn_plan_ref (self->plan), G_OBJECT (self->pipeline),
                              NULL, NULL, hn_node_get_name (HN_NODE (self)), item);
+  nested_start (self, child, item);
 
   for (guint b = 0; b < self->n_bound; b++)
     frame[self->bound[b].slot] = g_variant_ref (self->bound[b].value);
@@ -148,7 +172,7 @@ run_once (HnPipelineNode    *self,
     }
 
   for (guint s = 0; s < plan->n_steps; s++)
-    if (!_hn_invoke (child, plan->steps[s], frame, -1, &local))
+    if (!_hn_invoke (child, plan->steps[s], frame, -1, NULL, &local))
       goto out;
 
   if (self->n_outputs > G_N_ELEMENTS (stack_values))
@@ -158,6 +182,7 @@ run_once (HnPipelineNode    *self,
   result = collect_outputs (self, values);
 
 out:
+  nested_end (self, child, item);
   _hn_frame_clear (graph, frame);
   if (frame != stack_frame)
     g_free (frame);
@@ -252,6 +277,7 @@ run_mapped (HnPipelineNode    *self,
                              G_OBJECT (self->pipeline), NULL, source,
                              hn_node_get_name (HN_NODE (self)), item);
   child->inputs = shared;
+  nested_start (self, child, item);
 
   if (!_hn_map_sequential_collect (child, collect_item, &collected, &local))
     goto out;
@@ -263,6 +289,8 @@ run_mapped (HnPipelineNode    *self,
     g_variant_unref (lists[o]);
 
 out:
+  if (child != NULL)
+    nested_end (self, child, item);
   for (guint o = 0; o < self->n_outputs; o++)
     g_ptr_array_unref (collected.columns[o]);
   g_free (collected.columns);
@@ -280,12 +308,15 @@ hn_pipeline_node_run_invoke (HnNode            *node,
                              GError           **error)
 {
   HnPipelineNode *self = HN_PIPELINE_NODE (node);
+  GVariant *result;
 
   if (!check_ready (self, error))
     return NULL;
   if (self->map_over != NULL)
-    return run_mapped (self, run, args, item, error);
-  return run_once (self, run, args, item, error);
+    result = run_mapped (self, run, args, item, error);
+  else
+    result = run_once (self, run, args, item, error);
+  return result;
 }
 
 /* Called outside a pipeline run (hn_node_invoke(), or an engine task): the node makes a run of
@@ -300,16 +331,20 @@ hn_pipeline_node_invoke (HnNode            *node,
   HnPipelineNode *self = HN_PIPELINE_NODE (node);
   HnRuntimeConfig *config;
   g_autoptr(HnRun) run = NULL;
+  HnCallback **callbacks;
+  guint n_callbacks;
   GVariant *result;
 
   if (!check_ready (self, error))
     return NULL;
 
   config = hn_pipeline_get_config (self->pipeline);
+  callbacks = hn_runtime_config_get_callbacks (config, &n_callbacks);
   run = _hn_run_new (self->graph, _hn_plan_ref (self->plan), G_OBJECT (self->pipeline),
                      G_OBJECT (config), G_OBJECT (hn_runtime_config_get_executor (config)),
                      NULL, NULL, NULL, NULL, NULL, cancellable,
-                     hn_runtime_config_get_retries (config), 0.0);
+                     hn_runtime_config_get_retries (config), 0.0,
+                     hn_runtime_config_get_cache (config), callbacks, n_callbacks);
   result = hn_pipeline_node_run_invoke (node, run, args, n_args, -1, error);
   return result;
 }

@@ -746,11 +746,15 @@ make_run (HnPipeline          *self,
       return NULL;
     }
 
+  guint n_callbacks;
+  HnCallback **callbacks = hn_runtime_config_get_callbacks (config, &n_callbacks);
+
   return _hn_run_new (self->graph, plan, G_OBJECT (self), G_OBJECT (config),
                       G_OBJECT (executor ? executor : hn_runtime_config_get_executor (config)),
                       bound ? g_variant_ref (bound) : NULL, inputs, source, outputs, context,
                       cancellable, hn_runtime_config_get_retries (config),
-                      hn_runtime_config_get_timeout (config));
+                      hn_runtime_config_get_timeout (config),
+                      hn_runtime_config_get_cache (config), callbacks, n_callbacks);
 }
 
 /**

@@ -44,9 +44,13 @@ struct _HnRun
   GCancellable       *cancellable;   /* the caller's, or the run's own when it has a timeout */
   HnCallbackContext  *context;       /* made on first use */
   guint               retries;       /* extra attempts of a failing node call */
+  HnCache            *cache;         /* borrowed from the config, or NULL */
+  HnCallback * const *callbacks;     /* borrowed from the config */
+  guint               n_callbacks;
   /* For a child run: the pipeline node's name, and the item of the parent map it runs in. */
   char               *node_name;
   gint64              parent_item;
+  gint64              started;       /* when a child run started */
 
   GMutex              lock;
   GVariant           *merged;        /* bound and given inputs, made on first use */
@@ -72,7 +76,10 @@ HnRun    *_hn_run_new              (HnGraph             *graph,
                                     HnCallbackContext   *context,
                                     GCancellable        *cancellable,
                                     guint                retries,
-                                    double               timeout);
+                                    double               timeout,
+                                    HnCache             *cache,
+                                    HnCallback * const  *callbacks,
+                                    guint                n_callbacks);
 /* A run of a nested pipeline inside @parent: same cancellable and retries. */
 HnRun    *_hn_run_new_child        (HnRun               *parent,
                                     HnGraph             *graph,
@@ -141,10 +148,13 @@ gboolean  _hn_map_driver_begin_item (HnMapDriver         *driver,
                                      gsize                index,
                                      GVariant           **frame,
                                      GError             **error);
-/* Collects a finished item and clears @frame. */
+/* Collects a finished item and clears @frame. @started is the g_get_monotonic_time() of its
+ * start; @all_cached whether every node of it came from the cache. */
 void      _hn_map_driver_end_item   (HnMapDriver         *driver,
                                      gsize                index,
-                                     GVariant           **frame);
+                                     GVariant           **frame,
+                                     gint64               started,
+                                     gboolean             all_cached);
 /* begin, every step in order, end; @frame is cleared in every case. */
 gboolean  _hn_map_driver_run_item   (HnMapDriver         *driver,
                                      gsize                index,

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hn-callback-context.h"
+#include "hn-callback-private.h"
 #include "hn-error.h"
 #include "hn-invoke-private.h"
 #include "hn-run-private.h"
@@ -125,7 +126,10 @@ _hn_run_new (HnGraph             *graph,
              HnCallbackContext   *context,
              GCancellable        *cancellable,
              guint                retries,
-             double               timeout)
+             double               timeout,
+             HnCache             *cache,
+             HnCallback * const  *callbacks,
+             guint                n_callbacks)
 {
   HnRun *run = g_new0 (HnRun, 1);
 
@@ -144,6 +148,9 @@ _hn_run_new (HnGraph             *graph,
   run->context = context ? g_object_ref (context) : NULL;
   run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   run->retries = retries;
+  run->cache = cache;
+  run->callbacks = callbacks;
+  run->n_callbacks = n_callbacks;
   run->parent_item = -1;
   run->timeout = timeout;
   if (timeout > 0)
@@ -176,6 +183,9 @@ _hn_run_new_child (HnRun        *parent,
   run->source = source;
   run->cancellable = parent->cancellable ? g_object_ref (parent->cancellable) : NULL;
   run->retries = parent->retries;
+  run->cache = parent->cache;
+  run->callbacks = parent->callbacks;
+  run->n_callbacks = parent->n_callbacks;
   run->node_name = g_strdup (node_name);
   run->parent_item = parent_item;
   return run;
@@ -565,7 +575,7 @@ _hn_run_sequential (HnRun   *run,
     goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
-    if (!_hn_invoke (run, plan->steps[s], frame, -1, error))
+    if (!_hn_invoke (run, plan->steps[s], frame, -1, NULL, error))
       goto out;
 
   /* a cancellation (or timeout) during the last node fails the run too */
@@ -694,6 +704,10 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
 
+  if (run->n_callbacks > 0)
+    _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
+                                  hn_run_get_context (run));
+
   for (guint r = 0; r < plan->n_roots; r++)
     {
       guint slot = plan->root_slots[r];
@@ -708,7 +722,9 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
 void
 _hn_map_driver_end_item (HnMapDriver  *driver,
                          gsize         index,
-                         GVariant    **frame)
+                         GVariant    **frame,
+                         gint64        started,
+                         gboolean      all_cached)
 {
   HnRun *run = driver->run;
 
@@ -717,6 +733,16 @@ _hn_map_driver_end_item (HnMapDriver  *driver,
   else
     driver->results[index] = _hn_frame_collect (run->graph, run->plan, frame);
   _hn_frame_clear (run->graph, frame);
+
+  if (run->n_callbacks == 0)
+    return;
+  if (all_cached && run->plan->n_steps > 0)
+    _hn_callbacks_map_item_cached (run->callbacks, run->n_callbacks, index,
+                                   hn_run_get_context (run));
+  else
+    _hn_callbacks_map_item_end (run->callbacks, run->n_callbacks, index,
+                                (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                                hn_run_get_context (run));
 }
 
 gboolean
@@ -727,13 +753,20 @@ _hn_map_driver_run_item (HnMapDriver  *driver,
 {
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
+  gint64 started = run->n_callbacks > 0 ? g_get_monotonic_time () : 0;
+  gboolean all_cached = TRUE;
   gboolean ok = _hn_map_driver_begin_item (driver, index, frame, error);
 
   for (guint s = 0; ok && s < plan->n_steps; s++)
-    ok = _hn_invoke (run, plan->steps[s], frame, (gint64) index, error);
+    {
+      gboolean cached = FALSE;
+
+      ok = _hn_invoke (run, plan->steps[s], frame, (gint64) index, &cached, error);
+      all_cached &= cached;
+    }
 
   if (ok)
-    _hn_map_driver_end_item (driver, index, frame);
+    _hn_map_driver_end_item (driver, index, frame, started, all_cached);
   else
     _hn_frame_clear (run->graph, frame);
   return ok;

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include "hn-backend.h"
+#include "hn-cache.h"
+#include "hn-callback.h"
 #include "hn-executor.h"
 #include "hn-local-backend.h"
 #include "hn-runtime-config-private.h"
@@ -34,6 +36,8 @@ struct _HnRuntimeConfig
   HnExecutor *executor;
   guint       retries;
   double      timeout;
+  HnCache    *cache;
+  GPtrArray  *callbacks;
 };
 
 G_DEFINE_FINAL_TYPE (HnRuntimeConfig, hn_runtime_config, G_TYPE_OBJECT)
@@ -44,6 +48,7 @@ enum {
   PROP_EXECUTOR,
   PROP_RETRIES,
   PROP_TIMEOUT,
+  PROP_CACHE,
   N_PROPS
 };
 
@@ -69,6 +74,8 @@ hn_runtime_config_dispose (GObject *object)
 
   g_clear_object (&self->backend);
   g_clear_object (&self->executor);
+  g_clear_object (&self->cache);
+  g_clear_pointer (&self->callbacks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hn_runtime_config_parent_class)->dispose (object);
 }
@@ -97,6 +104,10 @@ hn_runtime_config_get_property (GObject    *object,
 
     case PROP_TIMEOUT:
       g_value_set_double (value, self->timeout);
+      break;
+
+    case PROP_CACHE:
+      g_value_set_object (value, self->cache);
       break;
 
     default:
@@ -128,6 +139,10 @@ hn_runtime_config_set_property (GObject      *object,
 
     case PROP_TIMEOUT:
       self->timeout = g_value_get_double (value);
+      break;
+
+    case PROP_CACHE:
+      self->cache = g_value_dup_object (value);
       break;
 
     default:
@@ -189,12 +204,24 @@ hn_runtime_config_class_init (HnRuntimeConfigClass *klass)
                          0.0, G_MAXDOUBLE, 0.0,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * HnRuntimeConfig:cache:
+   *
+   * Where node results are cached between runs, or %NULL (the default) for no cache. Nested
+   * pipelines use the cache of the run they are in.
+   */
+  properties[PROP_CACHE] =
+    g_param_spec_object ("cache", NULL, NULL,
+                         HN_TYPE_CACHE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 hn_runtime_config_init (HnRuntimeConfig *self)
 {
+  self->callbacks = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -217,6 +244,88 @@ hn_runtime_config_new (HnBackend  *backend,
                        "backend", backend,
                        "executor", executor,
                        NULL);
+}
+
+/**
+ * hn_runtime_config_new_full:
+ * @backend: (nullable): where pipelines run, or %NULL for a [class@LocalBackend]
+ * @executor: (nullable): how pipelines run, or %NULL for a [class@SequentialExecutor]
+ * @cache: (nullable): where node results are cached, or %NULL for no cache
+ * @callbacks: (array length=n_callbacks) (nullable): the callbacks of every run, in the order
+ *   they see events
+ * @n_callbacks: the number of callbacks
+ * @retries: how many times a failed node call is tried again
+ * @timeout: how long a run may take, in seconds; 0 for no limit
+ *
+ * Creates a runtime configuration with every setting.
+ *
+ * Returns: (transfer full): a new [class@RuntimeConfig]
+ */
+HnRuntimeConfig *
+hn_runtime_config_new_full (HnBackend          *backend,
+                            HnExecutor         *executor,
+                            HnCache            *cache,
+                            HnCallback * const *callbacks,
+                            guint               n_callbacks,
+                            guint               retries,
+                            double              timeout)
+{
+  HnRuntimeConfig *self;
+
+  g_return_val_if_fail (!backend || HN_IS_BACKEND (backend), NULL);
+  g_return_val_if_fail (!executor || HN_IS_EXECUTOR (executor), NULL);
+  g_return_val_if_fail (!cache || HN_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (n_callbacks == 0 || callbacks != NULL, NULL);
+  g_return_val_if_fail (timeout >= 0, NULL);
+
+  self = g_object_new (HN_TYPE_RUNTIME_CONFIG,
+                       "backend", backend,
+                       "executor", executor,
+                       "cache", cache,
+                       "retries", retries,
+                       "timeout", timeout,
+                       NULL);
+  for (guint i = 0; i < n_callbacks; i++)
+    {
+      g_return_val_if_fail (HN_IS_CALLBACK (callbacks[i]), self);
+      g_ptr_array_add (self->callbacks, g_object_ref (callbacks[i]));
+    }
+  return self;
+}
+
+/**
+ * hn_runtime_config_get_cache:
+ * @self: a [class@RuntimeConfig]
+ *
+ * Gets the cache.
+ *
+ * Returns: (transfer none) (nullable): the cache, or %NULL
+ */
+HnCache *
+hn_runtime_config_get_cache (HnRuntimeConfig *self)
+{
+  g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), NULL);
+  return self->cache;
+}
+
+/**
+ * hn_runtime_config_get_callbacks:
+ * @self: a [class@RuntimeConfig]
+ * @n_callbacks: (out): return location for the number of callbacks
+ *
+ * Gets the callbacks.
+ *
+ * Returns: (transfer none) (array length=n_callbacks): the callbacks
+ */
+HnCallback **
+hn_runtime_config_get_callbacks (HnRuntimeConfig *self,
+                                 guint           *n_callbacks)
+{
+  g_return_val_if_fail (HN_IS_RUNTIME_CONFIG (self), NULL);
+  g_return_val_if_fail (n_callbacks != NULL, NULL);
+
+  *n_callbacks = self->callbacks->len;
+  return (HnCallback **) self->callbacks->pdata;
 }
 
 /**

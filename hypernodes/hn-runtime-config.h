@@ -27,7 +27,20 @@ HN_AVAILABLE_IN_ALL
 HnRuntimeConfig *hn_runtime_config_new          (HnBackend       *backend,
                                                  HnExecutor      *executor) G_GNUC_WARN_UNUSED_RESULT;
 HN_AVAILABLE_IN_ALL
+HnRuntimeConfig *hn_runtime_config_new_full     (HnBackend          *backend,
+                                                 HnExecutor         *executor,
+                                                 HnCache            *cache,
+                                                 HnCallback * const *callbacks,
+                                                 guint               n_callbacks,
+                                                 guint               retries,
+                                                 double              timeout) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
 HnBackend       *hn_runtime_config_get_backend  (HnRuntimeConfig *self);
+HN_AVAILABLE_IN_ALL
+HnCache         *hn_runtime_config_get_cache    (HnRuntimeConfig *self);
+HN_AVAILABLE_IN_ALL
+HnCallback     **hn_runtime_config_get_callbacks (HnRuntimeConfig *self,
+                                                  guint           *n_callbacks);
 HN_AVAILABLE_IN_ALL
 HnExecutor      *hn_runtime_config_get_executor (HnRuntimeConfig *self);
 HN_AVAILABLE_IN_ALL

@@ -16,6 +16,8 @@
 G_BEGIN_DECLS
 
 typedef struct _HnBackend         HnBackend;
+typedef struct _HnCache           HnCache;
+typedef struct _HnCallback        HnCallback;
 typedef struct _HnCallbackContext HnCallbackContext;
 typedef struct _HnExecutor        HnExecutor;
 typedef struct _HnNode            HnNode;

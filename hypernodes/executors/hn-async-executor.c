@@ -52,6 +52,8 @@ typedef struct
   GVariant **frame;
   guint     *pending;
   guint      n_done;
+  guint      n_cached;
+  gint64     started;
 } ItemState;
 
 typedef struct
@@ -185,7 +187,8 @@ complete_item (Job   *job,
   ItemState *state = &job->states[item];
 
   if (job->is_map)
-    _hn_map_driver_end_item (&job->driver, item, state->frame);
+    _hn_map_driver_end_item (&job->driver, item, state->frame, state->started,
+                             state->n_cached == job->run->plan->n_steps);
   else
     job->result = _hn_frame_collect (job->run->graph, job->run->plan, state->frame);
   item_state_clear (job, state);
@@ -202,8 +205,10 @@ call_done (Call *call)
   HnInvocation *invocation = g_steal_pointer (&call->invocation);
   GError *error = NULL;
   guint node = _hn_invocation_get_index (invocation);
+  gboolean cached = _hn_invocation_is_cached (invocation);
 
   job->in_flight--;
+  state->n_cached += cached ? 1 : 0;
 
   if (!_hn_invocation_complete (invocation, state->frame, &error))
     job_fail (job, error);
@@ -286,7 +291,9 @@ start_call (Job   *job,
   job->in_flight++;
   g_object_ref (job->task);
 
-  if (_hn_invocation_has_async (invocation))
+  if (_hn_invocation_is_cached (invocation))
+    call_done (call);
+  else if (_hn_invocation_has_async (invocation))
     _hn_invocation_call_async (invocation, node_async_done, call);
   else if (g_private_get (&in_pool_thread) != NULL)
     {
@@ -308,6 +315,7 @@ activate_item (Job   *job,
   ItemState *state = &job->states[item];
   GError *error = NULL;
 
+  state->started = g_get_monotonic_time ();
   if (job->is_map)
     {
       state->frame = _hn_frame_new (run->graph);

@@ -1,0 +1,128 @@
+/* hn-callback.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "hn-callback-private.h"
+
+/**
+ * HnCallback:
+ *
+ * Hooks into the life of runs: pipeline and map start and end, each map item, each node call
+ * (or cache hit, or error), and nested pipelines. Set callbacks on a [class@RuntimeConfig]; the
+ * invocation path and the per-item map driver fire them on every executor.
+ *
+ * Built in: [class@ProgressCallback] (progress bars and bindable properties),
+ * [class@LogCallback] (structured log records) and [class@TraceCallback] (a Chrome trace-event
+ * file that Perfetto opens).
+ */
+
+G_DEFINE_INTERFACE (HnCallback, hn_callback, G_TYPE_OBJECT)
+
+static void
+hn_callback_default_init (HnCallbackInterface *iface)
+{
+}
+
+#define FIRE(hook, ...) \
+  for (guint i = 0; i < n; i++) \
+    { \
+      HnCallbackInterface *iface = HN_CALLBACK_GET_IFACE (callbacks[i]); \
+      if (iface->hook != NULL) \
+        iface->hook (callbacks[i], __VA_ARGS__); \
+    }
+
+void
+_hn_callbacks_pipeline_start (HnCallback * const *callbacks, guint n, HnPipeline *pipeline,
+                              GVariant *inputs, HnCallbackContext *context)
+{
+  FIRE (pipeline_start, pipeline, inputs, context);
+}
+
+void
+_hn_callbacks_pipeline_end (HnCallback * const *callbacks, guint n, HnPipeline *pipeline,
+                            GVariant *outputs, double duration, HnCallbackContext *context)
+{
+  FIRE (pipeline_end, pipeline, outputs, duration, context);
+}
+
+void
+_hn_callbacks_map_start (HnCallback * const *callbacks, guint n, HnPipeline *pipeline,
+                         guint64 n_items, HnCallbackContext *context)
+{
+  FIRE (map_start, pipeline, n_items, context);
+}
+
+void
+_hn_callbacks_map_end (HnCallback * const *callbacks, guint n, HnPipeline *pipeline,
+                       double duration, HnCallbackContext *context)
+{
+  FIRE (map_end, pipeline, duration, context);
+}
+
+void
+_hn_callbacks_map_item_start (HnCallback * const *callbacks, guint n, guint64 index,
+                              HnCallbackContext *context)
+{
+  FIRE (map_item_start, index, context);
+}
+
+void
+_hn_callbacks_map_item_end (HnCallback * const *callbacks, guint n, guint64 index,
+                            double duration, HnCallbackContext *context)
+{
+  FIRE (map_item_end, index, duration, context);
+}
+
+void
+_hn_callbacks_map_item_cached (HnCallback * const *callbacks, guint n, guint64 index,
+                               HnCallbackContext *context)
+{
+  FIRE (map_item_cached, index, context);
+}
+
+void
+_hn_callbacks_node_start (HnCallback * const *callbacks, guint n, HnNode *node, gint64 item,
+                          GVariant * const *args, guint n_args, HnCallbackContext *context)
+{
+  FIRE (node_start, node, item, args, n_args, context);
+}
+
+void
+_hn_callbacks_node_end (HnCallback * const *callbacks, guint n, HnNode *node, gint64 item,
+                        GVariant *result, double duration, HnCallbackContext *context)
+{
+  FIRE (node_end, node, item, result, duration, context);
+}
+
+void
+_hn_callbacks_node_cached (HnCallback * const *callbacks, guint n, HnNode *node, gint64 item,
+                           const char *signature, HnCallbackContext *context)
+{
+  FIRE (node_cached, node, item, signature, context);
+}
+
+void
+_hn_callbacks_node_error (HnCallback * const *callbacks, guint n, HnNode *node, gint64 item,
+                          const GError *error, HnCallbackContext *context)
+{
+  FIRE (node_error, node, item, error, context);
+}
+
+void
+_hn_callbacks_nested_start (HnCallback * const *callbacks, guint n, HnNode *node, gint64 item,
+                            HnCallbackContext *context)
+{
+  FIRE (nested_pipeline_start, node, item, context);
+}
+
+void
+_hn_callbacks_nested_end (HnCallback * const *callbacks, guint n, HnNode *node, gint64 item,
+                          double duration, HnCallbackContext *context)
+{
+  FIRE (nested_pipeline_end, node, item, duration, context);
+}

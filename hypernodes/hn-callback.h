@@ -1,0 +1,115 @@
+/* hn-callback.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(HYPERNODES_INSIDE) && !defined(HYPERNODES_COMPILATION)
+# error "Only <hypernodes/hypernodes.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "hn-types.h"
+#include "hn-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define HN_TYPE_CALLBACK (hn_callback_get_type ())
+
+HN_AVAILABLE_IN_ALL
+G_DECLARE_INTERFACE (HnCallback, hn_callback, HN, CALLBACK, GObject)
+
+/**
+ * HnCallbackInterface:
+ * @g_iface: the parent interface
+ * @pipeline_start: a run of @pipeline starts, with all its @inputs (an `a{sv}`)
+ * @pipeline_end: the run is over after @duration seconds; @outputs is %NULL if it failed
+ * @map_start: a map of @pipeline over @n_items items starts
+ * @map_end: the map is over after @duration seconds
+ * @map_item_start: item @index of the map starts
+ * @map_item_end: item @index is done after @duration seconds
+ * @map_item_cached: item @index came from the cache whole (no node of it ran)
+ * @node_start: @node is called on @args (one per input) for map item @item (-1 outside a map)
+ * @node_end: @node returned @result (its output, or a tuple of its outputs) after @duration
+ *   seconds
+ * @node_cached: @node's result came from the cache under key @signature (instead of
+ *   @node_start and @node_end)
+ * @node_error: @node failed with @error (after its retries); the error still propagates
+ * @nested_pipeline_start: the pipeline node @node starts its inner pipeline; @context is the
+ *   inner run's (one level deeper)
+ * @nested_pipeline_end: the inner pipeline of @node is done after @duration seconds
+ *
+ * Hooks into the life of runs, all optional. Every hook gets the [class@CallbackContext] of
+ * the run it is about. Hooks are called from the threads that do the work (pool threads of the
+ * thread pool executor, Daft's UDF threads): implementations must be thread-safe. Several
+ * callbacks see the same events in the order they were given.
+ */
+struct _HnCallbackInterface
+{
+  GTypeInterface g_iface;
+
+  void (*pipeline_start)        (HnCallback         *self,
+                                 HnPipeline         *pipeline,
+                                 GVariant           *inputs,
+                                 HnCallbackContext  *context);
+  void (*pipeline_end)          (HnCallback         *self,
+                                 HnPipeline         *pipeline,
+                                 GVariant           *outputs,
+                                 double              duration,
+                                 HnCallbackContext  *context);
+  void (*map_start)             (HnCallback         *self,
+                                 HnPipeline         *pipeline,
+                                 guint64             n_items,
+                                 HnCallbackContext  *context);
+  void (*map_end)               (HnCallback         *self,
+                                 HnPipeline         *pipeline,
+                                 double              duration,
+                                 HnCallbackContext  *context);
+  void (*map_item_start)        (HnCallback         *self,
+                                 guint64             index,
+                                 HnCallbackContext  *context);
+  void (*map_item_end)          (HnCallback         *self,
+                                 guint64             index,
+                                 double              duration,
+                                 HnCallbackContext  *context);
+  void (*map_item_cached)       (HnCallback         *self,
+                                 guint64             index,
+                                 HnCallbackContext  *context);
+  void (*node_start)            (HnCallback         *self,
+                                 HnNode             *node,
+                                 gint64              item,
+                                 GVariant * const   *args,
+                                 guint               n_args,
+                                 HnCallbackContext  *context);
+  void (*node_end)              (HnCallback         *self,
+                                 HnNode             *node,
+                                 gint64              item,
+                                 GVariant           *result,
+                                 double              duration,
+                                 HnCallbackContext  *context);
+  void (*node_cached)           (HnCallback         *self,
+                                 HnNode             *node,
+                                 gint64              item,
+                                 const char         *signature,
+                                 HnCallbackContext  *context);
+  void (*node_error)            (HnCallback         *self,
+                                 HnNode             *node,
+                                 gint64              item,
+                                 const GError       *error,
+                                 HnCallbackContext  *context);
+  void (*nested_pipeline_start) (HnCallback         *self,
+                                 HnNode             *node,
+                                 gint64              item,
+                                 HnCallbackContext  *context);
+  void (*nested_pipeline_end)   (HnCallback         *self,
+                                 HnNode             *node,
+                                 gint64              item,
+                                 double              duration,
+                                 HnCallbackContext  *context);
+};
+
+G_END_DECLS

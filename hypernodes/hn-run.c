@@ -423,14 +423,20 @@ hn_run_get_context (HnRun *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* callbacks ask for it on every event: no lock once it exists */
+  context = g_atomic_pointer_get (&self->context);
+  if (context != NULL)
+    return context;
+
   hn_mutex_lock (&self->lock);
   if (self->context == NULL)
     {
-      if (self->parent != NULL)
-        self->context = hn_callback_context_new_child (hn_run_get_context (self->parent),
-                                                       self->node_name, self->parent_item);
-      else
-        self->context = hn_callback_context_new (NULL);
+      HnCallbackContext *made = self->parent != NULL
+        ? hn_callback_context_new_child (hn_run_get_context (self->parent), self->node_name,
+                                         self->parent_item)
+        : hn_callback_context_new (NULL);
+
+      g_atomic_pointer_set (&self->context, made);
     }
   context = self->context;
   hn_mutex_unlock (&self->lock);

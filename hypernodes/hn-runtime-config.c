@@ -434,7 +434,7 @@ hn_runtime_config_set_default (HnRuntimeConfig *config)
 /**
  * hn_runtime_config_get_default:
  *
- * Gets the process-wide default configuration (see [func@RuntimeConfig.set_default]).
+ * Gets the process-wide default configuration (see [method@RuntimeConfig.set_default]).
  *
  * Returns: (transfer none): the default configuration, a local and sequential one unless one
  *   was set

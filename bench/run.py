@@ -63,6 +63,8 @@ def main():
     print("running C cases ...", file=sys.stderr)
     rows += run_lines([bench, "chain", "1000", str(chain_reps)])
     rows += run_lines([bench, "nested", "1000", str(chain_reps)])
+    rows += run_lines([bench, "cache", "100", "20" if args.quick else "200"])
+    rows += run_lines([bench, "progress", str(map_items)])
     rows += run_lines([bench, "map-hand", str(map_items)])
     rows += run_lines([bench, "map", "sequential", str(map_items)])
     rows += run_lines([bench, "map", "thread-pool", str(map_items)])
@@ -115,6 +117,19 @@ def report(rows, mach, json_path):
             f"{nested['ns_per_nested_call']:.0f} ns per nested call "
             f"({nested['nested_seconds'] * 1e3:.2f} vs {nested['flat_seconds'] * 1e3:.2f} ms)",
             "< 1 us", nested["ns_per_nested_call"] < 1000)
+
+    cache = find(rows, "cache")
+    if cache:
+        add("1c. memory-cache hit, small input, per node",
+            f"{cache['memory_hit_ns'] / 1000:.2f} us", "< 2 us", cache["memory_hit_ns"] < 2000)
+        add("1d. disk-cache hit, small input, per node",
+            f"{cache['disk_hit_ns'] / 1000:.1f} us", "< 50 us", cache["disk_hit_ns"] < 50000)
+    progress = find(rows, "progress")
+    if progress:
+        over = progress["progress_seconds"] / progress["plain_seconds"] - 1
+        add(f"1e. map of {progress['items']:,} items with the progress callback",
+            f"{over:+.1%} ({progress['progress_seconds']:.2f} s vs "
+            f"{progress['plain_seconds']:.2f} s)", "< +5%", over < 0.05)
 
     hand = find(rows, "map-hand")
     for ex in ("sequential", "thread-pool"):

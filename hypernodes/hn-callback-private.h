@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* The union of the events the callbacks want in a run. */
+guint _hn_callbacks_events         (HnCallback * const *callbacks, guint n, gboolean is_map,
+                                    guint depth);
+
 /* Fire one event on every callback of an array, in order. */
 void _hn_callbacks_pipeline_start  (HnCallback * const *callbacks, guint n, HnPipeline *pipeline,
                                     GVariant *inputs, HnCallbackContext *context);

@@ -23,9 +23,53 @@
 
 G_DEFINE_INTERFACE (HnCallback, hn_callback, G_TYPE_OBJECT)
 
+G_DEFINE_FLAGS_TYPE (HnCallbackEvents, hn_callback_events,
+  G_DEFINE_ENUM_VALUE (HN_CALLBACK_EVENTS_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (HN_CALLBACK_EVENTS_RUNS, "runs"),
+  G_DEFINE_ENUM_VALUE (HN_CALLBACK_EVENTS_MAP_ITEMS, "map-items"),
+  G_DEFINE_ENUM_VALUE (HN_CALLBACK_EVENTS_NODES, "nodes"),
+  G_DEFINE_ENUM_VALUE (HN_CALLBACK_EVENTS_NESTED, "nested"),
+  G_DEFINE_ENUM_VALUE (HN_CALLBACK_EVENTS_ALL, "all"))
+
 static void
 hn_callback_default_init (HnCallbackInterface *iface)
 {
+}
+
+/**
+ * hn_callback_get_events:
+ * @self: an [iface@Callback]
+ * @is_map: whether the run is a map
+ * @depth: the nesting depth of the run, 0 for a top-level one
+ *
+ * Asks which kinds of events @self wants in a run.
+ *
+ * Returns: the events
+ */
+HnCallbackEvents
+hn_callback_get_events (HnCallback *self,
+                        gboolean    is_map,
+                        guint       depth)
+{
+  HnCallbackInterface *iface;
+
+  g_return_val_if_fail (HN_IS_CALLBACK (self), HN_CALLBACK_EVENTS_NONE);
+
+  iface = HN_CALLBACK_GET_IFACE (self);
+  return iface->get_events ? iface->get_events (self, is_map, depth) : HN_CALLBACK_EVENTS_ALL;
+}
+
+guint
+_hn_callbacks_events (HnCallback * const *callbacks,
+                      guint               n,
+                      gboolean            is_map,
+                      guint               depth)
+{
+  guint events = 0;
+
+  for (guint i = 0; i < n; i++)
+    events |= hn_callback_get_events (callbacks[i], is_map, depth);
+  return events;
 }
 
 #define FIRE(hook, ...) \

@@ -18,6 +18,32 @@
 
 G_BEGIN_DECLS
 
+/**
+ * HnCallbackEvents:
+ * @HN_CALLBACK_EVENTS_NONE: no event
+ * @HN_CALLBACK_EVENTS_RUNS: pipeline start and end, map start and end
+ * @HN_CALLBACK_EVENTS_MAP_ITEMS: map item start, end and cached
+ * @HN_CALLBACK_EVENTS_NODES: node start, end, cached and error
+ * @HN_CALLBACK_EVENTS_NESTED: nested pipeline start and end
+ * @HN_CALLBACK_EVENTS_ALL: every event
+ *
+ * Kinds of events a callback wants (see [vfunc@Callback.get_events]).
+ */
+typedef enum /*< flags >*/
+{
+  HN_CALLBACK_EVENTS_NONE      = 0,
+  HN_CALLBACK_EVENTS_RUNS      = 1 << 0,
+  HN_CALLBACK_EVENTS_MAP_ITEMS = 1 << 1,
+  HN_CALLBACK_EVENTS_NODES     = 1 << 2,
+  HN_CALLBACK_EVENTS_NESTED    = 1 << 3,
+  HN_CALLBACK_EVENTS_ALL       = 0xf,
+} HnCallbackEvents;
+
+#define HN_TYPE_CALLBACK_EVENTS (hn_callback_events_get_type ())
+
+HN_AVAILABLE_IN_ALL
+GType hn_callback_events_get_type (void) G_GNUC_CONST;
+
 #define HN_TYPE_CALLBACK (hn_callback_get_type ())
 
 HN_AVAILABLE_IN_ALL
@@ -42,6 +68,9 @@ G_DECLARE_INTERFACE (HnCallback, hn_callback, HN, CALLBACK, GObject)
  * @nested_pipeline_start: the pipeline node @node starts its inner pipeline; @context is the
  *   inner run's (one level deeper)
  * @nested_pipeline_end: the inner pipeline of @node is done after @duration seconds
+ * @get_events: which kinds of events the callback wants in a run: a map or not, at nesting
+ *   @depth. The default is all. Leaving out events that would be ignored makes runs faster
+ *   (node events cost a clock reading each)
  *
  * Hooks into the life of runs, all optional. Every hook gets the [class@CallbackContext] of
  * the run it is about. Hooks are called from the threads that do the work (pool threads of the
@@ -110,6 +139,14 @@ struct _HnCallbackInterface
                                  gint64              item,
                                  double              duration,
                                  HnCallbackContext  *context);
+  HnCallbackEvents (*get_events) (HnCallback        *self,
+                                  gboolean           is_map,
+                                  guint              depth);
 };
+
+HN_AVAILABLE_IN_ALL
+HnCallbackEvents hn_callback_get_events (HnCallback *self,
+                                         gboolean    is_map,
+                                         guint       depth);
 
 G_END_DECLS

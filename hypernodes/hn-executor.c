@@ -115,7 +115,7 @@ hn_executor_default_init (HnExecutorInterface *iface)
 static void
 fire_start (HnRun *run)
 {
-  if (run->n_callbacks == 0)
+  if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_RUNS))
     return;
   if (hn_run_is_map (run))
     _hn_callbacks_map_start (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
@@ -132,7 +132,7 @@ fire_end (HnRun    *run,
 {
   double duration = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
 
-  if (run->n_callbacks == 0)
+  if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_RUNS))
     return;
   if (hn_run_is_map (run))
     _hn_callbacks_map_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),

@@ -351,7 +351,7 @@ lookup (HnRun        *run,
       g_error_free (local);
       return FALSE;
     }
-  if (run->n_callbacks > 0)
+  if (_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     _hn_callbacks_node_cached (run->callbacks, run->n_callbacks, gn->node, item, key,
                                hn_run_get_context (run));
   return TRUE;
@@ -384,7 +384,7 @@ after_call (HnRun        *run,
 {
   if (ok && key != NULL)
     store_in_cache (run, gn, key, result);
-  if (run->n_callbacks == 0)
+  if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     return;
   if (ok)
     _hn_callbacks_node_end (run->callbacks, run->n_callbacks, gn->node, item, result,
@@ -401,7 +401,7 @@ before_call (HnRun        *run,
              GVariant    **args,
              gint64        item)
 {
-  if (run->n_callbacks > 0)
+  if (_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     _hn_callbacks_node_start (run->callbacks, run->n_callbacks, gn->node, item, args,
                               gn->n_inputs, hn_run_get_context (run));
 }
@@ -446,7 +446,7 @@ _hn_invoke (HnRun      *run,
     }
 
   /* the plain path, when nothing watches: as cheap as a direct call */
-  if (key == NULL && run->n_callbacks == 0)
+  if (key == NULL && !_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     {
       result = call_with_retries (run, gn, args, item, &attempts, &node_error);
       return store (run, gn, frame, result, node_error, item, attempts, error);

@@ -110,7 +110,7 @@ nested_start (HnPipelineNode *self,
               HnRun          *child,
               gint64          item)
 {
-  if (child->n_callbacks > 0)
+  if (_hn_run_wants (child, HN_CALLBACK_EVENTS_NESTED))
     _hn_callbacks_nested_start (child->callbacks, child->n_callbacks, HN_NODE (self), item,
                                 hn_run_get_context (child));
   child->started = g_get_monotonic_time ();
@@ -121,7 +121,7 @@ nested_end (HnPipelineNode *self,
             HnRun          *child,
             gint64          item)
 {
-  if (child->n_callbacks > 0)
+  if (_hn_run_wants (child, HN_CALLBACK_EVENTS_NESTED))
     _hn_callbacks_nested_end (child->callbacks, child->n_callbacks, HN_NODE (self), item,
                               (g_get_monotonic_time () - child->started) / (double) G_USEC_PER_SEC,
                               hn_run_get_context (child));

@@ -46,6 +46,7 @@ struct _HnProgressCallback
   GArray       *levels;          /* of Level, by depth */
   gboolean      mapping;         /* the top level is a map: nodes do not count there */
   gint64        last_draw;
+  guint         updates;
   guint         lines_drawn;
   /* what the properties show, read on the main context */
   guint64       total;
@@ -141,12 +142,16 @@ static void
 changed (HnProgressCallback *self,
          gboolean            force)
 {
-  gint64 now = g_get_monotonic_time ();
   Level *top = level_at (self, 0);
+  gint64 now;
 
   self->total = top->total;
   self->completed = top->completed;
 
+  /* reading the clock costs as much as the rest: look at it every 32 updates */
+  if (!force && (++self->updates & 31) != 0)
+    return;
+  now = g_get_monotonic_time ();
   if (!force && now - self->last_draw < DRAW_INTERVAL)
     return;
   self->last_draw = now;
@@ -330,9 +335,21 @@ progress_map_end (HnCallback         *callback,
     progress_end (HN_PROGRESS_CALLBACK (callback));
 }
 
+/* In a map the top level counts items: node events are only wanted in nested runs. */
+static HnCallbackEvents
+progress_get_events (HnCallback *callback,
+                     gboolean    is_map,
+                     guint       depth)
+{
+  if (is_map && depth == 0)
+    return HN_CALLBACK_EVENTS_RUNS | HN_CALLBACK_EVENTS_MAP_ITEMS | HN_CALLBACK_EVENTS_NESTED;
+  return HN_CALLBACK_EVENTS_ALL;
+}
+
 static void
 callback_iface_init (HnCallbackInterface *iface)
 {
+  iface->get_events = progress_get_events;
   iface->pipeline_start = progress_pipeline_start;
   iface->pipeline_end = progress_pipeline_end;
   iface->map_start = progress_map_start;

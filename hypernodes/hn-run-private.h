@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "hn-map-source-private.h"
+#include "hn-callback.h"
 #include "hn-run.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,7 @@ struct _HnRun
   HnCache            *cache;         /* borrowed from the config, or NULL */
   HnCallback * const *callbacks;     /* borrowed from the config */
   guint               n_callbacks;
+  guint               events;        /* HnCallbackEvents the callbacks want in this run */
   /* For a child run: the pipeline node's name, and the item of the parent map it runs in. */
   char               *node_name;
   gint64              parent_item;
@@ -89,6 +91,13 @@ HnRun    *_hn_run_new_child        (HnRun               *parent,
                                     HnMapSource         *source,
                                     const char          *node_name,
                                     gint64               parent_item);
+
+static inline gboolean
+_hn_run_wants (HnRun *run,
+               guint  events)
+{
+  return (run->events & events) != 0;
+}
 
 static inline gboolean
 _hn_run_is_cancelled (HnRun *run)

@@ -151,6 +151,7 @@ _hn_run_new (HnGraph             *graph,
   run->cache = cache;
   run->callbacks = callbacks;
   run->n_callbacks = n_callbacks;
+  run->events = _hn_callbacks_events (callbacks, n_callbacks, source != NULL, 0);
   run->parent_item = -1;
   run->timeout = timeout;
   if (timeout > 0)
@@ -186,6 +187,13 @@ _hn_run_new_child (HnRun        *parent,
   run->cache = parent->cache;
   run->callbacks = parent->callbacks;
   run->n_callbacks = parent->n_callbacks;
+  {
+    guint depth = 1;
+
+    for (HnRun *r = parent; r->parent != NULL; r = r->parent)
+      depth++;
+    run->events = _hn_callbacks_events (run->callbacks, run->n_callbacks, source != NULL, depth);
+  }
   run->node_name = g_strdup (node_name);
   run->parent_item = parent_item;
   return run;
@@ -710,7 +718,7 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
 
-  if (run->n_callbacks > 0)
+  if (_hn_run_wants (run, HN_CALLBACK_EVENTS_MAP_ITEMS))
     _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
                                   hn_run_get_context (run));
 
@@ -740,7 +748,7 @@ _hn_map_driver_end_item (HnMapDriver  *driver,
     driver->results[index] = _hn_frame_collect (run->graph, run->plan, frame);
   _hn_frame_clear (run->graph, frame);
 
-  if (run->n_callbacks == 0)
+  if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_MAP_ITEMS))
     return;
   if (all_cached && run->plan->n_steps > 0)
     _hn_callbacks_map_item_cached (run->callbacks, run->n_callbacks, index,
@@ -759,7 +767,8 @@ _hn_map_driver_run_item (HnMapDriver  *driver,
 {
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
-  gint64 started = run->n_callbacks > 0 ? g_get_monotonic_time () : 0;
+  gint64 started = _hn_run_wants (run, HN_CALLBACK_EVENTS_MAP_ITEMS) ? g_get_monotonic_time ()
+                                                                    : 0;
   gboolean all_cached = TRUE;
   gboolean ok = _hn_map_driver_begin_item (driver, index, frame, error);
 

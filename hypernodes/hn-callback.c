@@ -37,6 +37,34 @@ hn_callback_default_init (HnCallbackInterface *iface)
 }
 
 /**
+ * hn_callback_node_start:
+ * @self: an [iface@Callback]
+ * @node: the node that is called
+ * @item: the map item the call is for, or -1
+ * @args: (array length=n_args): one value per input of @node
+ * @n_args: the number of values
+ * @context: the context of the run
+ *
+ * Tells @self that @node is called (what the invocation path does before every call).
+ */
+void
+hn_callback_node_start (HnCallback        *self,
+                        HnNode            *node,
+                        gint64             item,
+                        GVariant * const  *args,
+                        guint              n_args,
+                        HnCallbackContext *context)
+{
+  HnCallbackInterface *iface;
+
+  g_return_if_fail (HN_IS_CALLBACK (self));
+
+  iface = HN_CALLBACK_GET_IFACE (self);
+  if (iface->node_start != NULL)
+    iface->node_start (self, node, item, args, n_args, context);
+}
+
+/**
  * hn_callback_get_events:
  * @self: an [iface@Callback]
  * @is_map: whether the run is a map

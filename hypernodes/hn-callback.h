@@ -145,6 +145,13 @@ struct _HnCallbackInterface
 };
 
 HN_AVAILABLE_IN_ALL
+void             hn_callback_node_start (HnCallback         *self,
+                                         HnNode             *node,
+                                         gint64              item,
+                                         GVariant * const   *args,
+                                         guint               n_args,
+                                         HnCallbackContext  *context);
+HN_AVAILABLE_IN_ALL
 HnCallbackEvents hn_callback_get_events (HnCallback *self,
                                          gboolean    is_map,
                                          guint       depth);

@@ -24,6 +24,21 @@ def signature_of(func):
     return names, positional
 
 
+def code_hash(func):
+    """A stable hash of a function's code: part of its cache key, so that changed code is a
+    miss. The source when it can be read, else the compiled code and its constants."""
+    import hashlib
+
+    try:
+        text = inspect.getsource(func).encode()
+    except (OSError, TypeError):
+        code = getattr(func, "__code__", None)
+        if code is None:
+            return None
+        text = code.co_code + repr((code.co_consts, code.co_names, code.co_varnames)).encode()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
 def call_function(func, names, positional, values):
     """Calls @func with @values for the parameters @names, the first @positional by position."""
     values = list(values)
@@ -46,11 +61,16 @@ class PythonNode(Hn.Node):
 
     __gtype_name__ = "HnPythonNode"
 
-    def __init__(self, func, name, outputs, input_types=None, output_types=None):
+    def __init__(self, func, name, outputs, input_types=None, output_types=None, cache=True,
+                 version=None):
         inputs, self.positional = signature_of(func)
+        code = code_hash(func)
+        full_version = "#".join(v for v in (version, code) if v) or None
         super().__init__(name=name, inputs=inputs, outputs=list(outputs),
                          input_types=list(input_types) if input_types else None,
-                         output_types=list(output_types) if output_types else None)
+                         output_types=list(output_types) if output_types else None,
+                         cache=cache, version=full_version)
+        self.user_version = version
         self.func = func
         self.output_type_hints = (list(output_types) if output_types
                                   else [None] * len(outputs))

@@ -38,7 +38,8 @@ def _outputs_list(output_name):
     return list(output_name)
 
 
-def node(func=None, *, output_name, name=None, input_types=None, output_types=None):
+def node(func=None, *, output_name, name=None, input_types=None, output_types=None, cache=True,
+         version=None):
     """Makes a node of a function; its parameter names are the node's inputs.
 
     Used as a decorator, ``@node(output_name="y")``, or called, ``node(f, output_name="y")``.
@@ -46,8 +47,9 @@ def node(func=None, *, output_name, name=None, input_types=None, output_types=No
     in order into those outputs). name defaults to the function's name. input_types and
     output_types optionally give a GVariant type string per port, in order (for example
     ``input_types=["x"]``): the pipeline checks connected ports against them and converts
-    values with them. Returns a hypernodes.PythonNode, which can still be called as the
-    function.
+    values with them. cache=False makes the node run every time even with a cache; version
+    is part of its cache key, with a hash of the function's code (so changed code is a miss).
+    Returns a hypernodes.PythonNode, which can still be called as the function.
     """
     # PythonNode lives in the hypernodes package: PyGObject registers no GType for classes
     # defined in an override module, and would hook its vfuncs into HnNode itself.
@@ -56,7 +58,8 @@ def node(func=None, *, output_name, name=None, input_types=None, output_types=No
     outputs = (output_name,) if isinstance(output_name, str) else tuple(output_name)
 
     def wrap(f):
-        return PythonNode(f, name or f.__name__, outputs, input_types, output_types)
+        return PythonNode(f, name or f.__name__, outputs, input_types, output_types, cache=cache,
+                          version=version)
 
     return wrap if func is None else wrap(func)
 
@@ -97,13 +100,19 @@ class Pipeline(Hn.Pipeline):
     Raises GLib.Error (Hn.PipelineError) for a bad graph: a cycle, two nodes producing one
     output, ports of different types. Immutable: with_config() and bind() return copies.
 
-    A Pipeline among the nodes is nested as a node (see as_node()).
+    A Pipeline among the nodes is nested as a node (see as_node()). cache (a DiskCache or a
+    MemoryCache) and callbacks (a list of PipelineCallback or Hn.Callback) give the pipeline a
+    RuntimeConfig with them.
     """
 
-    def __new__(cls, nodes=(), name=None):
-        return Hn.Pipeline.new_named(name, _as_nodes(nodes))
+    def __new__(cls, nodes=(), name=None, cache=None, callbacks=None):
+        pipeline = Hn.Pipeline.new_named(name, _as_nodes(nodes))
+        if cache is not None or callbacks:
+            pipeline = Hn.Pipeline.with_config(pipeline, RuntimeConfig(cache=cache,
+                                                                       callbacks=callbacks))
+        return pipeline
 
-    def __init__(self, nodes=(), name=None):
+    def __init__(self, nodes=(), name=None, cache=None, callbacks=None):
         pass
 
     @property
@@ -199,23 +208,27 @@ __all__.append("Pipeline")
 
 
 class RuntimeConfig(Hn.RuntimeConfig):
-    """RuntimeConfig(backend=None, executor=None, retries=0, timeout=None): where and how
-    pipelines run; a failed node call is tried again up to @retries times, and a run that takes
-    longer than @timeout seconds fails."""
+    """RuntimeConfig(backend=None, executor=None, retries=0, timeout=None, cache=None,
+    callbacks=None): where and how pipelines run; a failed node call is tried again up to
+    @retries times, a run that takes longer than @timeout seconds fails, node results are kept
+    in @cache, and @callbacks see every event."""
 
-    def __new__(cls, backend=None, executor=None, retries=0, timeout=None):
+    def __new__(cls, backend=None, executor=None, retries=0, timeout=None, cache=None,
+                callbacks=None):
         if retries < 0:
             raise ValueError(f"retries must be 0 or more, not {retries!r}")
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-        kwargs = {"retries": retries, "timeout": float(timeout or 0)}
-        if backend is not None:
-            kwargs["backend"] = backend
-        if executor is not None:
-            kwargs["executor"] = executor
-        return GObject.new(Hn.RuntimeConfig, **kwargs)
+        callbacks = list(callbacks or [])
+        for c in callbacks:
+            if not isinstance(c, Hn.Callback):
+                raise TypeError(f"callbacks must be PipelineCallback or Hn.Callback objects, "
+                                f"not {type(c).__name__}")
+        return Hn.RuntimeConfig.new_full(backend, executor, cache, callbacks, retries,
+                                         float(timeout or 0))
 
-    def __init__(self, backend=None, executor=None, retries=0, timeout=None):
+    def __init__(self, backend=None, executor=None, retries=0, timeout=None, cache=None,
+                 callbacks=None):
         pass
 
     @property
@@ -227,6 +240,16 @@ class RuntimeConfig(Hn.RuntimeConfig):
     def executor(self):
         """The executor: how the pipeline runs."""
         return self.get_executor()
+
+    @property
+    def cache(self):
+        """The cache of node results, or None."""
+        return self.get_cache()
+
+    @property
+    def callbacks(self):
+        """The callbacks, in the order they see events."""
+        return list(self.get_callbacks())
 
     @property
     def retries(self):
@@ -387,3 +410,37 @@ ThreadPoolExecutor = override(ThreadPoolExecutor)
 AsyncExecutor = override(AsyncExecutor)
 DaftExecutor = override(DaftExecutor)
 __all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "DaftExecutor"]
+
+
+class DiskCache(Hn.DiskCache):
+    """DiskCache(path): node results in files under the directory @path (shared by processes)."""
+
+    def __new__(cls, path=None):
+        return Hn.DiskCache.new(str(path) if path is not None else None)
+
+    def __init__(self, path=None):
+        pass
+
+    @property
+    def path(self):
+        """The directory of the entries."""
+        return self.get_directory()
+
+
+class MemoryCache(Hn.MemoryCache):
+    """MemoryCache(max_entries=0, max_bytes=0): node results in memory, least recently used
+    first out; 0 means no limit."""
+
+    def __new__(cls, max_entries=0, max_bytes=0):
+        return Hn.MemoryCache.new(max_entries, max_bytes)
+
+    def __init__(self, max_entries=0, max_bytes=0):
+        pass
+
+    def __len__(self):
+        return self.get_n_entries()
+
+
+DiskCache = override(DiskCache)
+MemoryCache = override(MemoryCache)
+__all__ += ["DiskCache", "MemoryCache"]

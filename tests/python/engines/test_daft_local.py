@@ -162,3 +162,38 @@ def test_retries_on_daft():
     config = Hn.RuntimeConfig(None, DaftExecutor(runner="local"), retries=1)
     assert Pipeline([flaky]).with_config(config).run({"x": 1}) == {"y": 2}
     assert len(calls) == 2
+
+
+def test_callbacks_and_cache_on_daft():
+    """Daft's native runner calls nodes in this process, through the library's invocation path:
+    the host's callbacks see every call, and the cache is used."""
+    from hypernodes.cache import MemoryCache
+    from hypernodes.callbacks import PipelineCallback
+
+    class Recorder(PipelineCallback):
+        def __init__(self):
+            super().__init__()
+            self.ends, self.cached = [], []
+
+        def on_node_end(self, node_id, outputs, duration, ctx):
+            self.ends.append((node_id, outputs))
+
+        def on_node_cached(self, node_id, signature, ctx):
+            self.cached.append(node_id)
+
+    calls = []
+
+    @node(output_name="y")
+    def inc(x):
+        calls.append(x)
+        return x + 1
+
+    rec = Recorder()
+    config = Hn.RuntimeConfig(None, DaftExecutor(runner="local"), cache=MemoryCache(),
+                              callbacks=[rec])
+    pipeline = Pipeline([inc]).with_config(config)
+    assert pipeline.map({"x": [1, 2, 3]}, map_over="x") == [{"y": 2}, {"y": 3}, {"y": 4}]
+    assert sorted(o["y"] for n, o in rec.ends) == [2, 3, 4]
+    assert pipeline.map({"x": [1, 2, 3, 4]}, map_over="x")[-1] == {"y": 5}
+    assert sorted(calls) == [1, 2, 3, 4]
+    assert rec.cached == ["inc"] * 3

@@ -733,3 +733,107 @@ hn_run_invoke_node (HnRun             *self,
     g_variant_unref (owned[i]);
   return result;
 }
+
+/**
+ * hn_run_report_node_call:
+ * @self: a [struct@Run]
+ * @node: the node that was called
+ * @item: the map item the call was for, or -1
+ * @args: (array length=n_args): the values it was called on
+ * @n_args: the number of values
+ * @result: (nullable): its result, or %NULL when @signature is given
+ * @duration: how long the call took, in seconds
+ * @signature: (nullable): the cache key the result came from, or %NULL when the node ran
+ *
+ * Delivers to the run's callbacks the events of a node call made in another process (an
+ * engine's worker): "node cached" when @signature is given, else "node start" and "node end".
+ * For engine glue.
+ */
+void
+hn_run_report_node_call (HnRun             *self,
+                         HnNode            *node,
+                         gint64             item,
+                         GVariant * const  *args,
+                         guint              n_args,
+                         GVariant          *result,
+                         double             duration,
+                         const char        *signature)
+{
+  g_autoptr(GVariant) owned = result ? g_variant_ref_sink (result) : NULL;
+  g_autofree GVariant **sunk = g_new (GVariant *, MAX (n_args, 1));
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (HN_IS_NODE (node));
+  g_return_if_fail (n_args == 0 || args != NULL);
+
+  for (guint i = 0; i < n_args; i++)
+    sunk[i] = g_variant_ref_sink (args[i]);
+
+  if (_hn_run_wants (self, HN_CALLBACK_EVENTS_NODES))
+    {
+      HnCallbackContext *context = hn_run_get_context (self);
+
+      if (signature != NULL)
+        _hn_callbacks_node_cached (self->callbacks, self->n_callbacks, node, item, signature,
+                                   context);
+      else if (owned != NULL)
+        {
+          _hn_callbacks_node_start (self->callbacks, self->n_callbacks, node, item, sunk, n_args,
+                                    context);
+          _hn_callbacks_node_end (self->callbacks, self->n_callbacks, node, item, owned,
+                                  duration, context);
+        }
+    }
+
+  for (guint i = 0; i < n_args; i++)
+    g_variant_unref (sunk[i]);
+}
+
+/**
+ * hn_run_report_node_error:
+ * @self: a [struct@Run]
+ * @node: the node that failed
+ * @item: the map item the call was for, or -1
+ * @domain: the error domain, as a string
+ * @code: the error code
+ * @message: the error message
+ *
+ * Delivers to the run's callbacks the "error" event of a node call that failed in another
+ * process. For engine glue; the error itself is returned by the engine as usual.
+ */
+void
+hn_run_report_node_error (HnRun       *self,
+                          HnNode      *node,
+                          gint64       item,
+                          const char  *domain,
+                          int          code,
+                          const char  *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (HN_IS_NODE (node));
+  g_return_if_fail (domain != NULL && message != NULL);
+
+  if (!_hn_run_wants (self, HN_CALLBACK_EVENTS_NODES))
+    return;
+  error = g_error_new_literal (g_quark_from_string (domain), code, message);
+  _hn_callbacks_node_error (self->callbacks, self->n_callbacks, node, item, error,
+                            hn_run_get_context (self));
+}
+
+/**
+ * hn_run_wants_node_events:
+ * @self: a [struct@Run]
+ *
+ * Whether the run's callbacks want node events, which engine glue then brings back from its
+ * workers.
+ *
+ * Returns: %TRUE if some callback wants node events
+ */
+gboolean
+hn_run_wants_node_events (HnRun *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return _hn_run_wants (self, HN_CALLBACK_EVENTS_NODES);
+}

@@ -72,6 +72,24 @@ GVariant           *hn_run_invoke_node     (HnRun               *self,
                                             gint64               item,
                                             GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 HN_AVAILABLE_IN_ALL
+void                hn_run_report_node_call  (HnRun             *self,
+                                              HnNode            *node,
+                                              gint64             item,
+                                              GVariant * const  *args,
+                                              guint              n_args,
+                                              GVariant          *result,
+                                              double             duration,
+                                              const char        *signature);
+HN_AVAILABLE_IN_ALL
+void                hn_run_report_node_error (HnRun             *self,
+                                              HnNode            *node,
+                                              gint64             item,
+                                              const char        *domain,
+                                              int                code,
+                                              const char        *message);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_wants_node_events (HnRun             *self);
+HN_AVAILABLE_IN_ALL
 gboolean            hn_run_check           (HnRun               *self,
                                             GError             **error);
 

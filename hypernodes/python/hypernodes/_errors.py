@@ -20,13 +20,16 @@ INVALID_CONFIG = 4
 
 
 class HnError(Exception):
-    """An error that reaches C as a GError of @domain and @code."""
+    """An error that reaches C as a GError of @domain and @code (a node failure also says which
+    node and item)."""
 
-    def __init__(self, domain, code, message):
+    def __init__(self, domain, code, message, node=None, item=None):
         super().__init__(message)
         self.domain = domain
         self.code = code
         self.message = message
+        self.node = node
+        self.item = item
 
 
 def install_hint(packages):
@@ -51,8 +54,9 @@ _FIND = re.compile(_MARK + r"(\{.*?\})" + _MARK)
 
 
 class NodeFailure(Exception):
-    def __init__(self, domain, code, message):
-        payload = json.dumps({"domain": domain, "code": code, "message": message})
+    def __init__(self, domain, code, message, node=None, item=None):
+        payload = json.dumps({"domain": domain, "code": code, "message": message,
+                              "node": node, "item": item})
         super().__init__(f"{_MARK}{payload}{_MARK}")
 
 
@@ -64,6 +68,7 @@ def recover_node_failure(exc):
         match = _FIND.search(str(exc))
         if match:
             info = json.loads(match.group(1))
-            return HnError(info["domain"], info["code"], info["message"])
+            return HnError(info["domain"], info["code"], info["message"], info.get("node"),
+                           info.get("item"))
         exc = exc.__cause__ or exc.__context__
     return None

@@ -140,7 +140,9 @@ class NodeCall:
     the run being executed, found in a registry; in a worker process with a run of a one-node
     pipeline made there once, with the same retries."""
 
-    def __init__(self, run, node, input_types, output_types, shippable):
+    def __init__(self, run, node, input_types, output_types, shippable, record=False):
+        self.node = node      # in this process only: not pickled
+        self.record = record  # bring the worker's node events back with the result
         self.name = node.get_name()
         self.inputs = list(node.get_inputs())
         self.outputs = list(node.get_outputs())
@@ -149,11 +151,21 @@ class NodeCall:
         self.retries = run.get_config().get_retries()
         self.key = self.run_key = None
         self.recipe = None
+        from gi.repository import Hn
+
+        cache = run.get_config().get_cache()
+        # a disk cache is shared by the processes of this machine; a memory cache is not
+        self.cache_dir = cache.get_directory() if isinstance(cache, Hn.DiskCache) else None
         if shippable:
             self.recipe = describe(node)
         else:
             self.key = register(node)
             self.run_key = register(run)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["node"] = None
+        return state
 
     def release(self):
         if self.key is not None:
@@ -163,7 +175,7 @@ class NodeCall:
     def _resolve(self):
         """(node, run) in this process."""
         if self.key is not None:
-            return _registry[self.key], _registry[self.run_key]
+            return _registry[self.key], _registry[self.run_key], None
         cache_key = (self.name, repr(self.recipe))
         with _worker_lock:
             found = _worker_cache.get(cache_key)
@@ -172,20 +184,28 @@ class NodeCall:
 
                 node = rebuild(self.recipe)
                 pipeline = Hn.Pipeline.new([node])
-                config = Hn.RuntimeConfig(retries=self.retries)
+                recorder = _Recorder() if self.record else None
+                cache = Hn.DiskCache(self.cache_dir) if self.cache_dir else None
+                config = Hn.RuntimeConfig(retries=self.retries, cache=cache,
+                                          callbacks=[recorder] if recorder else None)
                 run = Hn.Run.new(Hn.Pipeline.with_config(pipeline, config), None, None, None,
                                  None)
-                found = _worker_cache[cache_key] = (node, run)
+                found = _worker_cache[cache_key] = (node, run, recorder)
         return found
 
     def call(self, item, values):
         """Runs the node on encoded argument values; returns the result GLib.Variant."""
-        node, run = self._resolve()
+        node, run, recorder = self._resolve()
+        if recorder is not None:
+            recorder.begin()
         try:
-            return run.invoke_node(node, [decode(v, t) for v, t in
-                                          zip(values, self.input_types)], item)
+            result = run.invoke_node(node, [decode(v, t) for v, t in
+                                            zip(values, self.input_types)], item)
         except GLib.Error as e:
-            raise NodeFailure(e.domain, e.code, e.message) from None
+            raise NodeFailure(e.domain, e.code, e.message, self.name, item) from None
+        if recorder is None:
+            return result
+        return recorder.envelope(result)
 
     def split(self, result):
         """The result as one GLib.Variant per output (checked by the invocation path)."""
@@ -200,18 +220,89 @@ class NodeCall:
 def run_call(call, item, values):
     """Runs @call on encoded @values; returns the encoded single output, or the serialized tuple
     of a node with several outputs."""
-    members = call.split(call.call(item, values))
+    result = call.call(item, values)
+    if call.record:
+        # the worker's node events travel with the result: (result, args, duration, signature)
+        return _values.serialize(result)
+    members = call.split(result)
     if len(members) == 1:
         return encode(members[0], call.output_types[0])
     return _values.serialize(GLib.Variant.new_tuple(*members))
 
 
-def member(blob, index, type_string):
-    """Output @index of a serialized multi-output result, encoded for its column."""
-    return encode(_values.deserialize(blob).get_child_value(index), type_string)
+def member(call, blob, index, type_string):
+    """Output @index of a serialized result (or envelope, see _Recorder), encoded for its
+    column."""
+    value = _values.deserialize(blob)
+    if call.record:
+        value = value.get_child_value(0).get_variant()
+        if len(call.outputs) == 1:
+            return encode(value, type_string)
+    return encode(value.get_child_value(index), type_string)
+
+
+def unpack_envelope(blob):
+    """(args, result, duration, signature) of an envelope made by _Recorder.envelope()."""
+    env = _values.deserialize(blob)
+    args = [env.get_child_value(1).get_child_value(i).get_variant()
+            for i in range(env.get_child_value(1).n_children())]
+    signature = env.get_child_value(3).get_maybe()
+    return (args, env.get_child_value(0).get_variant(), env.get_child_value(2).get_double(),
+            signature.get_string() if signature is not None else None)
 
 
 def run_batch(call, items, columns):
     """run_call() over a batch of rows: @columns holds one list of values per input."""
     return [run_call(call, item, [column[row] for column in columns])
             for row, item in enumerate(items)]
+
+
+def _recorder_class():
+    from gi.repository import GObject, Hn
+
+    from .callbacks import PipelineCallback
+
+    class Recorder(PipelineCallback):
+        """In a worker: the events of the calls of this thread, to send back with the result."""
+
+        __gtype_name__ = "HnWorkerRecorder"
+
+        def __init__(self):
+            super().__init__()
+            self.local = threading.local()
+
+        def begin(self):
+            self.local.args, self.local.duration, self.local.signature = [], 0.0, None
+
+        def envelope(self, result):
+            return GLib.Variant.new_tuple(GLib.Variant("v", result),
+                                          GLib.Variant("av", [GLib.Variant("v", a)
+                                                              for a in self.local.args]),
+                                          GLib.Variant("d", self.local.duration),
+                                          GLib.Variant("ms", self.local.signature))
+
+        def do_get_events(self, is_map, depth):
+            # the node of the task only; a nested pipeline's own nodes stay in the worker
+            return Hn.CallbackEvents.NODES if depth == 0 else Hn.CallbackEvents.NONE
+
+        def do_node_start(self, node, item, args, *rest):
+            self.local.args = list(args)
+
+        def do_node_end(self, node, item, result, duration, context):
+            self.local.duration = duration
+
+        def do_node_cached(self, node, item, signature, context):
+            self.local.signature = signature
+
+    del GObject
+    return Recorder
+
+
+def _Recorder():
+    global _RecorderClass
+    if _RecorderClass is None:
+        _RecorderClass = _recorder_class()
+    return _RecorderClass()
+
+
+_RecorderClass = None

@@ -174,3 +174,43 @@ def test_nested_error_names_path_on_ray(executor):
     with pytest.raises(GLib.Error) as info:
         configured(pipeline, executor).map({"x": [1, 2]}, map_over="x")
     assert info.value.message == "Node “inner › boom” failed on item 0: RuntimeError: boom"
+
+
+def test_callbacks_and_disk_cache_on_ray(executor, tmp_path):
+    """Node events happen in the Ray workers and come back to the host's callbacks with the node
+    names, items and durations; a disk cache is shared with the workers."""
+    from hypernodes.cache import DiskCache
+    from hypernodes.callbacks import PipelineCallback
+
+    class Recorder(PipelineCallback):
+        def __init__(self):
+            super().__init__()
+            self.starts, self.ends, self.cached, self.errors = [], [], [], []
+
+        def on_node_start(self, node_id, inputs, ctx):
+            self.starts.append((node_id, inputs))
+
+        def on_node_end(self, node_id, outputs, duration, ctx):
+            assert duration >= 0
+            self.ends.append((node_id, outputs["doubled"]))
+
+        def on_node_cached(self, node_id, signature, ctx):
+            self.cached.append(node_id)
+
+        def on_error(self, node_id, error, ctx):
+            self.errors.append((node_id, error.message))
+
+    rec = Recorder()
+    config = RuntimeConfig(backend=LocalBackend(), executor=executor,
+                           cache=DiskCache(tmp_path), callbacks=[rec])
+    pipeline = Pipeline(nodes=[double]).with_config(config)
+    assert pipeline.map({"x": [1, 2, 3]}, map_over="x") == [{"doubled": 2}, {"doubled": 4},
+                                                            {"doubled": 6}]
+    assert sorted(rec.ends) == [("double", 2), ("double", 4), ("double", 6)]
+    assert sorted(x["x"] for _, x in rec.starts) == [1, 2, 3]
+    assert pipeline.map({"x": [1, 2]}, map_over="x") == [{"doubled": 2}, {"doubled": 4}]
+    assert rec.cached == ["double", "double"]
+
+    with pytest.raises(GLib.Error):
+        Pipeline(nodes=[inverse]).with_config(config).map({"x": [1, 0]}, map_over="x")
+    assert [n for n, _ in rec.errors] == ["inverse"]

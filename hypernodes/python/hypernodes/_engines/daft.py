@@ -99,21 +99,32 @@ def _node_udf(call, return_dtype, batch):
     return batch_udf
 
 
-def _member_udf(index, type_string, batch):
+def _member_udf(index, type_string, batch, call):
     nodes = _nodes
 
     if not batch:
         @daft.func(return_dtype=_dtype(type_string), use_process=False)
         def member(blob):
-            return nodes.member(blob, index, type_string)
+            return nodes.member(call, blob, index, type_string)
 
         return member
 
     @daft.func.batch(return_dtype=_dtype(type_string), use_process=False)
     def batch_member(blob):
-        return [nodes.member(b, index, type_string) for b in blob.to_pylist()]
+        return [nodes.member(call, b, index, type_string) for b in blob.to_pylist()]
 
     return batch_member
+
+
+def _report(run, calls, hidden, records):
+    """Delivers the node events that the workers brought back to the host's callbacks."""
+    for call, column in zip(calls, hidden):
+        if column is None:
+            continue
+        node = call.node
+        for rec in records:
+            args, result, duration, signature = _nodes.unpack_envelope(rec[column])
+            run.report_node_call(node, rec[ITEM], args, result, duration, signature)
 
 
 def run(executor, run):
@@ -133,8 +144,11 @@ def run(executor, run):
 
     _ensure_runner(executor)
     shippable = executor.runner == "ray"
+    # out of this process, node events come back with the results
+    record = shippable and run.wants_node_events()
     batch = len(rows) > 1
     calls = []
+    hidden_columns = []
     try:
         data = {ITEM: list(range(len(rows))) if is_map else [-1]}
         for r in plan.roots:
@@ -144,25 +158,28 @@ def run(executor, run):
         for r in plan.roots:
             df = df.with_column(r, df[r].cast(_dtype(plan.slot_types[r])))
 
-        for node in plan.nodes:
+        for position, node in enumerate(plan.nodes):
             in_types = [plan.slot_types[i] for i in node.get_inputs()]
             out_types = [plan.slot_types[o] for o in node.get_outputs()]
-            call = _nodes.NodeCall(run, node, in_types, out_types, shippable)
+            call = _nodes.NodeCall(run, node, in_types, out_types, shippable, record)
             calls.append(call)
             args = [df[ITEM]] + [df[i] for i in node.get_inputs()]
-            if len(out_types) == 1:
+            if len(out_types) == 1 and not record:
                 df = df.with_column(call.outputs[0],
                                     _node_udf(call, _dtype(out_types[0]), batch)(*args))
+                hidden_columns.append(None)
             else:
-                hidden = f"__hn_node_{call.name}"
+                # nodes may share a name: the hidden column is named after the position
+                hidden = f"__hn_node_{position}"
                 df = df.with_column(hidden,
                                     _node_udf(call, daft.DataType.binary(), batch)(*args))
                 for index, (o, t) in enumerate(zip(call.outputs, out_types)):
-                    df = df.with_column(o, _member_udf(index, t, batch)(df[hidden]))
+                    df = df.with_column(o, _member_udf(index, t, batch, call)(df[hidden]))
+                hidden_columns.append(hidden if record else None)
             _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
                            f"{[str(_dtype(t)) for t in out_types]}")
 
-        df = df.select(ITEM, *plan.outputs)
+        df = df.select(ITEM, *plan.outputs, *[h for h in hidden_columns if h is not None])
         if executor.get_show_plan():
             df.explain(show_all=True)
 
@@ -176,6 +193,12 @@ def run(executor, run):
     except Exception as e:
         failure = recover_node_failure(e)
         if failure is not None:
+            if record and failure.node is not None:
+                for call in calls:
+                    if call.name == failure.node:
+                        run.report_node_error(call.node, failure.item, failure.domain,
+                                              failure.code, failure.message)
+                        break
             raise failure from None
         raise
     finally:
@@ -183,6 +206,8 @@ def run(executor, run):
             call.release()
 
     records.sort(key=lambda rec: rec[ITEM])
+    if record:
+        _report(run, calls, hidden_columns, records)
     decoded = [{o: _nodes.decode(rec[o], plan.slot_types[o]) for o in plan.outputs}
                for rec in records]
     return _plan.build_result(decoded, plan.outputs, is_map)

@@ -11,7 +11,16 @@
 
 G_BEGIN_DECLS
 
-/* The union of the events the callbacks want in a run. */
+/* The hooks callbacks have, for the events they want: a run calls only those. */
+enum
+{
+  HN_HOOK_MAP_ITEM_START = 1 << 8,
+  HN_HOOK_MAP_ITEM_DONE  = 1 << 9,    /* end or cached */
+  HN_HOOK_NODE_START     = 1 << 10,
+};
+
+/* The union of the events the callbacks want in a run (HnCallbackEvents), with HN_HOOK_* bits
+ * for the hooks they implement among those. */
 guint _hn_callbacks_events         (HnCallback * const *callbacks, guint n, gboolean is_map,
                                     guint depth);
 

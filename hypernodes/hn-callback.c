@@ -96,7 +96,21 @@ _hn_callbacks_events (HnCallback * const *callbacks,
   guint events = 0;
 
   for (guint i = 0; i < n; i++)
-    events |= hn_callback_get_events (callbacks[i], is_map, depth);
+    {
+      HnCallbackInterface *iface = HN_CALLBACK_GET_IFACE (callbacks[i]);
+      guint wanted = hn_callback_get_events (callbacks[i], is_map, depth);
+
+      events |= wanted;
+      if ((wanted & HN_CALLBACK_EVENTS_MAP_ITEMS) != 0)
+        {
+          if (iface->map_item_start != NULL)
+            events |= HN_HOOK_MAP_ITEM_START;
+          if (iface->map_item_end != NULL || iface->map_item_cached != NULL)
+            events |= HN_HOOK_MAP_ITEM_DONE;
+        }
+      if ((wanted & HN_CALLBACK_EVENTS_NODES) != 0 && iface->node_start != NULL)
+        events |= HN_HOOK_NODE_START;
+    }
   return events;
 }
 

@@ -401,7 +401,7 @@ before_call (HnRun        *run,
              GVariant    **args,
              gint64        item)
 {
-  if (_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
+  if (_hn_run_wants (run, HN_HOOK_NODE_START))
     _hn_callbacks_node_start (run->callbacks, run->n_callbacks, gn->node, item, args,
                               gn->n_inputs, hn_run_get_context (run));
 }

@@ -168,7 +168,7 @@ changed (HnProgressCallback *self,
     }
 }
 
-static guint
+static inline guint
 depth_of (HnCallbackContext *context)
 {
   return hn_callback_context_get_depth (context);

@@ -718,7 +718,7 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
 
-  if (_hn_run_wants (run, HN_CALLBACK_EVENTS_MAP_ITEMS))
+  if (_hn_run_wants (run, HN_HOOK_MAP_ITEM_START))
     _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
                                   hn_run_get_context (run));
 
@@ -748,7 +748,7 @@ _hn_map_driver_end_item (HnMapDriver  *driver,
     driver->results[index] = _hn_frame_collect (run->graph, run->plan, frame);
   _hn_frame_clear (run->graph, frame);
 
-  if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_MAP_ITEMS))
+  if (!_hn_run_wants (run, HN_HOOK_MAP_ITEM_DONE))
     return;
   if (all_cached && run->plan->n_steps > 0)
     _hn_callbacks_map_item_cached (run->callbacks, run->n_callbacks, index,
@@ -767,8 +767,7 @@ _hn_map_driver_run_item (HnMapDriver  *driver,
 {
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
-  gint64 started = _hn_run_wants (run, HN_CALLBACK_EVENTS_MAP_ITEMS) ? g_get_monotonic_time ()
-                                                                    : 0;
+  gint64 started = _hn_run_wants (run, HN_HOOK_MAP_ITEM_DONE) ? g_get_monotonic_time () : 0;
   gboolean all_cached = TRUE;
   gboolean ok = _hn_map_driver_begin_item (driver, index, frame, error);
 

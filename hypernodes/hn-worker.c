@@ -35,11 +35,14 @@ _hn_worker_push (GFunc    func,
   static GThreadPool *pool;
   WorkerJob *job;
 
+  /* g_once_init_leave() publishes @pool from inside GLib, where TSan cannot see it: tell it. */
   if (g_once_init_enter (&initialized))
     {
       pool = g_thread_pool_new (worker_run, NULL, -1, FALSE, NULL);
+      HN_TSAN_RELEASE (&initialized);
       g_once_init_leave (&initialized, 1);
     }
+  HN_TSAN_ACQUIRE (&initialized);
 
   job = g_new (WorkerJob, 1);
   job->func = func;

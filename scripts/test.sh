@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds hypernodes and runs every test suite (unit, python, examples, engines with the real
 # Daft and Ray), then the unit tests under valgrind, ThreadSanitizer and AddressSanitizer with
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer, then the libFuzzer harnesses (about a minute, in a clang build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +24,10 @@ if [ ! -f _build-asan/build.ninja ]; then
 fi
 meson compile -C _build-asan
 meson test -C _build-asan --print-errorlogs --setup asan --suite unit
+
+if [ ! -f _build-fuzz/build.ninja ]; then
+  CC=clang meson setup _build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dintrospection=false -Dvapi=false -Dpython=disabled
+fi
+meson compile -C _build-fuzz
+meson test -C _build-fuzz --print-errorlogs --suite fuzz

@@ -97,9 +97,10 @@ hn_args_parse_executor (const char  *spec,
   if (g_str_equal (kind, "daft"))
     {
       const char *at = arg ? strchr (arg, '@') : NULL;
-      g_autofree char *runner_name = at ? g_strndup (arg, at - arg) : g_strdup (arg ? arg : "local");
+      g_autofree char *runner_name = NULL;
       HnDaftRunner runner;
 
+      runner_name = at ? g_strndup (arg, at - arg) : g_strdup (arg ? arg : "local");
       if (!hn_daft_runner_from_string (runner_name, &runner, error))
         return NULL;
       if (at != NULL && (runner != HN_DAFT_RUNNER_RAY || at[1] == '\0'))

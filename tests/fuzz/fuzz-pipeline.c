@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Input: one node per line, NAME|INPUTS|INPUT_TYPES|OUTPUTS|OUTPUT_TYPES, lists comma-separated;
- * a missing types field declares no types. A pipeline that builds is described (root inputs,
- * outputs, order, required inputs) and run with every root input set to 1, then mapped over one of them.
+ * a missing types field declares no types. A pipeline that builds is described (order, required
+ * inputs), run with every root input set to 1, then mapped over its first root input.
  */
 
 #include <string.h>

@@ -1426,6 +1426,15 @@ def test_str_with_nul_on_a_string_port_is_a_clear_error():
                  "'a\\x00b'", "cannot hold NUL (U+0000)")
 
 
+def test_input_name_with_nul_is_a_clear_error():
+    """An input name used to be cut at a NUL, so that "x\\0y" silently set the input "x"."""
+    pipeline = Hn.Pipeline([Hn.node(lambda x: x, output_name="y", name="same")])
+    with pytest.raises(TypeError, match="the input name 'x\\\\x00y' contains NUL"):
+        pipeline.run({"x\0y": 1})
+    with pytest.raises(TypeError, match="contains NUL"):
+        Hn.SequentialExecutor().map_items(pipeline, [{"x\0": 1}])
+
+
 def test_bytes_convert_in_bulk():
     """bytes became a GVariant one element at a time (7 s and 170 MB per MB); now in one copy."""
     import time

@@ -193,7 +193,15 @@ def dict_to_vardict(values):
         return values
     if not isinstance(values, dict):
         raise TypeError(f"inputs must be a dict, not {type(values).__name__}")
-    return GLib.Variant("a{sv}", {str(k): to_variant(v) for k, v in values.items()})
+    return GLib.Variant("a{sv}", {_name(k): to_variant(v) for k, v in values.items()})
+
+
+def _name(key):
+    """An input name: GVariant would cut it at a NUL, and then maybe name another input."""
+    key = str(key)
+    if "\0" in key:
+        raise TypeError(f"the input name {key!r} contains NUL (U+0000), which no name can hold")
+    return key
 
 
 def vardict_to_dict(variant):
@@ -207,7 +215,7 @@ def items_to_variant(items):
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise TypeError(f"item {i} must be a dict of inputs, not {type(item).__name__}")
-    return GLib.Variant("aa{sv}", [{str(k): to_variant(v) for k, v in item.items()}
+    return GLib.Variant("aa{sv}", [{_name(k): to_variant(v) for k, v in item.items()}
                                    for item in items])
 
 

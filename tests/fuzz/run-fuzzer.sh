@@ -9,10 +9,12 @@ set -eu
 harness=$1 work=$2 seconds=$3
 shift 3
 mkdir -p "$work/corpus" "$work/artifacts"
+# absolute paths: a harness may change directory (fuzz-module works in a sandbox)
+work=$(cd "$work" && pwd)
 # a regression directory exists once it holds an input
 for dir in "$@"; do
   shift
-  if [ -d "$dir" ]; then set -- "$@" "$dir"; fi
+  if [ -d "$dir" ]; then set -- "$@" "$(cd "$dir" && pwd)"; fi
 done
 if [ "$seconds" -eq 0 ]; then
   files=$(find "$@" -type f ! -name '.*' | sort)

@@ -11,6 +11,9 @@ packages=(
   # tests, bindings and docs
   gi-docgen
   python3 python3-gi python3-pytest gjs valgrind
+  # the fuzz suite: clang, and compiler-rt for -fsanitize=fuzzer,address,undefined
+  # (a Recommends of clang that --no-install-recommends leaves out)
+  clang libclang-rt-14-dev
   # the Python bridge (engine executors)
   python3-dev python-gi-dev python3-venv
   # the Ray tests run in a loopback-only network namespace

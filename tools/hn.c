@@ -24,6 +24,8 @@
 #include <glib/gi18n.h>
 #include <hypernodes/hypernodes.h>
 
+#include "hn-args.h"
+
 static char **outputs;
 static char *executor_spec;
 static char *over;
@@ -40,101 +42,6 @@ static const GOptionEntry entries[] = {
     "map: one item per combination instead of zipping", NULL },
   { NULL }
 };
-
-static HnExecutor *
-parse_executor (const char  *spec,
-                GError     **error)
-{
-  g_auto(GStrv) parts = NULL;
-  guint64 n = 0;
-
-  if (spec == NULL || g_str_equal (spec, "sequential"))
-    return hn_sequential_executor_new ();
-
-  parts = g_strsplit (spec, ":", 2);
-  if (parts[1] != NULL && (g_str_equal (parts[0], "thread-pool") || g_str_equal (parts[0], "async"))
-      && !g_ascii_string_to_unsigned (parts[1], 10, 0, 1024, &n, error))
-    return NULL;
-
-  if (g_str_equal (parts[0], "thread-pool"))
-    return hn_thread_pool_executor_new ((guint) n);
-  if (g_str_equal (parts[0], "async"))
-    return hn_async_executor_new ((guint) n);
-  if (g_str_equal (parts[0], "daft"))
-    {
-      g_auto(GStrv) runner = g_strsplit (parts[1] ? parts[1] : "local", "@", 2);
-      HnDaftRunner kind;
-
-      if (!hn_daft_runner_from_string (runner[0], &kind, error))
-        return NULL;
-      return hn_daft_executor_new (kind, runner[1]);
-    }
-
-  g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
-               "Unknown executor “%s”: use sequential, thread-pool[:N], async[:N] or "
-               "daft[:local|:ray[@ADDRESS]]", spec);
-  return NULL;
-}
-
-/* The type a root input is declared with by its first typed consumer, or NULL. */
-static const GVariantType *
-input_type (HnPipeline *pipeline,
-            const char *name)
-{
-  guint n_nodes = 0;
-  HnNode **nodes = hn_pipeline_get_nodes (pipeline, &n_nodes);
-
-  for (guint i = 0; i < n_nodes; i++)
-    {
-      const GVariantType *type = hn_node_get_input_type (nodes[i], name);
-
-      if (type != NULL && g_variant_type_is_definite (type))
-        return type;
-    }
-  return NULL;
-}
-
-static GVariant *
-parse_inputs (HnPipeline  *pipeline,
-              char       **args,
-              const char * const *mapped,
-              GError     **error)
-{
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, NULL);
-  for (guint i = 0; args[i] != NULL; i++)
-    {
-      const char *eq = strchr (args[i], '=');
-      g_autofree char *name = NULL;
-      g_autoptr(GVariantType) array = NULL;
-      const GVariantType *type;
-      GVariant *value;
-
-      if (eq == NULL || eq == args[i])
-        {
-          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                       "“%s” is not an input: write NAME=VALUE", args[i]);
-          g_variant_dict_clear (&dict);
-          return NULL;
-        }
-      name = g_strndup (args[i], eq - args[i]);
-      type = input_type (pipeline, name);
-      if (type != NULL && mapped != NULL && g_strv_contains (mapped, name))
-        type = array = g_variant_type_new_array (type);
-
-      value = g_variant_parse (type, eq + 1, NULL, NULL, error);
-      if (value == NULL)
-        {
-          g_prefix_error (error, "Input “%s”: ", name);
-          g_variant_dict_clear (&dict);
-          return NULL;
-        }
-      g_variant_dict_insert_value (&dict, name, value);
-      g_variant_unref (value);
-    }
-  return g_variant_ref_sink (g_variant_dict_end (&dict));
-}
 
 static int
 info (HnModule   *module,
@@ -158,8 +65,10 @@ info (HnModule   *module,
 
       if (pipeline == NULL)
         {
+          g_autofree char *shown = hn_args_escape (pipeline_name);
+
           fprintf (stderr, "hn: module %s has no pipeline “%s”\n", hn_module_get_path (module),
-                   pipeline_name);
+                   shown);
           return 1;
         }
       inputs = g_strjoinv (", ", (char **) hn_pipeline_get_root_inputs (pipeline));
@@ -194,7 +103,11 @@ main (int   argc,
     "Example: hn run ./my-module.so text_stats text=\"'Hello world'\" -o word_count");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    goto fail;
+    {
+      if (error->domain == G_CONVERT_ERROR)
+        g_prefix_error (&error, "An option's value is not valid text: ");
+      goto fail;
+    }
 
   if (argc < 3 || (!g_str_equal (argv[1], "info") && argc < 4))
     {
@@ -211,18 +124,24 @@ main (int   argc,
     return info (module, argc > 3 ? argv[3] : NULL);
   if (!g_str_equal (command, "run") && !g_str_equal (command, "map"))
     {
-      fprintf (stderr, "hn: unknown command “%s”: use info, run or map\n", command);
+      g_autofree char *shown = hn_args_escape (command);
+
+      fprintf (stderr, "hn: unknown command “%s”: use info, run or map\n", shown);
       return 2;
     }
 
   if (hn_module_get_pipeline (module, argv[3]) == NULL)
     {
+      g_autofree char *shown = hn_args_escape (argv[3]);
+
       fprintf (stderr, "hn: module %s has no pipeline “%s”\n", hn_module_get_path (module),
-               argv[3]);
+               shown);
       return 1;
     }
-  executor = parse_executor (executor_spec, &error);
+  executor = hn_args_parse_executor (executor_spec, &error);
   if (executor == NULL)
+    goto fail;
+  if (!hn_args_check_names ((const char * const *) outputs, "output", &error))
     goto fail;
   config = hn_runtime_config_new (NULL, executor);
   pipeline = hn_pipeline_with_config (hn_module_get_pipeline (module, argv[3]), config);
@@ -234,10 +153,13 @@ main (int   argc,
           fprintf (stderr, "hn: map needs --over NAME[,NAME...]\n");
           return 2;
         }
-      mapped = g_strsplit (over, ",", -1);
+      mapped = hn_args_parse_names (over, &error);
+      if (mapped == NULL)
+        goto fail;
     }
 
-  inputs = parse_inputs (pipeline, argv + 4, (const char * const *) mapped, &error);
+  inputs = hn_args_parse_inputs (pipeline, (const char * const *) argv + 4,
+                                 (const char * const *) mapped, &error);
   if (inputs == NULL)
     goto fail;
 

@@ -54,6 +54,25 @@ def test_map():
     (["run", MODULE, "double_add_one", "x=1", "-e", "gpu"], "Unknown executor “gpu”"),
     (["run", MODULE, "double_add_one", "oops"], "“oops” is not an input: write NAME=VALUE"),
     (["run", MODULE, "square", "x=-1"], "has no pipeline"),
+    # an empty executor used to crash the spec parser (SIGSEGV)
+    (["run", MODULE, "double_add_one", "x=5", "-e", ""], "Unknown executor “”"),
+    (["run", MODULE, "double_add_one", "x=5", "--executor="], "Unknown executor “”"),
+    (["run", MODULE, "double_add_one", "x=5", "-e", "thread-pool:"],
+     "Invalid executor “thread-pool:”: the number of threads"),
+    (["run", MODULE, "double_add_one", "x=5", "-e", "async:2000"],
+     "Invalid executor “async:2000”: the number of threads"),
+    (["run", MODULE, "double_add_one", "x=5", "-e", "daft:local@host"],
+     "an address follows only the ray runner"),
+    (["run", MODULE, "double_add_one", "x=5", "-e", "sequential:"], "Unknown executor"),
+    # names that are not UTF-8 (given as surrogate escapes: the raw byte 0xff) are refused, and
+    # the message shows them as valid UTF-8 (text=True decodes stderr strictly)
+    (["run", MODULE, "double_add_one", "\udcff=5"], "The input “\ufffd=5” is not valid UTF-8"),
+    (["run", MODULE, "double_add_one", "x=5", "-o", "\udcfe"],
+     "An option's value is not valid text"),
+    (["run", MODULE, "double_add_one", "x=5", "-e", "\udcfe"],
+     "An option's value is not valid text"),
+    (["run", MODULE, "\udcfe", "x=5"], "has no pipeline “\ufffd”"),
+    (["map", MODULE, "double_add_one", "--over", ",", "x=[1]"], "An empty input name"),
 ])
 def test_errors_are_one_clear_line(args, message):
     out = hn(*args)

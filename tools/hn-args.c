@@ -1,0 +1,226 @@
+/* hn-args.c: parsing of the hn tool's arguments
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hn-args.h"
+
+#define EXECUTORS "sequential, thread-pool[:N], async[:N] or daft[:local|:ray[@ADDRESS]]"
+
+/* @text for an error message: invalid UTF-8 shows as U+FFFD, control characters as escapes. */
+char *
+hn_args_escape (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+check_utf8 (const char  *text,
+            const char  *what,
+            GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (g_utf8_validate (text, -1, NULL))
+    return TRUE;
+  shown = hn_args_escape (text);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "The %s “%s” is not valid UTF-8", what, shown);
+  return FALSE;
+}
+
+static gboolean
+parse_threads (const char  *spec,
+               const char  *text,
+               guint       *n,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, 1024, &value, &local_error))
+    {
+      g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
+                   "Invalid executor “%s”: the number of threads must be from 0 to 1024",
+                   spec);
+      return FALSE;
+    }
+  *n = (guint) value;
+  return TRUE;
+}
+
+/* sequential (the default, also for NULL), thread-pool[:N], async[:N], daft[:local|:ray[@ADDR]] */
+HnExecutor *
+hn_args_parse_executor (const char  *spec,
+                        GError     **error)
+{
+  const char *colon;
+  g_autofree char *kind = NULL;
+  const char *arg;
+  guint n = 0;
+
+  if (spec == NULL)
+    return hn_sequential_executor_new ();
+  if (!check_utf8 (spec, "executor", error))
+    return NULL;
+
+  colon = strchr (spec, ':');
+  kind = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
+  arg = colon ? colon + 1 : NULL;
+
+  if (g_str_equal (kind, "sequential") && arg == NULL)
+    return hn_sequential_executor_new ();
+  if (g_str_equal (kind, "thread-pool") || g_str_equal (kind, "async"))
+    {
+      if (arg != NULL && !parse_threads (spec, arg, &n, error))
+        return NULL;
+      return kind[0] == 't' ? hn_thread_pool_executor_new (n) : hn_async_executor_new (n);
+    }
+  if (g_str_equal (kind, "daft"))
+    {
+      const char *at = arg ? strchr (arg, '@') : NULL;
+      g_autofree char *runner_name = NULL;
+      HnDaftRunner runner;
+
+      runner_name = at ? g_strndup (arg, at - arg) : g_strdup (arg ? arg : "local");
+      if (!hn_daft_runner_from_string (runner_name, &runner, error))
+        return NULL;
+      if (at != NULL && (runner != HN_DAFT_RUNNER_RAY || at[1] == '\0'))
+        {
+          g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
+                       "Invalid executor “%s”: an address follows only the ray runner, as in "
+                       "daft:ray@HOST:PORT", spec);
+          return NULL;
+        }
+      return hn_daft_executor_new (runner, at ? at + 1 : NULL);
+    }
+
+  {
+    g_autofree char *shown = hn_args_escape (spec);
+
+    g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
+                 "Unknown executor “%s”: use " EXECUTORS, shown);
+  }
+  return NULL;
+}
+
+gboolean
+hn_args_check_names (const char * const  *names,
+                     const char          *what,
+                     GError             **error)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      if (names[i][0] == '\0')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "An empty %s name", what);
+          return FALSE;
+        }
+      if (!check_utf8 (names[i], what, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* NAME[,NAME...]: the inputs of a map */
+char **
+hn_args_parse_names (const char  *list,
+                     GError     **error)
+{
+  g_auto(GStrv) names = g_strsplit (list, ",", -1);
+
+  if (names[0] == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--over needs at least one input name");
+      return NULL;
+    }
+  if (!hn_args_check_names ((const char * const *) names, "input", error))
+    return NULL;
+  return g_steal_pointer (&names);
+}
+
+/* The type a root input is declared with by its first typed consumer, or NULL. */
+static const GVariantType *
+input_type (HnPipeline *pipeline,
+            const char *name)
+{
+  guint n_nodes = 0;
+  HnNode **nodes;
+
+  if (pipeline == NULL)
+    return NULL;
+  nodes = hn_pipeline_get_nodes (pipeline, &n_nodes);
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      const GVariantType *type = hn_node_get_input_type (nodes[i], name);
+
+      if (type != NULL && g_variant_type_is_definite (type))
+        return type;
+    }
+  return NULL;
+}
+
+/* NAME=VALUE...: VALUE is GVariant text, parsed with the type @pipeline (may be NULL) declares
+ * for NAME, or an array of it for the names in @mapped. */
+GVariant *
+hn_args_parse_inputs (HnPipeline          *pipeline,
+                      const char * const  *args,
+                      const char * const  *mapped,
+                      GError             **error)
+{
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      const char *eq = strchr (args[i], '=');
+      g_autofree char *name = NULL;
+      g_autoptr(GVariantType) array = NULL;
+      g_autoptr(GVariant) value = NULL;
+      const GVariantType *type;
+
+      if (!check_utf8 (args[i], "input", error))
+        return NULL;
+      if (eq == NULL || eq == args[i])
+        {
+          g_autofree char *shown = hn_args_escape (args[i]);
+
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                       "“%s” is not an input: write NAME=VALUE", shown);
+          return NULL;
+        }
+      name = g_strndup (args[i], eq - args[i]);
+      type = input_type (pipeline, name);
+      if (type != NULL && mapped != NULL && g_strv_contains (mapped, name))
+        type = array = g_variant_type_new_array (type);
+
+      value = g_variant_parse (type, eq + 1, NULL, NULL, error);
+      if (value == NULL)
+        {
+          g_autofree char *shown = hn_args_escape (name);
+
+          g_prefix_error (error, "Input “%s”: ", shown);
+          return NULL;
+        }
+      g_variant_dict_insert_value (&dict, name, value);
+    }
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}

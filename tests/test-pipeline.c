@@ -276,6 +276,45 @@ test_build_many_ports (void)
   g_assert_cmpfloat (large, <, 24 * MAX (small, 1e-4));
 }
 
+/* @n typed producers of one node each reading the typed root input "x", all feeding one sink:
+ * the edges and the root type checks must stay linear in @n. */
+static double
+time_many_producers (guint n)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ins = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = NULL;
+  gint64 start;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("p%u", i);
+      g_autofree char *out = g_strdup_printf ("o%u", i);
+
+      g_ptr_array_add (nodes, test_int_node (name, "x", out, i));
+      g_strv_builder_add (builder, out);
+    }
+  ins = g_strv_builder_end (builder);
+  g_ptr_array_add (nodes, hn_function_node_new ("sink", (const char * const *) ins, STRV ("y"),
+                                                string_func, NULL, NULL));
+  start = g_get_monotonic_time ();
+  pipeline = hn_pipeline_new ((HnNode **) nodes->pdata, nodes->len, &error);
+  g_assert_no_error (error);
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+static void
+test_build_many_producers (void)
+{
+  double small = time_many_producers (2000);
+  double large = time_many_producers (16000);
+
+  g_test_message ("2000 producers: %.4f s, 16000 producers: %.4f s", small, large);
+  g_assert_cmpfloat (large, <, 24 * MAX (small, 1e-4));
+}
+
 static void
 test_build_empty (void)
 {
@@ -875,6 +914,7 @@ main (int   argc,
   g_test_add_func ("/Hn/Pipeline/build/invalid-nodes", test_build_invalid_nodes);
   g_test_add_func ("/Hn/Pipeline/build/non-utf8-names", test_build_non_utf8_names);
   g_test_add_func ("/Hn/Pipeline/build/many-ports", test_build_many_ports);
+  g_test_add_func ("/Hn/Pipeline/build/many-producers", test_build_many_producers);
   g_test_add_func ("/Hn/Pipeline/build/empty", test_build_empty);
   g_test_add_func ("/Hn/Pipeline/run/all-outputs", test_run_all_outputs);
   g_test_add_func ("/Hn/Pipeline/run/selective-outputs", test_run_selective_outputs);

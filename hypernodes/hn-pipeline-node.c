@@ -11,6 +11,7 @@
 
 #include "hn-callback-private.h"
 #include "hn-error.h"
+#include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
 #include "hn-pipeline-node.h"

@@ -14,6 +14,7 @@
 #include "hn-executor.h"
 #include "hn-node.h"
 #include "hn-pipeline-private.h"
+#include "hn-driver-private.h"
 #include "hn-run-private.h"
 #include "hn-runtime-config-private.h"
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hn-async-executor.h"
+#include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 #include "hn-thread-pool-executor.h"

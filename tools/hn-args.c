@@ -179,6 +179,47 @@ input_type (HnPipeline *pipeline,
   return NULL;
 }
 
+/* GLib's GVariant text parser turns \uXXXX and \UXXXXXXXX escapes into characters without
+ * checking them, and then fails with a critical on a surrogate or a code point past U+10FFFF:
+ * refuse those escapes first. */
+static gboolean
+check_escapes (const char  *name,
+               const char  *text,
+               GError     **error)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guint digits;
+      gunichar c = 0;
+
+      if (p[0] != '\\')
+        continue;
+      if (p[1] != 'u' && p[1] != 'U')
+        {
+          if (p[1] != '\0')
+            p++;       /* an escaped character, a backslash included */
+          continue;
+        }
+      digits = p[1] == 'u' ? 4 : 8;
+      for (guint i = 0; i < digits; i++)
+        {
+          if (!g_ascii_isxdigit (p[2 + i]))
+            break;   /* not an escape the parser takes: it reports it itself */
+          c = c * 16 + g_ascii_xdigit_value (p[2 + i]);
+          if (i == digits - 1 && !g_unichar_validate (c))
+            {
+              g_autofree char *shown = hn_args_escape (name);
+
+              g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                           "Input “%s”: “%.*s” is not a character (a surrogate or past U+10FFFF)",
+                           shown, (int) digits + 2, p);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
 /* NAME=VALUE...: VALUE is GVariant text, parsed with the type @pipeline (may be NULL) declares
  * for NAME, or an array of it for the names in @mapped. */
 GVariant *
@@ -212,6 +253,8 @@ hn_args_parse_inputs (HnPipeline          *pipeline,
       if (type != NULL && mapped != NULL && g_strv_contains (mapped, name))
         type = array = g_variant_type_new_array (type);
 
+      if (!check_escapes (name, eq + 1, error))
+        return NULL;
       value = g_variant_parse (type, eq + 1, NULL, NULL, error);
       if (value == NULL)
         {

@@ -17,11 +17,27 @@ int LLVMFuzzerTestOneInput  (const uint8_t  *data,
                              size_t          size);
 
 /* A GLib warning or critical is a failure like a crash: libFuzzer keeps the input. */
+/* GLib ends on a fatal message with a breakpoint (SIGTRAP), which libFuzzer does not catch, so
+ * it would keep no artifact: end with abort() instead, which it does catch. */
+static GLogWriterOutput
+fuzz_log_writer (GLogLevelFlags   level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  GLogWriterOutput out = g_log_writer_standard_streams (level, fields, n_fields, user_data);
+
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    abort ();
+  return out;
+}
+
 static inline void
 fuzz_init (void)
 {
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_setenv ("G_DEBUG", "fatal-criticals", TRUE);
+  g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
 }
 
 /* An error for bad input must be a GError with a valid UTF-8 message. */

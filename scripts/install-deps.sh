@@ -13,7 +13,7 @@ packages=(
   # tests, bindings and docs
   gi-docgen
   # pictures of pipelines (hn graph, Pipeline.visualize) and their tests; groff checks the man page
-  graphviz groff
+  graphviz groff-base
   python3 python3-gi python3-pytest gjs valgrind
   # the fuzz suite: clang, and compiler-rt for -fsanitize=fuzzer,address,undefined
   # (a Recommends of clang that --no-install-recommends leaves out)

@@ -127,3 +127,24 @@ def test_visualize_without_graphviz_is_a_clear_error(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match="Graphviz is not installed"):
         picture.save(tmp_path / "p.svg")
     assert not os.path.exists(tmp_path / "p.svg")
+
+
+BUILD = os.environ.get("HN_BUILD_DIR") or os.path.join(os.path.dirname(__file__), "..", "..",
+                                                       "_build")
+SOURCE = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def test_readme_picture_is_the_main_example_pipeline():
+    hello = os.path.join(BUILD, "examples", "hn-hello")
+    if not os.path.exists(hello):
+        pytest.skip("the examples are not built (-Dexamples=false)")
+    source = subprocess.run([hello, "--dot"], capture_output=True, text=True, check=True).stdout
+    check_dot(source)
+    readme = open(os.path.join(SOURCE, "README.md")).read()
+    assert "](doc/images/hello.svg)" in readme
+    svg = open(os.path.join(SOURCE, "doc", "images", "hello.svg")).read()
+    assert "<svg" in svg
+    # the committed picture is of this pipeline (doc/images/update.sh redraws it)
+    for name in ["text", "tokenize", "words", "measure", "word_count", "longest", "summarize",
+                 "summary"]:
+        assert f">{name}<" in svg and f">{name}<" in check_dot(source), name

@@ -511,6 +511,27 @@ finish_trace (HnTraceCallback *trace,
   return status;
 }
 
+/* A failed run or map, with a hint for a missing input: what the pipeline takes. */
+static int
+fail_run (HnPipeline *pipeline,
+          GError     *error)
+{
+  const char * const *inputs = hn_pipeline_get_unfulfilled_inputs (pipeline);
+  g_autoptr(GString) known = g_string_new (NULL);
+  g_autofree char *message = NULL;
+
+  if (!g_error_matches (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MISSING_INPUT))
+    return fail_error (EXIT_FAILED, error);
+  for (guint i = 0; inputs[i] != NULL; i++)
+    {
+      g_autofree char *type = type_text (hn_args_input_type (pipeline, inputs[i]));
+      g_string_append_printf (known, "%s%s: %s", i ? ", " : "", inputs[i], type);
+    }
+  message = g_strdup_printf (_("%s; give inputs as NAME=VALUE (this pipeline takes %s)"),
+                             error->message, known->str);
+  return fail (EXIT_FAILED, message);
+}
+
 static GVariant *
 parse_inputs (HnPipeline          *pipeline,
               char               **args,
@@ -541,7 +562,7 @@ cmd_run (int    argc,
 
   result = hn_pipeline_run (pipeline, inputs, (const char * const *) opt_outputs, NULL, &error);
   if (result == NULL)
-    return finish_trace (trace, fail_error (EXIT_FAILED, error));
+    return finish_trace (trace, fail_run (pipeline, error));
   print_value (result);
   return finish_trace (trace, 0);
 }
@@ -593,7 +614,7 @@ cmd_map (int    argc,
                               opt_product ? HN_MAP_MODE_PRODUCT : HN_MAP_MODE_ZIP,
                               (const char * const *) opt_outputs, NULL, &error);
   if (result == NULL)
-    return finish_trace (trace, fail_error (EXIT_FAILED, error));
+    return finish_trace (trace, fail_run (pipeline, error));
   for (gsize i = 0; i < g_variant_n_children (result); i++)
     {
       g_autoptr(GVariant) item = g_variant_get_child_value (result, i);

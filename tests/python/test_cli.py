@@ -66,7 +66,8 @@ def test_map():
 @pytest.mark.parametrize("args, message", [
     (["run", "/nonexistent.so", "p"], "hn: No node module at “/nonexistent.so”"),
     (["run", MODULE, "nope"], "has no pipeline “nope” (its pipelines: double_add_one)"),
-    (["run", MODULE, "double_add_one"], "hn: Missing input “x”"),
+    (["run", MODULE, "double_add_one"],
+     "hn: Missing input “x”; give inputs as NAME=VALUE (this pipeline takes x: x)"),
     (["run", MODULE, "double_add_one", "x=1", "-o", "zz"], "No node produces the requested"),
     (["run", MODULE, "square", "x=-1"], "has no pipeline"),
     (["run", MODULE, "\udcfe", "x=5"], "has no pipeline “\ufffd”"),
@@ -212,6 +213,14 @@ def test_inspect_shows_nodes_and_pipelines_with_types():
             "    nodes:    inner → scale\n"
             "      inner (nested pipeline)\n        inputs:   x: x\n") in pipelines
     assert "  weird\n    inputs:   in \"put\": *\n" in pipelines
+
+
+def test_untyped_inputs_take_any_gvariant_text():
+    out = hn("run", CLI_MODULE, "weird", "in \"put\"=int16 5")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "{'out<put> & \\\\ {x}': <int16 5>}\n"
+    out = hn("run", MODULE, "double_add_one", "x=int64 5", "-o", "result")
+    assert out.stdout == "{'result': <int64 11>}\n"
 
 
 def test_run_hints_that_strings_need_quotes():

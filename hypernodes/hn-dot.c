@@ -265,7 +265,8 @@ emit_cluster (Dot            *dot,
     }
   g_string_append (dot->out, ">;\n");
   indent (dot, depth + 1);
-  g_string_append (dot->out, "style=\"rounded,filled\"; fillcolor=\"#f3f7ef\"; color=\"#8aa67a\";\n");
+  g_string_append (dot->out,
+                   "style=\"rounded,filled\"; fillcolor=\"#f3f7ef\"; color=\"#8aa67a\";\n");
 
   emit_pipeline (dot, hn_pipeline_node_get_pipeline (node), depth + 1, exposed, &inner);
 
@@ -328,14 +329,16 @@ emit_pipeline (Dot        *dot,
                GHashTable *exposed,
                Ends       *parent)
 {
-  const char * const *order = hn_pipeline_get_topological_order (pipeline);
   GVariant *bound = hn_pipeline_get_bound_inputs (pipeline);
+  guint n_nodes = 0;
+  /* the nodes themselves, not their names: nodes may share a name */
+  HnNode **nodes = hn_pipeline_get_nodes (pipeline, &n_nodes);
   Ends ends;
 
   ends_init (&ends);
-  for (guint i = 0; order[i] != NULL; i++)
+  for (guint i = 0; i < n_nodes; i++)
     {
-      HnNode *node = hn_pipeline_get_node (pipeline, order[i]);
+      HnNode *node = nodes[i];
 
       if (HN_IS_PIPELINE_NODE (node) && (dot->flags & HN_DOT_FLAGS_COLLAPSE_NESTED) == 0)
         emit_cluster (dot, HN_PIPELINE_NODE (node), depth, &ends);

@@ -983,6 +983,25 @@ test_to_dot (void)
   g_assert_true (G_TYPE_IS_FLAGS (HN_TYPE_DOT_FLAGS));
 }
 
+/* Nodes that share a name are two boxes. */
+static void
+test_to_dot_shared_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnNode) first = test_int_node ("step", "x", "y", 1);
+  g_autoptr(HnNode) second = test_int_node ("step", "y", "z", 1);
+  g_autoptr(HnPipeline) pipeline = hn_pipeline_new ((HnNode *[]) { first, second }, 2, &error);
+  g_autofree char *dot = NULL;
+  const char *at;
+
+  g_assert_no_error (error);
+  dot = hn_pipeline_to_dot (pipeline, HN_DOT_FLAGS_NONE);
+  at = strstr (dot, "<B>step</B>");
+  g_assert_nonnull (at);
+  g_assert_nonnull (strstr (at + 1, "<B>step</B>"));
+  g_assert_nonnull (strstr (dot, "n0:o0:s -> n1:i0:n;"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -991,6 +1010,7 @@ main (int   argc,
 
   g_test_add_func ("/Hn/Pipeline/build/structure", test_build_structure);
   g_test_add_func ("/Hn/Pipeline/to-dot", test_to_dot);
+  g_test_add_func ("/Hn/Pipeline/to-dot/shared-names", test_to_dot_shared_names);
   g_test_add_func ("/Hn/Pipeline/build/required-inputs", test_build_required_inputs);
   g_test_add_func ("/Hn/Pipeline/build/cycle", test_build_cycle);
   g_test_add_func ("/Hn/Pipeline/build/duplicate-output", test_build_duplicate_output);

@@ -930,6 +930,78 @@ test_node_invoke_sinks_floating_args (void)
   g_assert_cmpint (g_variant_get_int64 (result), ==, 8);
 }
 
+/* Pictures: DOT text with every node, edge and input; nested pipelines as clusters or boxes. */
+static void
+test_to_dot (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnNode) dbl = test_double_node ();
+  g_autoptr(HnNode) add_one = test_add_one_node ();
+  g_autoptr(HnNode) after = test_int_node ("a <b> & \"c\"", "result", "final", 1);
+  g_autoptr(HnPipeline) inner = NULL;
+  g_autoptr(HnPipeline) outer = NULL;
+  g_autoptr(HnPipeline) bound = NULL;
+  g_autoptr(HnNode) nested = NULL;
+  g_autofree char *plain = NULL, *clusters = NULL, *collapsed = NULL, *typed = NULL;
+  g_autofree char *with_bound = NULL;
+
+  inner = hn_pipeline_new_named ("inner", (HnNode *[]) { dbl, add_one }, 2, &error);
+  g_assert_no_error (error);
+  plain = hn_pipeline_to_dot (inner, HN_DOT_FLAGS_NONE);
+  g_assert_true (g_str_has_prefix (plain, "digraph pipeline {\n"));
+  g_assert_true (g_str_has_suffix (plain, "}\n"));
+  g_assert_nonnull (strstr (plain, "<B>double</B>"));
+  g_assert_nonnull (strstr (plain, "<B>add_one</B>"));
+  g_assert_nonnull (strstr (plain, "n0:o0:s -> n1:i0:n;"));   /* doubled */
+  g_assert_nonnull (strstr (plain, "label=<x>"));              /* the root input */
+  g_assert_nonnull (strstr (plain, "<I>result</I>"));          /* the final output */
+  g_assert_null (strstr (plain, " : x"));
+
+  typed = hn_pipeline_to_dot (inner, HN_DOT_FLAGS_TYPES);
+  g_assert_nonnull (strstr (typed, "x<FONT POINT-SIZE=\"8\" COLOR=\"#555555\"> : x</FONT>"));
+
+  bound = hn_pipeline_bind (inner, g_variant_new_parsed ("{'x': <int64 4>}"), &error);
+  g_assert_no_error (error);
+  with_bound = hn_pipeline_to_dot (bound, HN_DOT_FLAGS_NONE);
+  g_assert_nonnull (strstr (with_bound, "label=<x = 4>, style=\"filled,dashed\""));
+
+  nested = hn_pipeline_as_node (inner, "nested", NULL, NULL, NULL, HN_MAP_MODE_ZIP, &error);
+  g_assert_no_error (error);
+  outer = hn_pipeline_new_named ("outer", (HnNode *[]) { nested, after }, 2, &error);
+  g_assert_no_error (error);
+  clusters = hn_pipeline_to_dot (outer, HN_DOT_FLAGS_NONE);
+  g_assert_nonnull (strstr (clusters, "subgraph cluster_0 {"));
+  g_assert_nonnull (strstr (clusters, "<B>double</B>"));
+  g_assert_nonnull (strstr (clusters, "a &lt;b&gt; &amp; &quot;c&quot;"));
+  /* the inner producer of result feeds the outer node */
+  g_assert_nonnull (strstr (clusters, "n2:o0:s -> n3:i0:n;"));
+  collapsed = hn_pipeline_to_dot (outer, HN_DOT_FLAGS_COLLAPSE_NESTED);
+  g_assert_null (strstr (collapsed, "subgraph"));
+  g_assert_null (strstr (collapsed, "<B>double</B>"));
+  g_assert_nonnull (strstr (collapsed, "<B>nested</B><BR/><FONT POINT-SIZE=\"8\">pipeline"));
+
+  g_assert_true (G_TYPE_IS_FLAGS (HN_TYPE_DOT_FLAGS));
+}
+
+/* Nodes that share a name are two boxes. */
+static void
+test_to_dot_shared_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnNode) first = test_int_node ("step", "x", "y", 1);
+  g_autoptr(HnNode) second = test_int_node ("step", "y", "z", 1);
+  g_autoptr(HnPipeline) pipeline = hn_pipeline_new ((HnNode *[]) { first, second }, 2, &error);
+  g_autofree char *dot = NULL;
+  const char *at;
+
+  g_assert_no_error (error);
+  dot = hn_pipeline_to_dot (pipeline, HN_DOT_FLAGS_NONE);
+  at = strstr (dot, "<B>step</B>");
+  g_assert_nonnull (at);
+  g_assert_nonnull (strstr (at + 1, "<B>step</B>"));
+  g_assert_nonnull (strstr (dot, "n0:o0:s -> n1:i0:n;"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -937,6 +1009,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Hn/Pipeline/build/structure", test_build_structure);
+  g_test_add_func ("/Hn/Pipeline/to-dot", test_to_dot);
+  g_test_add_func ("/Hn/Pipeline/to-dot/shared-names", test_to_dot_shared_names);
   g_test_add_func ("/Hn/Pipeline/build/required-inputs", test_build_required_inputs);
   g_test_add_func ("/Hn/Pipeline/build/cycle", test_build_cycle);
   g_test_add_func ("/Hn/Pipeline/build/duplicate-output", test_build_duplicate_output);

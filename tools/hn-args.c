@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "hn-args.h"
 
 #define EXECUTORS "sequential, thread-pool[:N], async[:N] or daft[:local|:ray[@ADDRESS]]"
@@ -43,7 +45,7 @@ check_utf8 (const char  *text,
     return TRUE;
   shown = hn_args_escape (text);
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "The %s “%s” is not valid UTF-8", what, shown);
+               _("The %s “%s” is not valid UTF-8"), what, shown);
   return FALSE;
 }
 
@@ -59,7 +61,7 @@ parse_threads (const char  *spec,
   if (!g_ascii_string_to_unsigned (text, 10, 0, 1024, &value, &local_error))
     {
       g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
-                   "Invalid executor “%s”: the number of threads must be from 0 to 1024",
+                   _("Invalid executor “%s”: the number of threads must be from 0 to 1024"),
                    spec);
       return FALSE;
     }
@@ -106,8 +108,8 @@ hn_args_parse_executor (const char  *spec,
       if (at != NULL && (runner != HN_DAFT_RUNNER_RAY || at[1] == '\0'))
         {
           g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
-                       "Invalid executor “%s”: an address follows only the ray runner, as in "
-                       "daft:ray@HOST:PORT", spec);
+                       _("Invalid executor “%s”: an address follows only the ray runner, as "
+                         "in daft:ray@HOST:PORT"), spec);
           return NULL;
         }
       return hn_daft_executor_new (runner, at ? at + 1 : NULL);
@@ -117,7 +119,7 @@ hn_args_parse_executor (const char  *spec,
     g_autofree char *shown = hn_args_escape (spec);
 
     g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
-                 "Unknown executor “%s”: use " EXECUTORS, shown);
+                 _("Unknown executor “%s”: use %s"), shown, EXECUTORS);
   }
   return NULL;
 }
@@ -131,7 +133,8 @@ hn_args_check_names (const char * const  *names,
     {
       if (names[i][0] == '\0')
         {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "An empty %s name", what);
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("An empty %s name"),
+                       what);
           return FALSE;
         }
       if (!check_utf8 (names[i], what, error))
@@ -150,7 +153,7 @@ hn_args_parse_names (const char  *list,
   if (names[0] == NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--over needs at least one input name");
+                   _("--over needs at least one input name"));
       return NULL;
     }
   if (!hn_args_check_names ((const char * const *) names, "input", error))
@@ -159,9 +162,9 @@ hn_args_parse_names (const char  *list,
 }
 
 /* The type a root input is declared with by its first typed consumer, or NULL. */
-static const GVariantType *
-input_type (HnPipeline *pipeline,
-            const char *name)
+const GVariantType *
+hn_args_input_type (HnPipeline *pipeline,
+                    const char *name)
 {
   guint n_nodes = 0;
   HnNode **nodes;
@@ -211,7 +214,8 @@ check_escapes (const char  *name,
               g_autofree char *shown = hn_args_escape (name);
 
               g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                           "Input “%s”: “%.*s” is not a character (a surrogate or past U+10FFFF)",
+                           _("Input “%s”: “%.*s” is not a character (a surrogate or past "
+                             "U+10FFFF)"),
                            shown, (int) digits + 2, p);
               return FALSE;
             }
@@ -220,16 +224,88 @@ check_escapes (const char  *name,
   return TRUE;
 }
 
-/* NAME=VALUE...: VALUE is GVariant text, parsed with the type @pipeline (may be NULL) declares
- * for NAME, or an array of it for the names in @mapped. */
+/* A word a user may have meant as a string: it starts with a letter and has no quotes or
+ * brackets. */
+gboolean
+hn_args_is_bare_word (const char *text)
+{
+  if (!g_ascii_isalpha (text[0]))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (strchr ("'\"[]{}()<>@", *p) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_string_type (const GVariantType *type)
+{
+  return type == NULL || g_variant_type_equal (type, G_VARIANT_TYPE_STRING) ||
+         g_variant_type_equal (type, G_VARIANT_TYPE_OBJECT_PATH) ||
+         g_variant_type_equal (type, G_VARIANT_TYPE_SIGNATURE);
+}
+
+/* @text as GVariant text, of @type when it is not NULL. */
+GVariant *
+hn_args_parse_value (const char          *name,
+                     const GVariantType  *type,
+                     const char          *text,
+                     GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GVariant *value;
+  g_autofree char *shown = NULL;
+
+  if (!check_escapes (name, text, error))
+    return NULL;
+  value = g_variant_parse (type, text, NULL, NULL, &local_error);
+  if (value != NULL)
+    return value;
+  shown = hn_args_escape (name);
+  if (hn_args_is_bare_word (text) && is_string_type (type))
+    {
+      g_autofree char *word = hn_args_escape (text);
+
+      g_set_error (error, G_VARIANT_PARSE_ERROR, local_error->code,
+                   _("Input “%s”: %s; strings need quotes: %s='%s'"), shown,
+                   local_error->message, shown, word);
+    }
+  else if (type != NULL)
+    {
+      g_autofree char *type_string = g_variant_type_dup_string (type);
+
+      g_set_error (error, G_VARIANT_PARSE_ERROR, local_error->code,
+                   _("Input “%s”: %s; it takes a value of GVariant type “%s”"),
+                   shown, local_error->message, type_string);
+    }
+  else
+    g_set_error (error, G_VARIANT_PARSE_ERROR, local_error->code, _("Input “%s”: %s"), shown,
+                 local_error->message);
+  return NULL;
+}
+
 GVariant *
 hn_args_parse_inputs (HnPipeline          *pipeline,
                       const char * const  *args,
                       const char * const  *mapped,
                       GError             **error)
 {
+  return hn_args_parse_inputs_full (pipeline, args, mapped, NULL, error);
+}
+
+/* NAME=VALUE...: VALUE is parsed by @parser (NULL: GVariant text) with the type @pipeline (may be
+ * NULL) declares for NAME, or an array of it for the names in @mapped. */
+GVariant *
+hn_args_parse_inputs_full (HnPipeline          *pipeline,
+                           const char * const  *args,
+                           const char * const  *mapped,
+                           HnArgsValueParser    parser,
+                           GError             **error)
+{
   g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
 
+  if (parser == NULL)
+    parser = hn_args_parse_value;
   for (guint i = 0; args[i] != NULL; i++)
     {
       const char *eq = strchr (args[i], '=');
@@ -245,24 +321,17 @@ hn_args_parse_inputs (HnPipeline          *pipeline,
           g_autofree char *shown = hn_args_escape (args[i]);
 
           g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                       "“%s” is not an input: write NAME=VALUE", shown);
+                       _("“%s” is not an input: write NAME=VALUE"), shown);
           return NULL;
         }
       name = g_strndup (args[i], eq - args[i]);
-      type = input_type (pipeline, name);
+      type = hn_args_input_type (pipeline, name);
       if (type != NULL && mapped != NULL && g_strv_contains (mapped, name))
         type = array = g_variant_type_new_array (type);
 
-      if (!check_escapes (name, eq + 1, error))
-        return NULL;
-      value = g_variant_parse (type, eq + 1, NULL, NULL, error);
+      value = parser (name, type, eq + 1, error);
       if (value == NULL)
-        {
-          g_autofree char *shown = hn_args_escape (name);
-
-          g_prefix_error (error, "Input “%s”: ", shown);
-          return NULL;
-        }
+        return NULL;
       g_variant_dict_insert_value (&dict, name, value);
     }
   return g_variant_ref_sink (g_variant_dict_end (&dict));

@@ -27,4 +27,24 @@ GVariant    *hn_args_parse_inputs   (HnPipeline          *pipeline,
                                      const char * const  *mapped,
                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Parses the text of input @name as a value of @type (NULL: any type); on failure sets @error,
+ * with a hint where one helps. */
+typedef GVariant *(*HnArgsValueParser) (const char          *name,
+                                        const GVariantType  *type,
+                                        const char          *text,
+                                        GError             **error);
+
+GVariant           *hn_args_parse_value       (const char          *name,
+                                               const GVariantType  *type,
+                                               const char          *text,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+GVariant           *hn_args_parse_inputs_full (HnPipeline          *pipeline,
+                                               const char * const  *args,
+                                               const char * const  *mapped,
+                                               HnArgsValueParser    parser,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+const GVariantType *hn_args_input_type        (HnPipeline          *pipeline,
+                                               const char          *name);
+gboolean            hn_args_is_bare_word      (const char          *text);
+
 G_END_DECLS

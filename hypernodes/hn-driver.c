@@ -82,6 +82,11 @@ out:
   return result;
 }
 
+static gboolean load_item (HnMapDriver  *driver,
+                           gsize         index,
+                           GVariant    **frame,
+                           GError      **error);
+
 static void
 discard_item (HnMapDriver  *driver,
               gsize         index,
@@ -106,7 +111,8 @@ _hn_run_check (HnRun   *run,
       ok = _hn_map_driver_init (&driver, run, discard_item, NULL, error);
       for (gsize i = 0; ok && i < driver.n_items; i++)
         {
-          ok = _hn_map_driver_begin_item (&driver, i, frame, error);
+          /* a check, not a run: no callback hears of it */
+          ok = load_item (&driver, i, frame, error);
           _hn_frame_clear (run->graph, frame);
         }
       if (driver.run != NULL)
@@ -187,18 +193,15 @@ _hn_map_driver_init (HnMapDriver   *driver,
   return TRUE;
 }
 
-gboolean
-_hn_map_driver_begin_item (HnMapDriver  *driver,
-                           gsize         index,
-                           GVariant    **frame,
-                           GError      **error)
+/* Loads item @index into @frame on top of the shared inputs, and checks nothing is missing. */
+static gboolean
+load_item (HnMapDriver  *driver,
+           gsize         index,
+           GVariant    **frame,
+           GError      **error)
 {
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
-
-  if (_hn_run_wants (run, HN_HOOK_MAP_ITEM_START))
-    _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
-                                  hn_run_get_context (run));
 
   for (guint r = 0; r < plan->n_roots; r++)
     {
@@ -209,6 +212,20 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
 
   return _hn_map_source_load_item (run->source, run->graph, index, frame, error) &&
          _hn_frame_check_missing (run->graph, plan, frame, (gint64) index, error);
+}
+
+gboolean
+_hn_map_driver_begin_item (HnMapDriver  *driver,
+                           gsize         index,
+                           GVariant    **frame,
+                           GError      **error)
+{
+  HnRun *run = driver->run;
+
+  if (_hn_run_wants (run, HN_HOOK_MAP_ITEM_START))
+    _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
+                                  hn_run_get_context (run));
+  return load_item (driver, index, frame, error);
 }
 
 void

@@ -411,6 +411,7 @@ _hn_graph_new (HnNode * const  *nodes,
         }
 
       gn->n_outputs = _hn_node_get_n_outputs (node);
+      gn->output_names = outs;
       gn->output_slots = g_new (guint, gn->n_outputs);
       gn->output_checks = g_new0 (const GVariantType *, gn->n_outputs);
       for (guint o = 0; o < gn->n_outputs; o++)

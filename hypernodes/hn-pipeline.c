@@ -904,6 +904,7 @@ start_async (HnPipeline          *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
   if (run == NULL)
     {
       g_task_return_error (task, error);
@@ -1162,6 +1163,7 @@ executor_start_async (HnExecutor          *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
   if (run == NULL)
     {
       g_task_return_error (task, error);

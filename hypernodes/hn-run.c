@@ -27,7 +27,8 @@
  * [method@Backend.execute]; [method@Pipeline.run] and [method@Pipeline.map] do this for you.
  * An executor implemented outside this library reads what it needs from the getters.
  *
- * Runs are immutable and may be shared between threads.
+ * Runs are immutable and may be shared between threads. The clock of a run's timeout starts
+ * when the run is made: execute a run right after making it, once.
  */
 
 G_DEFINE_BOXED_TYPE (HnRun, hn_run, hn_run_ref, hn_run_unref)
@@ -105,7 +106,11 @@ start_timer (HnRun *run)
   run->timeout_state = state;
   /* the source has a reference of its own: the timer may fire while the run goes away */
   g_atomic_ref_count_inc (&state->ref_count);
-  run->timer = g_timeout_source_new ((guint) MAX (run->timeout * 1000.0, 1.0));
+  /* past what a guint of milliseconds holds, seconds (and past that, about 136 years) */
+  if (run->timeout * 1000.0 < (double) G_MAXUINT)
+    run->timer = g_timeout_source_new ((guint) MAX (run->timeout * 1000.0, 1.0));
+  else
+    run->timer = g_timeout_source_new_seconds ((guint) MIN (run->timeout, (double) G_MAXUINT));
   g_source_set_callback (run->timer, timer_fired, state, timeout_unref);
   g_source_attach (run->timer, timer_context ());
 }

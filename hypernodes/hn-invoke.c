@@ -155,6 +155,38 @@ should_retry (HnRun       *run,
          !_hn_run_is_cancelled (run);
 }
 
+static void
+store_blocking_result (GObject      *source,
+                       GAsyncResult *res,
+                       gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (res);
+}
+
+/* A node with only an asynchronous implementation, called where a synchronous call is needed
+ * (the sequential and thread pool executors, a nested pipeline): its invoke_async runs on a
+ * private main context of this thread until it completes. */
+static GVariant *
+call_async_blocking (HnRun         *run,
+                     HnGraphNode   *gn,
+                     GVariant     **args,
+                     GError       **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  GVariant *value;
+
+  g_main_context_push_thread_default (context);
+  HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, args, gn->n_inputs, run->cancellable,
+                                              store_blocking_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+
+  value = HN_NODE_GET_CLASS (gn->node)->invoke_finish (gn->node, result, error);
+  return value;
+}
+
 /* One synchronous attempt. Returns the value, or NULL with @error set (or not, for a node that
  * returned nothing and said nothing). */
 static GVariant *
@@ -169,6 +201,9 @@ call_once (HnRun         *run,
 
   if (gn->run_invoke != NULL)
     return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, error);
+
+  if (!_hn_node_has_sync (gn->node) && _hn_node_has_async (gn->node))
+    return call_async_blocking (run, gn, args, error);
 
   return HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, args, gn->n_inputs, run->cancellable,
                                                error);

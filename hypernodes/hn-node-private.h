@@ -28,6 +28,7 @@ HnNodeRunInvoke     _hn_node_get_run_invoke      (HnNode          *self);
 gboolean            _hn_node_validate        (HnNode  *self,
                                               GError **error);
 gboolean            _hn_node_has_async       (HnNode  *self);
+gboolean            _hn_node_has_sync        (HnNode  *self);
 guint               _hn_node_get_n_inputs    (HnNode  *self);
 guint               _hn_node_get_n_outputs   (HnNode  *self);
 const GVariantType *_hn_node_get_input_type_at  (HnNode *self,

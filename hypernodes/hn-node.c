@@ -732,6 +732,12 @@ _hn_node_has_async (HnNode *self)
   return HN_NODE_GET_CLASS (self)->invoke_async != hn_node_real_invoke_async;
 }
 
+gboolean
+_hn_node_has_sync (HnNode *self)
+{
+  return HN_NODE_GET_CLASS (self)->invoke != hn_node_real_invoke;
+}
+
 static G_DEFINE_QUARK (hn-node-run-invoke, run_invoke)
 
 void

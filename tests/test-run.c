@@ -818,6 +818,81 @@ test_nested_error_not_quadratic (void)
   g_assert_cmpuint (strlen (error->message), <, 400);
 }
 
+
+/* A node with only invoke_async: answers from a timeout of the thread-default context. */
+#define TEST_TYPE_LATER_NODE (test_later_node_get_type ())
+G_DECLARE_FINAL_TYPE (TestLaterNode, test_later_node, TEST, LATER_NODE, HnNode)
+struct _TestLaterNode { HnNode parent_instance; };
+G_DEFINE_FINAL_TYPE (TestLaterNode, test_later_node, HN_TYPE_NODE)
+
+static gboolean
+later_fired (gpointer data)
+{
+  GTask *task = data;
+  gint64 x = GPOINTER_TO_SIZE (g_task_get_task_data (task));
+
+  g_task_return_pointer (task, g_variant_ref_sink (g_variant_new_int64 (x * 10)),
+                         (GDestroyNotify) g_variant_unref);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+later_invoke_async (HnNode *node, GVariant * const *args, guint n_args,
+                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (node, cancellable, callback, user_data);
+
+  GSource *source = g_timeout_source_new (2);
+
+  /* on the thread-default context, as GIO's asynchronous calls do */
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) g_variant_get_int64 (args[0])), NULL);
+  g_source_set_callback (source, later_fired, task, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
+static GVariant *
+later_invoke_finish (HnNode *node, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_later_node_class_init (TestLaterNodeClass *klass)
+{
+  HN_NODE_CLASS (klass)->invoke_async = later_invoke_async;
+  HN_NODE_CLASS (klass)->invoke_finish = later_invoke_finish;
+}
+
+static void test_later_node_init (TestLaterNode *self) { }
+
+/* Every executor calls an async-only node, at the top level and nested. */
+static void
+test_async_only_node (gconstpointer data)
+{
+  const ExecutorCase *ec = data;
+  g_autoptr(HnExecutor) executor = ec->make ();
+  g_autoptr(GError) error = NULL;
+  HnNode *later = g_object_new (TEST_TYPE_LATER_NODE, "name", "later", "inputs", STRV ("x"),
+                                "outputs", STRV ("y"), NULL);
+  g_autoptr(HnPipeline) inner = build (&later, 1);
+  g_autoptr(HnNode) node = hn_pipeline_as_node (inner, "inner", NULL, NULL, NULL,
+                                                HN_MAP_MODE_ZIP, &error);
+  g_autoptr(HnPipeline) outer = build ((HnNode *[]) { g_object_ref (node) }, 1);
+  g_autoptr(HnPipeline) top = with_executor (inner, executor, 0, 0);
+  g_autoptr(HnPipeline) nested = with_executor (outer, executor, 0, 0);
+  g_autoptr(GVariant) a = NULL, b = NULL;
+
+  g_assert_no_error (error);
+  a = hn_pipeline_run (top, test_inputs_x (4), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_lookup_int (a, "y"), ==, 40);
+  b = hn_pipeline_run (nested, test_inputs_x (5), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_lookup_int (b, "y"), ==, 50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -837,6 +912,7 @@ main (int   argc,
         { "/Hn/Run/timeout", test_timeout },
         { "/Hn/Run/value-and-error", test_value_and_error },
         { "/Hn/Run/async-timeout", test_async_timeout },
+        { "/Hn/Run/async-only-node", test_async_only_node },
       };
 
       for (guint c = 0; c < G_N_ELEMENTS (cases); c++)

@@ -893,6 +893,46 @@ test_async_only_node (gconstpointer data)
   g_assert_cmpint (test_lookup_int (b, "y"), ==, 50);
 }
 
+
+static GVariant *
+fail_several_func (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  gint64 x = g_variant_get_int64 (args[0]);
+
+  if (x == 61 || x == 62 || x == 700)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no %" G_GINT64_FORMAT, x);
+      return NULL;
+    }
+  return g_variant_new_int64 (x);
+}
+
+/* Several items fail: every executor reports the first, as the sequential one does. */
+static void
+test_first_failing_item (gconstpointer data)
+{
+  const ExecutorCase *ec = data;
+  g_autoptr(HnExecutor) executor = ec->make ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) plain = build ((HnNode *[]) {
+                                         hn_function_node_new ("picky", STRV ("x"), STRV ("y"),
+                                                               fail_several_func, NULL, NULL) },
+                                       1);
+  g_autoptr(HnPipeline) pipeline = with_executor (plain, executor, 0, 0);
+  GVariantBuilder builder;
+  g_autoptr(GVariant) result = NULL;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("ax"));
+  for (gint64 i = 0; i < 1000; i++)
+    g_variant_builder_add (&builder, "x", i);
+  result = hn_pipeline_map (pipeline,
+                            g_variant_new_parsed ("{'x': %v}", g_variant_builder_end (&builder)),
+                            STRV ("x"), HN_MAP_MODE_ZIP, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "Node “picky” failed on item 61: no 61");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -913,6 +953,7 @@ main (int   argc,
         { "/Hn/Run/value-and-error", test_value_and_error },
         { "/Hn/Run/async-timeout", test_async_timeout },
         { "/Hn/Run/async-only-node", test_async_only_node },
+        { "/Hn/Run/first-failing-item", test_first_failing_item },
       };
 
       for (guint c = 0; c < G_N_ELEMENTS (cases); c++)

@@ -110,7 +110,7 @@ typedef struct
   gsize                 chunk_size;
   gint                  next_chunk;
   gint                  n_chunks;
-  gint                  failed;
+  gpointer              stop_at;     /* gsize: no item at or after it starts */
   guint                 n_active;
   gsize                 error_item;
 } Work;
@@ -126,6 +126,7 @@ work_new (HnThreadPoolExecutor *self,
   g_cond_init (&work->cond);
   work->self = self;
   work->run = hn_run_ref (run);
+  work->stop_at = (gpointer) G_MAXSIZE;
   return work;
 }
 
@@ -323,7 +324,10 @@ map_work (Work *work)
   HnRun *run = work->run;
   GVariant **frame = _hn_frame_new (run->graph);
 
-  while (!g_atomic_int_get (&work->failed))
+  /* Chunks go out in item order. After a failure at item i, items before i still run (another
+   * of them may fail first), items after it do not: the error is the first failing item's, as
+   * with the sequential executor. */
+  for (;;)
     {
       gint chunk = g_atomic_int_add (&work->next_chunk, 1);
       gsize first, last;
@@ -333,11 +337,13 @@ map_work (Work *work)
 
       first = (gsize) chunk * work->chunk_size;
       last = MIN (first + work->chunk_size, work->driver.n_items);
+      if (first >= (gsize) g_atomic_pointer_get (&work->stop_at))
+        break;
       for (gsize i = first; i < last; i++)
         {
           GError *error = NULL;
 
-          if (g_atomic_int_get (&work->failed))
+          if (i >= (gsize) g_atomic_pointer_get (&work->stop_at))
             break;
 
           if (!_hn_map_driver_run_item (&work->driver, i, frame, &error))
@@ -348,11 +354,11 @@ map_work (Work *work)
                   g_clear_error (&work->error);
                   work->error = error;
                   work->error_item = i;
+                  g_atomic_pointer_set (&work->stop_at, (gpointer) i);
                 }
               else
                 g_error_free (error);
               hn_mutex_unlock (&work->lock);
-              g_atomic_int_set (&work->failed, TRUE);
               break;
             }
         }

@@ -534,6 +534,28 @@ hn_node_invoke (HnNode            *self,
   return result;
 }
 
+typedef struct
+{
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+  guint                n_args;
+  GVariant            *args[];
+} AsyncCall;
+
+static void
+async_call_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncCall *call = user_data;
+
+  if (call->callback != NULL)
+    call->callback (source, result, call->user_data);
+  for (guint i = 0; i < call->n_args; i++)
+    g_variant_unref (call->args[i]);
+  g_free (call);
+}
+
 /**
  * hn_node_invoke_async:
  * @self: a [class@Node]
@@ -554,13 +576,23 @@ hn_node_invoke_async (HnNode              *self,
                       gpointer             user_data)
 {
   HnNodePrivate *priv = hn_node_get_instance_private (self);
+  AsyncCall *call;
 
   g_return_if_fail (HN_IS_NODE (self));
   g_return_if_fail (n_args == priv->n_inputs);
   g_return_if_fail (n_args == 0 || args != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  HN_NODE_GET_CLASS (self)->invoke_async (self, args, n_args, cancellable, callback, user_data);
+  /* floating arguments are consumed, as by hn_node_invoke(); the values stay alive until the
+   * call is over */
+  call = g_malloc (sizeof (AsyncCall) + sizeof (GVariant *) * MAX (n_args, 1));
+  call->callback = callback;
+  call->user_data = user_data;
+  call->n_args = n_args;
+  for (guint i = 0; i < n_args; i++)
+    call->args[i] = g_variant_ref_sink (args[i]);
+  HN_NODE_GET_CLASS (self)->invoke_async (self, call->args, n_args, cancellable, async_call_done,
+                                          call);
 }
 
 /**

@@ -33,7 +33,8 @@ static const GOptionEntry entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &outputs,
     "An output to compute (repeat for several; default: all)", "NAME" },
   { "executor", 'e', 0, G_OPTION_ARG_STRING, &executor_spec,
-    "sequential, thread-pool[:N], async[:N], daft[:local|:ray[@ADDRESS]]", "EXECUTOR" },
+    "sequential, thread-pool[:N], async[:N], daft[:local|:ray[@ADDRESS]], "
+    "dask[:SCHEDULER|@ADDRESS], ray[@ADDRESS]", "EXECUTOR" },
   { "over", 0, 0, G_OPTION_ARG_STRING, &over,
     "map: the inputs to map over, comma-separated", "NAMES" },
   { "product", 0, 0, G_OPTION_ARG_NONE, &product,
@@ -50,6 +51,11 @@ parse_executor (const char  *spec,
 
   if (spec == NULL || g_str_equal (spec, "sequential"))
     return hn_sequential_executor_new ();
+  /* addresses have colons of their own */
+  if (g_str_has_prefix (spec, "dask@"))
+    return hn_dask_executor_new (HN_DASK_SCHEDULER_THREADS, spec + strlen ("dask@"));
+  if (g_str_equal (spec, "ray") || g_str_has_prefix (spec, "ray@"))
+    return hn_ray_executor_new (spec[3] == '@' ? spec + 4 : NULL);
 
   parts = g_strsplit (spec, ":", 2);
   if (parts[1] != NULL && (g_str_equal (parts[0], "thread-pool") || g_str_equal (parts[0], "async"))
@@ -69,10 +75,18 @@ parse_executor (const char  *spec,
         return NULL;
       return hn_daft_executor_new (kind, runner[1]);
     }
+  if (g_str_equal (parts[0], "dask"))
+    {
+      HnDaskScheduler scheduler = HN_DASK_SCHEDULER_THREADS;
+
+      if (parts[1] != NULL && !hn_dask_scheduler_from_string (parts[1], &scheduler, error))
+        return NULL;
+      return hn_dask_executor_new (scheduler, NULL);
+    }
 
   g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
-               "Unknown executor “%s”: use sequential, thread-pool[:N], async[:N] or "
-               "daft[:local|:ray[@ADDRESS]]", spec);
+               "Unknown executor “%s”: use sequential, thread-pool[:N], async[:N], "
+               "daft[:local|:ray[@ADDRESS]], dask[:SCHEDULER|@ADDRESS] or ray[@ADDRESS]", spec);
   return NULL;
 }
 

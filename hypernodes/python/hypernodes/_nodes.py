@@ -178,7 +178,7 @@ class NodeCall:
         of a one-node pipeline made there."""
         if self.key is not None:
             return _registry[self.key], _registry[self.run_key], None
-        cache_key = (self.name, repr(self.recipe))
+        cache_key = (self.name, repr(self.recipe), self.record, self.cache_dir, self.retries)
         with _worker_lock:
             found = _worker_cache.get(cache_key)
             if found is None:

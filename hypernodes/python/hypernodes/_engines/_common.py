@@ -100,6 +100,9 @@ class Work:
             failed = min(failures, key=lambda f: (f.item, f.position))
             if self.record:
                 self._report_events([c.done if isinstance(c, Failed) else c for c in chunks])
+                args = [_values.deserialize(a) for a in failed.args]
+                self.run.report_node_call(self.calls[failed.position].node, failed.item, args,
+                                          None, 0.0, None)
                 self.run.report_node_error(self.calls[failed.position].node, failed.item,
                                            failed.domain, failed.code, failed.message)
             raise HnError(failed.domain, failed.code, failed.message, failed.node, failed.item)
@@ -143,8 +146,9 @@ class Work:
 class Failed:
     """The node failure that ended a chunk, with the outcomes of the rows before it."""
 
-    def __init__(self, failure, position, done):
+    def __init__(self, failure, position, done, args):
         info = failure.info
+        self.args = [_values.serialize(a) for a in args]
         self.domain, self.code, self.message = info["domain"], info["code"], info["message"]
         self.node, self.item = info["node"], info["item"]
         self.position = position
@@ -172,10 +176,11 @@ class Program:
             frame.update(row.values)
             events = []
             for position, (call, target) in enumerate(zip(self.calls, resolved)):
+                args = [frame[i] for i in call.inputs]
                 try:
-                    result, envelope = call.invoke(target, item, [frame[i] for i in call.inputs])
+                    result, envelope = call.invoke(target, item, args)
                 except NodeFailure as failure:
-                    return Failed(failure, position, out)
+                    return Failed(failure, position, out, args if call.record else [])
                 for name, value in zip(call.outputs, call.split(result)):
                     frame[name] = value
                 if envelope is not None:

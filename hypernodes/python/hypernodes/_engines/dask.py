@@ -9,6 +9,7 @@ program and the shared inputs sent to the cluster once."""
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from .. import _values
@@ -28,12 +29,20 @@ DOMAIN = "Hn-Dask"
 _lock = threading.Lock()
 
 
-def _node_task(call, shared, *deps):
-    """One node of a single run: its inputs come from @shared and the tasks it depends on."""
+def _node_task(call, position, shared, *deps):
+    """Node @position of a single run: its inputs come from @shared and the tasks it depends
+    on. Returns (Frame of its outputs, Frame of its envelope or None), or the Failed of the
+    first node that failed upstream or here."""
     frame = dict(shared.values)
-    for produced, _ in deps:
-        frame.update(produced.values)
-    result, envelope = call.invoke(call.resolve(), -1, [frame[i] for i in call.inputs])
+    for dep in deps:
+        if isinstance(dep, _common.Failed):
+            return dep
+        frame.update(dep[0].values)
+    args = [frame[i] for i in call.inputs]
+    try:
+        result, envelope = call.invoke(call.resolve(), -1, args)
+    except _common.NodeFailure as failure:
+        return _common.Failed(failure, position, [], args if call.record else [])
     return (Frame(dict(zip(call.outputs, call.split(result)))),
             Frame({"envelope": envelope}) if envelope is not None else None)
 
@@ -126,12 +135,15 @@ def _run_local(executor, work, scheduler, log):
         for position, call in enumerate(work.calls):
             key = f"{call.name}-{work.token[:8]}-{position}"
             deps = list(dict.fromkeys(producer[i] for i in call.inputs if i in producer))
-            dsk[key] = (_node_task, call, shared, *deps)
+            dsk[key] = (_node_task, call, position, shared, *deps)
             for o in call.outputs:
                 producer[o] = key
             keys.append(key)
         log(f"{scheduler}: a graph of {len(keys)} task(s): {', '.join(keys)}")
         results = get(dsk, keys)
+        failures = [r for r in results if isinstance(r, _common.Failed)]
+        if failures:
+            return work.finish([min(failures, key=lambda f: f.position)])
         frame = {}
         events = []
         for position, (produced, envelope) in enumerate(results):
@@ -153,8 +165,6 @@ def _run_local(executor, work, scheduler, log):
 
 
 def _run_cluster(executor, work, client, log):
-    from distributed import wait
-
     retries = executor.get_retries()
     name = work.task_name()
     if not work.is_map:
@@ -173,14 +183,13 @@ def _run_cluster(executor, work, client, log):
                              pure=False, retries=retries)
         log(f"cluster: {len(bounds)} chunk task(s) {name} of up to {size} item(s) on "
             f"{workers} worker(s)")
-    while True:
+    pause = 0.002
+    while not all(f.done() for f in futures):
         try:
-            wait(futures, timeout=0.2)
-            break
-        except TimeoutError:
-            try:
-                _common.check_cancelled(work.run)
-            except _common.HnError:
-                client.cancel(futures)
-                raise
+            _common.check_cancelled(work.run)
+        except _common.HnError:
+            client.cancel(futures)
+            raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
     return work.finish(client.gather(futures))

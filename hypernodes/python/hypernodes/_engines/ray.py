@@ -76,11 +76,18 @@ def _execute(executor, work, log):
     options = dict(num_cpus=executor.get_num_cpus(), num_gpus=executor.get_num_gpus(),
                    max_retries=executor.get_max_retries(), retry_exceptions=False,
                    name=work.task_name())
+    resources = ray.cluster_resources()
+    for key, amount in (("CPU", options["num_cpus"]), ("GPU", options["num_gpus"])):
+        if amount > resources.get(key, 0):
+            # Ray would wait for ever for a node that can run the task
+            raise _common.HnError(_common.EXECUTOR_DOMAIN, _common.ENGINE_FAILED,
+                                  f"The Ray executor asks for {amount:g} {key} per task, and "
+                                  f"the cluster has {resources.get(key, 0):g}")
     task = _task().options(**options)
     program = ray.put(work.program)
     shared = ray.put(_common.Frame(work.shared))
     if work.is_map:
-        cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        cpus = max(1, int(resources.get("CPU", 1)))
         size = _common.chunk_size(work.n_rows, cpus, per_worker=4, low=BATCH_MIN, high=BATCH_MAX)
     else:
         size = 1

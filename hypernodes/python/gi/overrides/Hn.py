@@ -360,25 +360,27 @@ class AsyncExecutor(_ExecutorMixin, Hn.AsyncExecutor):
 
 class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
     """DaftExecutor(runner="local" | "ray", ray_address=None, collect=True, show_plan=False,
-    debug=False, python=None): runs pipelines as Daft DataFrames.
+    debug=False, python=None, connect_timeout=30): runs pipelines as Daft DataFrames.
 
     runner "local" is Daft's native runner in this process, "ray" a Ray cluster at ray_address
     (None: a local one). collect gathers the results into one table before returning them
     (False streams them row by row, the same results); show_plan prints Daft's plan of each
     DataFrame; debug logs what the executor does (log domain Hn-Daft); python is the
-    interpreter a C program embeds (a Python program uses itself). Daft must be installed in this Python, or runs fail with
+    interpreter a C program embeds (a Python program uses itself); connect_timeout bounds the
+    wait for the Ray cluster (seconds). Daft must be installed in this Python, or runs fail with
     Hn.ExecutorError.ENGINE_MISSING saying how to install it.
     """
 
     def __init__(self, runner="local", ray_address=None, collect=True, show_plan=False,
-                 debug=False, python=None):
+                 debug=False, python=None, connect_timeout=30):
         if isinstance(runner, str):
             try:
                 _, runner = Hn.daft_runner_from_string(runner)
             except GLib.Error as e:
                 raise ValueError(e.message) from None
         super().__init__(runner=runner, ray_address=ray_address, collect=collect,
-                         show_plan=show_plan, debug=debug, python=python)
+                         show_plan=show_plan, debug=debug, python=python,
+                         connect_timeout=connect_timeout)
 
     @property
     def runner(self):

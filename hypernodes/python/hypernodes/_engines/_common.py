@@ -86,6 +86,17 @@ class Work:
             return [Frame({})]
         return [Frame(item) for item in self.items[start:stop]]
 
+    def full_rows(self):
+        """Every root value of each row (the shared ones included), for engines that take whole
+        rows."""
+        if not self.is_map:
+            return [dict(self.shared)]
+        return [{**self.shared, **item} for item in self.items]
+
+    def result(self, rows):
+        """The run's a{sv}, or the map's aa{sv}, of rows of output values (dicts)."""
+        return _plan.build_result(rows, self.plan.outputs, self.is_map)
+
     def task_name(self):
         return "+".join(c.name for c in self.calls) or "pipeline"
 
@@ -109,10 +120,7 @@ class Work:
         outcomes = [o for chunk in chunks for o in chunk]
         if self.record:
             self._report_events([outcomes])
-        rows = [o[0].values for o in outcomes]
-        if self.is_map:
-            return _plan.build_result(rows, self.plan.outputs, True)
-        return _plan.build_result(rows, self.plan.outputs, False)
+        return self.result([o[0].values for o in outcomes])
 
     def _report_events(self, chunks):
         for outcomes in chunks:

@@ -131,7 +131,7 @@ class Work:
                                               duration, signature)
 
     def empty_result(self):
-        return GLib.Variant.new_array(GLib.VariantType.new("a{sv}"), [])
+        return empty_map()
 
     def recover(self, error):
         """The HnError to raise for an exception out of the engine: a node failure it carries
@@ -195,6 +195,10 @@ class Program:
                     events.append((position, item, _values.serialize(envelope)))
             out.append((Frame({o: frame[o] for o in self.outputs}), events))
         return out
+
+
+def empty_map():
+    return GLib.Variant.new_array(GLib.VariantType.new("a{sv}"), [])
 
 
 def _split_rows(plan, items, inputs):

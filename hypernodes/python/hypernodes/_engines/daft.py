@@ -134,11 +134,13 @@ def run(executor, run):
         raise _common.missing("Daft", _import_error, ["daft", "cloudpickle"])
 
     # the inputs were checked by the library before the glue was called
+    items = run.get_items()
+    if items is not None and items.n_children() == 0:
+        return _common.empty_map()
+    # the runner first: a runner conflict is reported before anything else
+    _ensure_runner(executor)
     work = _common.Work(run, shippable=executor.runner == "ray")
     try:
-        if work.is_map and work.n_rows == 0:
-            return work.empty_result()
-        _ensure_runner(executor)
         return _execute(executor, work)
     except HnError:
         raise

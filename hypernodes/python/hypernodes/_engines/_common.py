@@ -51,18 +51,63 @@ class Frame:
         self.values = {k: _values.deserialize(b) for k, b in state.items()}
 
 
+class Rows:
+    """Rows [start, stop) of a map's items as one aa{sv} (one blob when pickled; each task
+    unpacks its own rows), or the single row of a run (no values beyond the shared ones)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+    def __getstate__(self):
+        # a tuple: pickle skips __setstate__ for a false state
+        return (_values.serialize(self.items) if self.items is not None else None,)
+
+    def __setstate__(self, state):
+        self.items = _values.deserialize(state[0]) if state[0] is not None else None
+
+    def dicts(self, roots):
+        """The root values of each row, by name."""
+        if self.items is None:
+            return [{}]
+        out = []
+        for i in range(self.items.n_children()):
+            item = self.items.get_child_value(i)
+            out.append({k: item.lookup_value(k, None) for k in item.keys() if k in roots})
+        return out
+
+
+class Done:
+    """The outcome of the rows of a chunk: their requested outputs as one aa{sv} (one blob when
+    pickled) and the envelopes of their node calls, as (position, item, blob), when recording."""
+
+    __slots__ = ("outputs", "events")
+
+    def __init__(self, outputs, events):
+        self.outputs = outputs
+        self.events = events
+
+    def __getstate__(self):
+        return _values.serialize(self.outputs), self.events
+
+    def __setstate__(self, state):
+        self.outputs, self.events = _values.deserialize(state[0]), state[1]
+
+
 class Work:
     """A run seen by the glue: the plan, the node calls, the shared inputs and the items."""
 
     def __init__(self, run, shippable):
         self.run = run
         self.pipeline = run.get_pipeline()
-        self.is_map = run.get_items() is not None
+        self.items = run.get_items()
+        self.is_map = self.items is not None
         self.plan = _plan.Plan(self.pipeline, run.get_outputs() or None)
         self.shippable = shippable
         # out of this process, node events come back with the results
         self.record = shippable and run.wants_node_events()
-        self.shared, self.items = _split_rows(self.plan, run.get_items(), run.get_inputs())
+        self.shared = _shared_roots(self.plan, run.get_inputs())
         self.calls = []
         try:
             for node in self.plan.nodes:
@@ -74,24 +119,24 @@ class Work:
             self.release()
             raise
         self.token = uuid.uuid4().hex
-        self.program = Program(self.token, self.calls, self.plan.outputs)
+        self.program = Program(self.token, self.calls, self.plan.roots, self.plan.outputs)
 
     @property
     def n_rows(self):
-        return len(self.items) if self.is_map else 1
+        return self.items.n_children() if self.is_map else 1
 
     def rows(self, start, stop):
-        """Frames of the item values of rows [start, stop) (the shared values apart)."""
+        """Rows [start, stop) of the items (the shared values apart)."""
         if not self.is_map:
-            return [Frame({})]
-        return [Frame(item) for item in self.items[start:stop]]
+            return Rows(None)
+        child = self.items.get_child_value
+        return Rows(GLib.Variant.new_array(_VARDICT, [child(i) for i in range(start, stop)]))
 
     def full_rows(self):
         """Every root value of each row (the shared ones included), for engines that take whole
         rows."""
-        if not self.is_map:
-            return [dict(self.shared)]
-        return [{**self.shared, **item} for item in self.items]
+        return [{**self.shared, **row}
+                for row in self.rows(0, self.n_rows).dicts(set(self.plan.roots))]
 
     def result(self, rows):
         """The run's a{sv}, or the map's aa{sv}, of rows of output values (dicts)."""
@@ -105,7 +150,7 @@ class Work:
             call.release()
 
     def finish(self, chunks):
-        """The run's result from the outcomes of its chunks, in row order (see Program.run)."""
+        """The run's result from the outcomes of its chunks (Done or Failed), in row order."""
         failures = [c for c in chunks if isinstance(c, Failed)]
         if failures:
             failed = min(failures, key=lambda f: (f.item, f.position))
@@ -117,18 +162,22 @@ class Work:
                 self.run.report_node_error(self.calls[failed.position].node, failed.item,
                                            failed.domain, failed.code, failed.message)
             raise HnError(failed.domain, failed.code, failed.message, failed.node, failed.item)
-        outcomes = [o for chunk in chunks for o in chunk]
         if self.record:
-            self._report_events([outcomes])
-        return self.result([o[0].values for o in outcomes])
+            self._report_events(chunks)
+        if not self.is_map:
+            return chunks[0].outputs.get_child_value(0)
+        rows = []
+        for chunk in chunks:
+            child = chunk.outputs.get_child_value
+            rows.extend(child(i) for i in range(chunk.outputs.n_children()))
+        return GLib.Variant.new_array(_VARDICT, rows)
 
     def _report_events(self, chunks):
-        for outcomes in chunks:
-            for frame, events in outcomes:
-                for position, item, envelope in events:
-                    args, result, duration, signature = _nodes.unpack_envelope(envelope)
-                    self.run.report_node_call(self.calls[position].node, item, args, result,
-                                              duration, signature)
+        for chunk in chunks:
+            for position, item, envelope in chunk.events:
+                args, result, duration, signature = _nodes.unpack_envelope(envelope)
+                self.run.report_node_call(self.calls[position].node, item, args, result,
+                                          duration, signature)
 
     def empty_result(self):
         return empty_map()
@@ -152,7 +201,7 @@ class Work:
 
 
 class Failed:
-    """The node failure that ended a chunk, with the outcomes of the rows before it."""
+    """The node failure that ended a chunk, with the Done of the rows before it."""
 
     def __init__(self, failure, position, done, args):
         info = failure.info
@@ -164,64 +213,56 @@ class Failed:
 
 
 class Program:
-    """What a task needs to run the plan: the node calls in order and the requested outputs.
-    Picklable: NodeCalls travel as recipes."""
+    """What a task needs to run the plan: the node calls in order, the root inputs and the
+    requested outputs. Picklable: NodeCalls travel as recipes."""
 
-    def __init__(self, token, calls, outputs):
+    def __init__(self, token, calls, roots, outputs):
         self.token = token
         self.calls = calls
+        self.roots = roots
         self.outputs = outputs
 
     def run(self, shared, rows, start):
-        """Runs the plan over @rows (Frames of item values; @shared a Frame of the values every
-        row shares), numbered from @start. Returns a list of (Frame of outputs, events), or a
-        Failed for the first node failure."""
-        out = []
+        """Runs the plan over @rows (Rows; @shared a Frame of the values every row shares),
+        numbered from @start (-1 for a single run). Returns a Done, or a Failed for the first
+        node failure."""
+        outputs = []
+        events = []
         resolved = [call.resolve() for call in self.calls]
-        for offset, row in enumerate(rows):
+        for offset, row in enumerate(rows.dicts(set(self.roots))):
             item = start + offset if start >= 0 else -1
             frame = dict(shared.values)
-            frame.update(row.values)
-            events = []
+            frame.update(row)
             for position, (call, target) in enumerate(zip(self.calls, resolved)):
                 args = [frame[i] for i in call.inputs]
                 try:
                     result, envelope = call.invoke(target, item, args)
                 except NodeFailure as failure:
-                    return Failed(failure, position, out, args if call.record else [])
+                    done = Done(_plan.build_result(outputs, self.outputs, True), events)
+                    return Failed(failure, position, done, args if call.record else [])
                 for name, value in zip(call.outputs, call.split(result)):
                     frame[name] = value
                 if envelope is not None:
                     events.append((position, item, _values.serialize(envelope)))
-            out.append((Frame({o: frame[o] for o in self.outputs}), events))
-        return out
+            outputs.append(frame)
+        return Done(_plan.build_result(outputs, self.outputs, True), events)
+
+
+_VARDICT = GLib.VariantType.new("a{sv}")
 
 
 def empty_map():
-    return GLib.Variant.new_array(GLib.VariantType.new("a{sv}"), [])
+    return GLib.Variant.new_array(_VARDICT, [])
 
 
-def _split_rows(plan, items, inputs):
-    """(shared, per-item) root values: the shared ones once, each item's own ones per item (an
-    item's value wins)."""
+def _shared_roots(plan, inputs):
+    """The root values the inputs give every row (an item's own value wins)."""
     shared = {}
     if inputs is not None:
         for k in inputs.keys():
             if k in plan.roots:
                 shared[k] = inputs.lookup_value(k, None)
-    if items is None:
-        return shared, None
-    per_item = []
-    for i in range(items.n_children()):
-        item = items.get_child_value(i)
-        per_item.append({k: item.lookup_value(k, None) for k in item.keys() if k in plan.roots})
-    return shared, per_item
-
-
-def run_local(work, start, stop):
-    """Program.run for rows [start, stop) of @work in this process."""
-    return work.program.run(Frame(work.shared), work.rows(start, stop),
-                            start if work.is_map else -1)
+    return shared
 
 
 def chunk_size(n, workers, per_worker=20, low=1, high=None):
@@ -257,5 +298,5 @@ def wait_reachable(engine, address, timeout):
             time.sleep(0.2)
 
 
-__all__ = ["Work", "Program", "Frame", "Failed", "run_local", "chunk_size", "check_cancelled",
-           "wait_reachable", "log", "missing", "ENGINE_FAILED"]
+__all__ = ["Work", "Program", "Frame", "Rows", "Done", "Failed", "chunk_size", "check_cancelled",
+           "wait_reachable", "log", "missing", "empty_map"]

@@ -12,7 +12,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from .. import _values
+from .. import _plan, _values
 from . import _common
 from ._common import Frame
 
@@ -42,7 +42,8 @@ def _node_task(call, position, shared, *deps):
     try:
         result, envelope = call.invoke(call.resolve(), -1, args)
     except _common.NodeFailure as failure:
-        return _common.Failed(failure, position, [], args if call.record else [])
+        return _common.Failed(failure, position, _common.Done(_common.empty_map(), []),
+                              args if call.record else [])
     return (Frame(dict(zip(call.outputs, call.split(result)))),
             Frame({"envelope": envelope}) if envelope is not None else None)
 
@@ -150,7 +151,8 @@ def _run_local(executor, work, scheduler, log):
             frame.update(produced.values)
             if envelope is not None:
                 events.append((position, -1, _values.serialize(envelope.values["envelope"])))
-        return work.finish([[(Frame({o: frame[o] for o in work.plan.outputs}), events)]])
+        outputs = _plan.build_result([frame], work.plan.outputs, True)
+        return work.finish([_common.Done(outputs, events)])
 
     size = executor.get_chunk_size() or _common.chunk_size(work.n_rows, _workers(executor))
     bounds = work.chunks(size)

@@ -173,3 +173,21 @@ def test_a_task_whose_workers_keep_dying_fails_clearly(ray_cluster):
     assert (info.value.domain, info.value.code) == ("hn-executor-error-quark",
                                                     Hn.ExecutorError.ENGINE_FAILED)
     assert "The ray engine failed" in info.value.message
+
+
+def test_no_address_starts_a_local_cluster():
+    """In a process of its own: without an address, the executor starts a local cluster."""
+    code = ("import os\n"
+            "from gi.repository import Hn\n"
+            "from hypernodes import Pipeline, node\n"
+            "from hypernodes.ray_executor import RayExecutor\n"
+            "p = Pipeline([node(lambda x: (x + 1, os.getpid()), output_name=('y', 'pid'),\n"
+            "                   name='inc')])\n"
+            "out = p.with_config(Hn.RuntimeConfig(executor=RayExecutor())).map(\n"
+            "    {'x': [1, 2, 3]}, ['x'])\n"
+            "print([r['y'] for r in out], all(r['pid'] != os.getpid() for r in out))\n")
+    env = dict(os.environ)
+    env.pop("RAY_ADDRESS", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.stdout.strip().splitlines()[-1] == "[2, 3, 4] True", out.stderr

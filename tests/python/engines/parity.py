@@ -184,3 +184,32 @@ def check_callbacks_and_cache(executor, tmp_path):
     got = _events(executor, tmp_path / "engine", runs)
     assert got == expected
     assert ("cached", "double") in got
+
+
+def check_cancel(executor, seconds=20):
+    """A map cancelled while its tasks run fails with G_IO_ERROR_CANCELLED, soon."""
+    import threading
+    import time
+
+    from gi.repository import Gio
+
+    from hypernodes.config import RuntimeConfig
+
+    @node(output_name="y")
+    def slow(x):
+        time.sleep(0.05)
+        return x
+
+    cancellable = Gio.Cancellable()
+    timer = threading.Timer(0.5, cancellable.cancel)
+    timer.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(GLib.Error) as info:
+            Pipeline([slow]).with_config(RuntimeConfig(executor=executor)).map(
+                {"x": list(range(2000))}, ["x"], cancellable=cancellable)
+    finally:
+        timer.cancel()
+    assert (info.value.domain, info.value.code) == ("g-io-error-quark",
+                                                    Gio.IOErrorEnum.CANCELLED)
+    assert time.monotonic() - start < seconds

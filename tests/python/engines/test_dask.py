@@ -199,3 +199,7 @@ def test_c_program_uses_the_cli_spelling(dask_cluster, module_path):
     out = subprocess.run([hn, "map", module_path, "double_add_one", "--over", "x", "x=[1]",
                           "-e", "dask:fast"], capture_output=True, text=True, timeout=60)
     assert out.returncode != 0 and "Invalid Dask scheduler “fast”" in out.stderr
+
+
+def test_cancel_during_map_on_a_cluster(dask_cluster):
+    parity.check_cancel(DaskExecutor(scheduler_address=dask_cluster.address))

@@ -191,3 +191,7 @@ def test_no_address_starts_a_local_cluster():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, env=env)
     assert out.stdout.strip().splitlines()[-1] == "[2, 3, 4] True", out.stderr
+
+
+def test_cancel_during_map(executor):
+    parity.check_cancel(executor)

@@ -187,9 +187,10 @@ def test_a_worker_killed_mid_map_is_recomputed(dask_cluster, tmp_path):
 
 
 def test_c_program_uses_the_cli_spelling(dask_cluster, module_path):
-    """The hn tool (C, embedding Python) runs on a Dask cluster and on a local scheduler."""
+    """The hn tool (C, embedding Python) runs on a Dask cluster and on the local schedulers,
+    and exits (the process pool is shut down before Python's exit functions wait for it)."""
     hn = os.path.join(os.environ["HN_BUILD_DIR"], "tools", "hn")
-    for spec in (f"dask@{dask_cluster.address}", "dask:synchronous", "dask"):
+    for spec in (f"dask@{dask_cluster.address}", "dask:synchronous", "dask", "dask:processes"):
         out = subprocess.run([hn, "map", module_path, "double_add_one", "--over", "x",
                               "x=[1, 2, 3]", "-o", "result", "-e", spec],
                              capture_output=True, text=True, timeout=120)

@@ -6,6 +6,7 @@ to a pool of worker processes kept for the executor's life. On a cluster (schedu
 dependent task costs milliseconds: a run is one task and a map one task per chunk, with the
 program and the shared inputs sent to the cluster once."""
 
+import atexit
 import multiprocessing
 import os
 import threading
@@ -27,6 +28,24 @@ except ImportError as e:  # reported when a run starts, never at import of the e
 
 DOMAIN = "Hn-Dask"
 _lock = threading.Lock()
+_pools = set()
+
+
+def _shut_pools_down():
+    """Stops the process pools at exit. Python does it from threading's exit hook, which an
+    embedded interpreter that is never finalized (a C program's) does not run; and
+    multiprocessing's own exit function, which runs after this one, waits for the workers."""
+    for pool in list(_pools):
+        _shut_down(pool)
+
+
+atexit.register(_shut_pools_down)
+
+
+def _shut_down(pool):
+    # waits for the workers: exit functions must not find them still running
+    pool.shutdown(wait=True, cancel_futures=True)
+    _pools.discard(pool)
 
 
 def _node_task(call, position, shared, *deps):
@@ -63,6 +82,9 @@ def _pool(executor):
         if pool is None:
             pool = ProcessPoolExecutor(_workers(executor),
                                        mp_context=multiprocessing.get_context("spawn"))
+            _pools.add(pool)
+            # the pool lives as long as the executor (a GObject weak reference holds it)
+            executor.weak_ref(_shut_down, pool)
             # the wrapper (and so the pool) lives as long as the executor
             executor._hn_dask_pool = pool
         return pool

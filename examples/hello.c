@@ -3,6 +3,9 @@
  * Copyright 2026 The hypernodes authors
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * With --dot it prints the pipeline in the DOT language instead (the picture in README.md:
+ * doc/images/update.sh).
  */
 
 #include <stdio.h>
@@ -45,7 +48,8 @@ summarize (GVariant * const *args, guint n_args, gpointer user_data, GError **er
 }
 
 int
-main (void)
+main (int   argc,
+      char *argv[])
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HnNode) tokenize_node = NULL;
@@ -71,6 +75,14 @@ main (void)
                               &error);
   if (pipeline == NULL)
     g_error ("%s", error->message);
+
+  if (argc > 1 && g_str_equal (argv[1], "--dot"))
+    {
+      g_autofree char *dot = hn_pipeline_to_dot (pipeline, HN_DOT_FLAGS_TYPES);
+
+      fputs (dot, stdout);
+      return 0;
+    }
 
   order = g_strjoinv (" → ", (char **) hn_pipeline_get_topological_order (pipeline));
   printf ("nodes: %s\n", order);

@@ -53,6 +53,7 @@ hn_backend_real_execute_async (HnBackend           *self,
   GTask *task = g_task_new (self, hn_run_get_cancellable (run), callback, user_data);
 
   g_task_set_source_tag (task, hn_backend_real_execute_async);
+  g_task_set_check_cancellable (task, FALSE);
   hn_executor_execute_async (hn_run_get_executor (run), run, execute_done, task);
 }
 

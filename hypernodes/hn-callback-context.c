@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-tsan-private.h"
 #include "hn-callback-context.h"
 
 /**
@@ -47,7 +48,7 @@ store_new (void)
 static void
 store_unref (Store *store)
 {
-  if (!g_atomic_ref_count_dec (&store->ref_count))
+  if (!hn_ref_count_dec (&store->ref_count))
     return;
   g_hash_table_unref (store->values);
   g_mutex_clear (&store->lock);
@@ -356,12 +357,12 @@ hn_callback_context_set (HnCallbackContext *self,
   g_return_if_fail (HN_IS_CALLBACK_CONTEXT (self));
   g_return_if_fail (key != NULL);
 
-  g_mutex_lock (&self->store->lock);
+  hn_mutex_lock (&self->store->lock);
   if (value == NULL)
     g_hash_table_remove (self->store->values, key);
   else
     g_hash_table_replace (self->store->values, g_strdup (key), g_variant_ref_sink (value));
-  g_mutex_unlock (&self->store->lock);
+  hn_mutex_unlock (&self->store->lock);
 }
 
 /**
@@ -382,10 +383,10 @@ hn_callback_context_get (HnCallbackContext *self,
   g_return_val_if_fail (HN_IS_CALLBACK_CONTEXT (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  g_mutex_lock (&self->store->lock);
+  hn_mutex_lock (&self->store->lock);
   value = g_hash_table_lookup (self->store->values, key);
   if (value != NULL)
     g_variant_ref (value);
-  g_mutex_unlock (&self->store->lock);
+  hn_mutex_unlock (&self->store->lock);
   return value;
 }

@@ -78,6 +78,7 @@ hn_executor_real_execute_async (HnExecutor          *self,
   GTask *task = g_task_new (self, hn_run_get_cancellable (run), callback, user_data);
 
   g_task_set_source_tag (task, hn_executor_real_execute_async);
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, hn_run_ref (run), (GDestroyNotify) hn_run_unref);
   _hn_worker_push (run_in_worker, task);
 }
@@ -251,6 +252,7 @@ hn_executor_execute_async (HnExecutor          *self,
   pending->started = g_get_monotonic_time ();
   task = g_task_new (self, hn_run_get_cancellable (run), callback, user_data);
   g_task_set_source_tag (task, hn_executor_execute_async);
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, pending, pending_free);
 
   iface = HN_EXECUTOR_GET_IFACE (self);

@@ -30,6 +30,7 @@ typedef struct
   const GVariantType **input_checks;
   guint                n_outputs;
   guint               *output_slots;
+  const char * const  *output_names;  /* the node's own, for messages */
   /* Declared output types, NULL where any value is allowed. */
   const GVariantType **output_checks;
   /* Graph indexes of the nodes this one waits for, and of those waiting for it. */

@@ -219,6 +219,7 @@ _hn_graph_new (HnNode * const  *nodes,
   g_autoptr(GHashTable) node_names = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) producer = g_array_new (FALSE, FALSE, sizeof (PortRef));
   g_autofree guint *indegree = NULL;
+  g_autofree guint *last_consumer = NULL;
   g_autofree guint *order = NULL;
   g_autofree guint *position = NULL;
   GPtrArray **deps = NULL;
@@ -266,6 +267,9 @@ _hn_graph_new (HnNode * const  *nodes,
   /* Connect inputs to producers and check port types. */
   deps = g_new0 (GPtrArray *, n_nodes);
   indegree = g_new0 (guint, n_nodes);
+  last_consumer = g_new (guint, MAX (n_nodes, 1));
+  for (guint i = 0; i < n_nodes; i++)
+    last_consumer[i] = G_MAXUINT;
   for (guint i = 0; i < n_nodes; i++)
     {
       const char * const *ins = hn_node_get_inputs (nodes[i]);
@@ -294,8 +298,10 @@ _hn_graph_new (HnNode * const  *nodes,
                            g_variant_type_peek_string (out_type));
               goto out;
             }
-          if (!g_ptr_array_find (deps[i], GUINT_TO_POINTER (src->node), NULL))
+          /* each producer once, in order of first use: O(1) per edge */
+          if (last_consumer[src->node] != i)
             {
+              last_consumer[src->node] = i;
               g_ptr_array_add (deps[i], GUINT_TO_POINTER (src->node));
               indegree[i]++;
             }
@@ -405,6 +411,7 @@ _hn_graph_new (HnNode * const  *nodes,
         }
 
       gn->n_outputs = _hn_node_get_n_outputs (node);
+      gn->output_names = outs;
       gn->output_slots = g_new (guint, gn->n_outputs);
       gn->output_checks = g_new0 (const GVariantType *, gn->n_outputs);
       for (guint o = 0; o < gn->n_outputs; o++)
@@ -445,26 +452,42 @@ _hn_graph_new (HnNode * const  *nodes,
 
       if (checks == NULL)
         continue;
-      for (guint a = 0; a < checks->len; a++)
-        for (guint b = a + 1; b < checks->len; b++)
+      /* compare each consumer with the first consumer of every distinct type seen before it:
+       * O(consumers + types²), and the first conflicting pair is the one reported */
+      {
+        g_autoptr(GHashTable) firsts = g_hash_table_new (g_variant_type_hash,
+                                                         g_variant_type_equal);
+        g_autoptr(GArray) distinct = g_array_new (FALSE, FALSE, sizeof (guint));
+
+        for (guint b = 0; b < checks->len; b++)
           {
-            const PortRef *ra = &g_array_index (checks, PortRef, a);
             const PortRef *rb = &g_array_index (checks, PortRef, b);
-            const GVariantType *ta = _hn_node_get_input_type_at (graph->nodes[ra->node].node,
-                                                                 ra->port);
             const GVariantType *tb = _hn_node_get_input_type_at (graph->nodes[rb->node].node,
                                                                  rb->port);
-            if (!_hn_port_types_intersect (ta, tb))
+
+            if (g_hash_table_contains (firsts, tb))
+              continue;
+            for (guint d = 0; d < distinct->len; d++)
               {
-                g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                             _("Input “%s” cannot satisfy both node “%s” (type “%s”) and node "
-                               "“%s” (type “%s”)"),
-                             (const char *) g_ptr_array_index (slot_names, s),
-                             graph->nodes[ra->node].name, g_variant_type_peek_string (ta),
-                             graph->nodes[rb->node].name, g_variant_type_peek_string (tb));
-                goto out;
+                guint a = g_array_index (distinct, guint, d);
+                const PortRef *ra = &g_array_index (checks, PortRef, a);
+                const GVariantType *ta = _hn_node_get_input_type_at (graph->nodes[ra->node].node,
+                                                                     ra->port);
+                if (!_hn_port_types_intersect (ta, tb))
+                  {
+                    g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                                 _("Input “%s” cannot satisfy both node “%s” (type “%s”) and "
+                                   "node “%s” (type “%s”)"),
+                                 (const char *) g_ptr_array_index (slot_names, s),
+                                 graph->nodes[ra->node].name, g_variant_type_peek_string (ta),
+                                 graph->nodes[rb->node].name, g_variant_type_peek_string (tb));
+                    goto out;
+                  }
               }
+            g_hash_table_add (firsts, (gpointer) tb);
+            g_array_append_val (distinct, b);
           }
+      }
     }
 
   /* Root inputs and outputs, in topological order of first use. */

@@ -165,7 +165,7 @@ call_once (HnRun         *run,
            GError       **error)
 {
   if (run->root->timeout_state != NULL)
-    g_atomic_pointer_set (&run->root->timeout_state->running, gn->name);
+    g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
 
   if (gn->run_invoke != NULL)
     return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, error);
@@ -216,7 +216,6 @@ store (HnRun        *run,
        guint         attempts,
        GError      **error)
 {
-  HnGraph *graph = run->graph;
   g_autoptr(GError) local_error = node_error;
   g_autoptr(GVariant) result = value;
 
@@ -245,7 +244,7 @@ store (HnRun        *run,
         return invalid_result (run, gn, item, error,
                                _("returned type “%s” for output “%s”, declared as “%s”"),
                                g_variant_get_type_string (result),
-                               graph->slot_names[gn->output_slots[0]],
+                               gn->output_names[0],
                                g_variant_type_peek_string (gn->output_checks[0]));
       g_clear_pointer (&frame[gn->output_slots[0]], g_variant_unref);
       frame[gn->output_slots[0]] = g_steal_pointer (&result);
@@ -269,7 +268,7 @@ store (HnRun        *run,
           return invalid_result (run, gn, item, error,
                                  _("returned type “%s” for output “%s”, declared as “%s”"),
                                  g_variant_get_type_string (member),
-                                 graph->slot_names[gn->output_slots[o]],
+                                 gn->output_names[o],
                                  g_variant_type_peek_string (gn->output_checks[o]));
         }
       g_clear_pointer (&frame[gn->output_slots[o]], g_variant_unref);
@@ -586,7 +585,7 @@ attempt_async (HnInvocation *invocation)
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
 
   if (run->root->timeout_state != NULL)
-    g_atomic_pointer_set (&run->root->timeout_state->running, gn->name);
+    g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
   HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, invocation->args, invocation->n_args,
                                               run->cancellable, invoke_async_done, invocation);
 }
@@ -700,6 +699,7 @@ hn_run_invoke_node (HnRun             *self,
     }
   gn.output_slots = slots;
   gn.output_checks = checks;
+  gn.output_names = hn_node_get_outputs (node);
 
   /* floating arguments are sunk and dropped here, as hn_node_invoke() does */
   owned = g_new (GVariant *, MAX (n_args, 1));

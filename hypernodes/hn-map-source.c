@@ -167,6 +167,12 @@ _hn_map_source_new_columns (HnGraph             *graph,
       const char *name = map_over[m];
       GVariant *array;
 
+      if (!g_utf8_validate (name, -1, NULL))
+        {
+          g_set_error_literal (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT,
+                               _("A mapped input name is not valid UTF-8"));
+          return NULL;
+        }
       if (!g_strv_contains ((const char * const *) graph->root_inputs, name))
         {
           g_autofree char *known = g_strjoinv (", ", graph->root_inputs);

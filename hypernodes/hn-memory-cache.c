@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-tsan-private.h"
 #include "hn-memory-cache.h"
 
 /**
@@ -79,7 +80,7 @@ hn_memory_cache_lookup (HnCache    *cache,
   GVariant *value = NULL;
   GList *link;
 
-  g_mutex_lock (&self->lock);
+  hn_mutex_lock (&self->lock);
   link = g_hash_table_lookup (self->by_key, key);
   if (link != NULL)
     {
@@ -87,7 +88,7 @@ hn_memory_cache_lookup (HnCache    *cache,
       g_queue_push_head_link (&self->lru, link);
       value = g_variant_ref (((Entry *) link->data)->value);
     }
-  g_mutex_unlock (&self->lock);
+  hn_mutex_unlock (&self->lock);
   return value;
 }
 
@@ -106,7 +107,7 @@ hn_memory_cache_store (HnCache     *cache,
   entry->value = g_variant_ref (value);
   entry->size = g_variant_get_size (value) + 64;
 
-  g_mutex_lock (&self->lock);
+  hn_mutex_lock (&self->lock);
   old = g_hash_table_lookup (self->by_key, key);
   if (old != NULL)
     remove_link (self, old);
@@ -120,7 +121,7 @@ hn_memory_cache_store (HnCache     *cache,
   /* a value larger than the whole cache is not kept */
   if (self->max_bytes > 0 && self->bytes > self->max_bytes)
     remove_link (self, self->lru.tail);
-  g_mutex_unlock (&self->lock);
+  hn_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -129,11 +130,11 @@ hn_memory_cache_clear (HnCache *cache)
 {
   HnMemoryCache *self = HN_MEMORY_CACHE (cache);
 
-  g_mutex_lock (&self->lock);
+  hn_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->by_key);
   g_queue_clear_full (&self->lru, entry_free);
   self->bytes = 0;
-  g_mutex_unlock (&self->lock);
+  hn_mutex_unlock (&self->lock);
 }
 
 static void
@@ -307,8 +308,8 @@ hn_memory_cache_get_n_entries (HnMemoryCache *self)
 
   g_return_val_if_fail (HN_IS_MEMORY_CACHE (self), 0);
 
-  g_mutex_lock (&self->lock);
+  hn_mutex_lock (&self->lock);
   n = self->lru.length;
-  g_mutex_unlock (&self->lock);
+  hn_mutex_unlock (&self->lock);
   return n;
 }

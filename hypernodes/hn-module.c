@@ -7,12 +7,21 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gmodule.h>
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
-#include "hn-module.h"
+#ifdef __ELF__
+# include <elf.h>
+#endif
+
+#include "hn-module-private.h"
 #include "hn-node.h"
 #include "hn-pipeline.h"
 
@@ -119,20 +128,180 @@ hn_module_init (HnModule *self)
   self->pipeline_order = g_ptr_array_new_with_free_func (g_free);
 }
 
+#ifdef __ELF__
+
+#if GLIB_SIZEOF_VOID_P == 8
+# define HN_ELF_CLASS ELFCLASS64
+typedef Elf64_Ehdr HnElfEhdr;
+typedef Elf64_Phdr HnElfPhdr;
+typedef Elf64_Shdr HnElfShdr;
+#else
+# define HN_ELF_CLASS ELFCLASS32
+typedef Elf32_Ehdr HnElfEhdr;
+typedef Elf32_Phdr HnElfPhdr;
+typedef Elf32_Shdr HnElfShdr;
+#endif
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+# define HN_ELF_DATA ELFDATA2LSB
+#else
+# define HN_ELF_DATA ELFDATA2MSB
+#endif
+
+/* Whether the table of @count entries of @entsize bytes at @offset lies inside the file. */
+static gboolean
+table_fits (guint64 offset,
+            guint64 count,
+            guint64 entsize,
+            guint64 size)
+{
+  return offset <= size && (entsize == 0 || count <= (size - offset) / entsize);
+}
+
+/* The dynamic loader trusts the file: it maps the segments the program headers name, and a
+ * segment that runs past the end of a truncated file raises SIGBUS when touched, in the middle of
+ * dlopen(). So before loading, check the ELF header, and that the program headers, every segment
+ * and the section header table lie inside the file. (The file could still change in between; this
+ * is for broken files, not for an attacker who can write the module directory.) */
+static gboolean
+check_elf (const char  *path,
+           const char  *shown,
+           GError     **error)
+{
+  g_autofree HnElfPhdr *phdrs = NULL;
+  HnElfEhdr ehdr;
+  struct stat st;
+  const char *reason = NULL;
+  g_autofree char *detail = NULL;
+  guint64 size;
+  char size_text[24];
+  gssize n;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
+                   _("Cannot load the node module “%s”: %s"), shown, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      reason = g_strerror (errno);
+      goto out;
+    }
+  size = (guint64) st.st_size;
+  g_snprintf (size_text, sizeof size_text, "%" G_GUINT64_FORMAT, size);
+
+  n = pread (fd, &ehdr, sizeof ehdr, 0);
+  if (n < (gssize) EI_NIDENT || memcmp (ehdr.e_ident, ELFMAG, SELFMAG) != 0)
+    {
+      reason = _("it is not an ELF shared object");
+      goto out;
+    }
+  if (ehdr.e_ident[EI_CLASS] != HN_ELF_CLASS || ehdr.e_ident[EI_DATA] != HN_ELF_DATA)
+    {
+      reason = _("it is an ELF file for another kind of machine (word size or byte order)");
+      goto out;
+    }
+  if (n < (gssize) sizeof ehdr)
+    {
+      reason = _("it is truncated: the file is shorter than an ELF header");
+      goto out;
+    }
+  if (ehdr.e_type != ET_DYN)
+    {
+      reason = _("it is an ELF file but not a shared object");
+      goto out;
+    }
+  if (ehdr.e_phnum == 0 || ehdr.e_phentsize != sizeof (HnElfPhdr))
+    {
+      reason = _("it has no valid program header table");
+      goto out;
+    }
+  if (!table_fits (ehdr.e_phoff, ehdr.e_phnum, ehdr.e_phentsize, size))
+    {
+      detail = g_strdup_printf (_("it is truncated (%s bytes): its program headers lie past "
+                                  "the end"), size_text);
+      goto out;
+    }
+  if (ehdr.e_shoff != 0 && ehdr.e_shentsize != sizeof (HnElfShdr))
+    {
+      reason = _("it has an invalid section header table");
+      goto out;
+    }
+  if (ehdr.e_shoff != 0 && !table_fits (ehdr.e_shoff, ehdr.e_shnum, ehdr.e_shentsize, size))
+    {
+      detail = g_strdup_printf (_("it is truncated (%s bytes): its section headers lie past "
+                                  "the end"), size_text);
+      goto out;
+    }
+
+  phdrs = g_new (HnElfPhdr, ehdr.e_phnum);
+  n = pread (fd, phdrs, (gsize) ehdr.e_phnum * sizeof (HnElfPhdr), ehdr.e_phoff);
+  if (n != (gssize) (ehdr.e_phnum * sizeof (HnElfPhdr)))
+    {
+      reason = _("its program headers cannot be read");
+      goto out;
+    }
+  for (guint i = 0; i < ehdr.e_phnum; i++)
+    if (phdrs[i].p_type != PT_NULL && phdrs[i].p_filesz != 0
+        && (phdrs[i].p_offset > size || phdrs[i].p_filesz > size - phdrs[i].p_offset))
+      {
+        detail = g_strdup_printf (_("it is truncated (%s bytes): its segment %u lies past the "
+                                    "end"), size_text, i);
+        goto out;
+      }
+
+out:
+  close (fd);
+  if (reason == NULL && detail == NULL)
+    return TRUE;
+  g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
+               _("Cannot load the node module “%s”: %s"), shown, detail ? detail : reason);
+  return FALSE;
+}
+
+#else
+
+static gboolean
+check_elf (const char  *path,
+           const char  *shown,
+           GError     **error)
+{
+  return TRUE;
+}
+
+#endif
+
+/* Whether @path looks loadable: for the fuzz harness, which checks files it must not load. */
+gboolean
+_hn_module_check_file (const char  *path,
+                       GError     **error)
+{
+  g_autofree char *shown = g_filename_display_name (path);
+
+  return check_elf (path, shown, error);
+}
+
 static char *
 find_module (const char  *name_or_path,
              GError     **error)
 {
   g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) tried = g_string_new (NULL);
+  g_autofree char *shown = NULL;
   const char *env = g_getenv ("HN_MODULE_PATH");
 
   if (strchr (name_or_path, G_DIR_SEPARATOR) != NULL)
     {
       if (g_file_test (name_or_path, G_FILE_TEST_IS_REGULAR))
         return g_canonicalize_filename (name_or_path, NULL);
+      shown = g_filename_display_name (name_or_path);
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_NOT_FOUND,
-                   _("No node module at “%s”"), name_or_path);
+                   _("No node module at “%s”"), shown);
       return NULL;
     }
 
@@ -158,12 +327,16 @@ find_module (const char  *name_or_path,
           if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
             return g_canonicalize_filename (path, NULL);
         }
-      g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", (char *) dirs->pdata[i]);
+      {
+        g_autofree char *dir = g_filename_display_name (dirs->pdata[i]);
+        g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", dir);
+      }
     }
 
+  shown = g_filename_display_name (name_or_path);
   g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_NOT_FOUND,
                _("No node module named “%s” in %s (set $HN_MODULE_PATH, or give a path)"),
-               name_or_path, tried->str);
+               shown, tried->str);
   return NULL;
 }
 
@@ -181,6 +354,7 @@ hn_module_load (const char  *name_or_path,
                 GError     **error)
 {
   g_autofree char *path = NULL;
+  g_autofree char *shown = NULL;
   HnModule *self = NULL;
   g_autoptr(GError) local_error = NULL;
   HnModuleInitFunc init;
@@ -193,6 +367,7 @@ hn_module_load (const char  *name_or_path,
   path = find_module (name_or_path, error);
   if (path == NULL)
     return NULL;
+  shown = g_filename_display_name (path);
 
   g_rec_mutex_lock (&modules_lock);
   if (modules == NULL)
@@ -208,21 +383,25 @@ hn_module_load (const char  *name_or_path,
   if (g_hash_table_contains (initializing, path))
     {
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
-                   _("The node module “%s” loads itself while it initializes"), path);
+                   _("The node module “%s” loads itself while it initializes"), shown);
       goto out;
     }
 
+  if (!_hn_module_check_file (path, error))
+    goto out;
   gmodule = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (gmodule == NULL)
     {
+      g_autofree char *reason = g_utf8_make_valid (g_module_error (), -1);
+
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
-                   _("Cannot load the node module “%s”: %s"), path, g_module_error ());
+                   _("Cannot load the node module “%s”: %s"), shown, reason);
       goto out;
     }
   if (!g_module_symbol (gmodule, "hn_module_init", (gpointer *) &init) || init == NULL)
     {
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID,
-                   _("“%s” is not a node module: it has no hn_module_init entry point"), path);
+                   _("“%s” is not a node module: it has no hn_module_init entry point"), shown);
       g_module_close (gmodule);
       goto out;
     }
@@ -243,7 +422,7 @@ hn_module_load (const char  *name_or_path,
   if (!ok)
     {
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INIT_FAILED,
-                   _("The node module “%s” failed to initialize: %s"), path,
+                   _("The node module “%s” failed to initialize: %s"), shown,
                    local_error ? local_error->message : _("no reason given"));
       g_clear_object (&self);
       goto out;

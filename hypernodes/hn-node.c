@@ -44,6 +44,10 @@ typedef struct
   guint          n_outputs;
   gboolean       cache;
   char          *version;
+  /* name -> index + 1 of its first occurrence: port lookups and checks stay linear in the number
+   * of ports (a node may have many thousands) */
+  GHashTable    *input_index;
+  GHashTable    *output_index;
 } HnNodePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (HnNode, hn_node, G_TYPE_OBJECT)
@@ -115,10 +119,11 @@ parse_types (char  **strings,
              guint   n_ports)
 {
   GVariantType **types = g_new0 (GVariantType *, n_ports);
+  guint n_strings = strings != NULL ? g_strv_length (strings) : 0;
 
   for (guint i = 0; i < n_ports; i++)
     {
-      const char *s = (strings != NULL && i < g_strv_length (strings)) ? strings[i] : NULL;
+      const char *s = i < n_strings ? strings[i] : NULL;
 
       if (s == NULL || *s == '\0')
         types[i] = g_variant_type_copy (G_VARIANT_TYPE_ANY);
@@ -141,6 +146,17 @@ free_types (GVariantType **types,
   g_free (types);
 }
 
+static GHashTable *
+index_names (char **names)
+{
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (!g_hash_table_contains (index, names[i]))
+      g_hash_table_insert (index, names[i], GUINT_TO_POINTER (i + 1));
+  return index;
+}
+
 static void
 hn_node_constructed (GObject *object)
 {
@@ -158,6 +174,8 @@ hn_node_constructed (GObject *object)
   priv->n_outputs = g_strv_length (priv->outputs);
   priv->input_types = parse_types (priv->input_type_strings, priv->n_inputs);
   priv->output_types = parse_types (priv->output_type_strings, priv->n_outputs);
+  priv->input_index = index_names (priv->inputs);
+  priv->output_index = index_names (priv->outputs);
 }
 
 static void
@@ -168,6 +186,8 @@ hn_node_finalize (GObject *object)
 
   free_types (priv->input_types, priv->n_inputs);
   free_types (priv->output_types, priv->n_outputs);
+  g_clear_pointer (&priv->input_index, g_hash_table_unref);
+  g_clear_pointer (&priv->output_index, g_hash_table_unref);
   g_clear_pointer (&priv->name, g_free);
   g_clear_pointer (&priv->version, g_free);
   g_clear_pointer (&priv->inputs, g_strfreev);
@@ -418,13 +438,10 @@ hn_node_get_outputs (HnNode *self)
 }
 
 static int
-port_index (char       **names,
-            const char  *name)
+port_index (GHashTable *index,
+            const char *name)
 {
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_equal (names[i], name))
-      return (int) i;
-  return -1;
+  return (int) GPOINTER_TO_UINT (g_hash_table_lookup (index, name)) - 1;
 }
 
 /**
@@ -447,7 +464,7 @@ hn_node_get_input_type (HnNode     *self,
   g_return_val_if_fail (HN_IS_NODE (self), NULL);
   g_return_val_if_fail (input != NULL, NULL);
 
-  i = port_index (priv->inputs, input);
+  i = port_index (priv->input_index, input);
   return i < 0 ? NULL : priv->input_types[i];
 }
 
@@ -471,7 +488,7 @@ hn_node_get_output_type (HnNode     *self,
   g_return_val_if_fail (HN_IS_NODE (self), NULL);
   g_return_val_if_fail (output != NULL, NULL);
 
-  i = port_index (priv->outputs, output);
+  i = port_index (priv->output_index, output);
   return i < 0 ? NULL : priv->output_types[i];
 }
 
@@ -576,6 +593,7 @@ static gboolean
 check_ports (HnNode        *self,
              const char    *kind,
              char         **names,
+             GHashTable    *index,
              char         **type_strings,
              GVariantType **types,
              GError       **error)
@@ -591,18 +609,28 @@ check_ports (HnNode        *self,
                        _("Node “%s” has an %s with an empty name"), priv->name, kind);
           return FALSE;
         }
-      for (guint j = 0; j < i; j++)
-        if (g_str_equal (names[i], names[j]))
-          {
-            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
-                         _("Node “%s” names the %s “%s” twice"), priv->name, kind, names[i]);
-            return FALSE;
-          }
-      if (types[i] == NULL)
+      if (!g_utf8_validate (names[i], -1, NULL))
+        {
+          g_autofree char *shown = g_utf8_make_valid (names[i], -1);
+
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                       _("Node “%s” has an %s whose name is not valid UTF-8: “%s”"),
+                       priv->name, kind, shown);
+          return FALSE;
+        }
+      if (port_index (index, names[i]) != (int) i)
         {
           g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                       _("Node “%s” names the %s “%s” twice"), priv->name, kind, names[i]);
+          return FALSE;
+        }
+      if (types[i] == NULL)
+        {
+          g_autofree char *shown = g_utf8_make_valid (type_strings[i], -1);
+
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
                        _("Node “%s” declares the invalid type “%s” for its %s “%s”"),
-                       priv->name, type_strings[i], kind, names[i]);
+                       priv->name, shown, kind, names[i]);
           return FALSE;
         }
     }
@@ -618,6 +646,8 @@ check_ports (HnNode        *self,
   return TRUE;
 }
 
+/* Every name a node has must be valid UTF-8: names become GVariant strings (the keys of a{sv}
+ * results) and go into error messages. */
 gboolean
 _hn_node_validate (HnNode  *self,
                    GError **error)
@@ -631,6 +661,16 @@ _hn_node_validate (HnNode  *self,
       return FALSE;
     }
 
+  if (!g_utf8_validate (priv->name, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (priv->name, -1);
+
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
+                   _("A node of type %s has a name that is not valid UTF-8: “%s”"),
+                   G_OBJECT_TYPE_NAME (self), shown);
+      return FALSE;
+    }
+
   if (priv->n_outputs == 0)
     {
       g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE,
@@ -638,14 +678,14 @@ _hn_node_validate (HnNode  *self,
       return FALSE;
     }
 
-  if (!check_ports (self, "input", priv->inputs, priv->input_type_strings,
+  if (!check_ports (self, "input", priv->inputs, priv->input_index, priv->input_type_strings,
                     priv->input_types, error) ||
-      !check_ports (self, "output", priv->outputs, priv->output_type_strings,
+      !check_ports (self, "output", priv->outputs, priv->output_index, priv->output_type_strings,
                     priv->output_types, error))
     return FALSE;
 
   for (guint i = 0; i < priv->n_inputs; i++)
-    if (port_index (priv->outputs, priv->inputs[i]) >= 0)
+    if (port_index (priv->output_index, priv->inputs[i]) >= 0)
       {
         g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_CYCLE,
                      _("Node “%s” takes “%s” as input and produces it as output"),

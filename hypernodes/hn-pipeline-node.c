@@ -7,10 +7,12 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "hn-callback-private.h"
 #include "hn-error.h"
+#include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
 #include "hn-pipeline-node.h"
@@ -80,6 +82,22 @@ check_ready (HnPipelineNode  *self,
   return FALSE;
 }
 
+/* What an error prefixed by a pipeline node starts with: "Pipeline node “" (translated). */
+static const char *
+prefix_start (void)
+{
+  static char *start;
+
+  if (g_once_init_enter (&start))
+    {
+      const char *full = _("Pipeline node “%s”: ");
+      const char *cut = strstr (full, "%s");
+
+      g_once_init_leave (&start, g_strndup (full, cut ? (gsize) (cut - full) : strlen (full)));
+    }
+  return start;
+}
+
 /* Errors of the inner run: those of its nodes name them already; others get the node's path. */
 static void
 propagate_inner_error (HnPipelineNode  *self,
@@ -91,7 +109,10 @@ propagate_inner_error (HnPipelineNode  *self,
   g_autofree char *label = NULL;
   gint64 top_item;
 
-  if (inner->domain == HN_NODE_ERROR || g_error_matches (inner, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* node errors name their path already; so does an error an inner pipeline node prefixed */
+  if (inner->domain == HN_NODE_ERROR ||
+      g_error_matches (inner, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_str_has_prefix (inner->message, prefix_start ()))
     {
       g_propagate_error (error, inner);
       return;
@@ -343,7 +364,8 @@ hn_pipeline_node_invoke (HnNode            *node,
   run = _hn_run_new (self->graph, _hn_plan_ref (self->plan), G_OBJECT (self->pipeline),
                      G_OBJECT (config), G_OBJECT (hn_runtime_config_get_executor (config)),
                      NULL, NULL, NULL, NULL, NULL, cancellable,
-                     hn_runtime_config_get_retries (config), 0.0,
+                     hn_runtime_config_get_retries (config),
+                     hn_runtime_config_get_timeout (config),
                      hn_runtime_config_get_cache (config), callbacks, n_callbacks);
   result = hn_pipeline_node_run_invoke (node, run, args, n_args, -1, error);
   return result;
@@ -604,6 +626,14 @@ hn_pipeline_as_node (HnPipeline          *self,
 
       if (bound_values != NULL)
         bound_value = g_variant_lookup_value (bound_values, inner, NULL);
+      /* bind() lets lists through (they may be mapped over): here the value is final */
+      if (bound_value != NULL && outer == NULL &&
+          (map_over == NULL || !g_strv_contains (map_over, inner)) &&
+          !_hn_graph_check_root_value (graph, slot, bound_value, -1, error))
+        {
+          g_prefix_error (error, _("Pipeline node “%s”: "), name);
+          return NULL;
+        }
       if (bound_value != NULL)
         {
           Bound b = { slot, g_steal_pointer (&bound_value) };
@@ -686,6 +716,13 @@ hn_pipeline_as_node (HnPipeline          *self,
   node->output_types = g_steal_pointer (&output_types);
   node->n_bound = bound->len;
   node->bound = (Bound *) g_array_free (g_steal_pointer (&bound), FALSE);
+
+  /* mappings can make a malformed node: two inputs of one name, an input that is an output */
+  if (!_hn_node_validate (HN_NODE (node), error))
+    {
+      g_object_unref (node);
+      return NULL;
+    }
   return HN_NODE (node);
 }
 

@@ -14,6 +14,7 @@
 #include "hn-executor.h"
 #include "hn-node.h"
 #include "hn-pipeline-private.h"
+#include "hn-driver-private.h"
 #include "hn-run-private.h"
 #include "hn-runtime-config-private.h"
 
@@ -903,6 +904,7 @@ start_async (HnPipeline          *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
   if (run == NULL)
     {
       g_task_return_error (task, error);
@@ -1161,6 +1163,7 @@ executor_start_async (HnExecutor          *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, FALSE);
   if (run == NULL)
     {
       g_task_return_error (task, error);

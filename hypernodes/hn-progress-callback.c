@@ -300,12 +300,18 @@ progress_nested_start (HnCallback         *callback,
 }
 
 static void
-progress_end (HnProgressCallback *self)
+progress_end (HnProgressCallback *self,
+              gboolean            done)
 {
   hn_mutex_lock (&self->lock);
   self->last_draw = 0;
   if (self->levels->len > 0)
     {
+      Level *top = &g_array_index (self->levels, Level, 0);
+
+      /* a run of some outputs runs fewer nodes than the pipeline has: done is done */
+      if (done && !self->mapping)
+        top->total = top->completed;
       g_array_set_size (self->levels, 1);
       if (self->terminal)
         draw (self, TRUE);
@@ -322,7 +328,7 @@ progress_pipeline_end (HnCallback         *callback,
                        HnCallbackContext  *context)
 {
   if (depth_of (context) == 0)
-    progress_end (HN_PROGRESS_CALLBACK (callback));
+    progress_end (HN_PROGRESS_CALLBACK (callback), outputs != NULL);
 }
 
 static void
@@ -332,7 +338,7 @@ progress_map_end (HnCallback         *callback,
                   HnCallbackContext  *context)
 {
   if (depth_of (context) == 0)
-    progress_end (HN_PROGRESS_CALLBACK (callback));
+    progress_end (HN_PROGRESS_CALLBACK (callback), TRUE);
 }
 
 /* In a map the top level counts items: node events are only wanted in nested runs. */

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-tsan-private.h"
 #include "hn-backend.h"
 #include "hn-cache.h"
 #include "hn-callback.h"
@@ -399,11 +400,11 @@ _hn_runtime_config_peek_default (void)
 {
   HnRuntimeConfig *config;
 
-  g_mutex_lock (&default_lock);
+  hn_mutex_lock (&default_lock);
   if (default_config == NULL)
     default_config = hn_runtime_config_new (NULL, NULL);
   config = default_config;
-  g_mutex_unlock (&default_lock);
+  hn_mutex_unlock (&default_lock);
   return config;
 }
 
@@ -420,7 +421,7 @@ hn_runtime_config_set_default (HnRuntimeConfig *config)
 {
   g_return_if_fail (config == NULL || HN_IS_RUNTIME_CONFIG (config));
 
-  g_mutex_lock (&default_lock);
+  hn_mutex_lock (&default_lock);
   if (default_config != NULL)
     {
       if (former_defaults == NULL)
@@ -428,7 +429,7 @@ hn_runtime_config_set_default (HnRuntimeConfig *config)
       g_ptr_array_add (former_defaults, default_config);
     }
   default_config = config ? g_object_ref (config) : NULL;
-  g_mutex_unlock (&default_lock);
+  hn_mutex_unlock (&default_lock);
 }
 
 /**

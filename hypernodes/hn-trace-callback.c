@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "hn-tsan-private.h"
 #include "hn-callback-context.h"
 #include "hn-node.h"
 #include "hn-trace-callback.h"
@@ -90,9 +91,9 @@ add_span (HnTraceCallback *self,
   gint64 dur = (gint64) (duration * G_USEC_PER_SEC);
   Span span = { g_strdup (name), g_strdup (category), now - dur, dur, thread_track (), item };
 
-  g_mutex_lock (&self->lock);
+  hn_mutex_lock (&self->lock);
   g_array_append_val (self->spans, span);
-  g_mutex_unlock (&self->lock);
+  hn_mutex_unlock (&self->lock);
 }
 
 static void
@@ -210,7 +211,7 @@ hn_trace_callback_write (HnTraceCallback  *self,
   g_return_val_if_fail (HN_IS_TRACE_CALLBACK (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_mutex_lock (&self->lock);
+  hn_mutex_lock (&self->lock);
   for (guint i = 0; i < self->spans->len; i++)
     {
       Span *span = &g_array_index (self->spans, Span, i);
@@ -226,7 +227,7 @@ hn_trace_callback_write (HnTraceCallback  *self,
       g_string_append (out, "},\n");
       g_hash_table_add (tracks, GUINT_TO_POINTER (span->tid));
     }
-  g_mutex_unlock (&self->lock);
+  hn_mutex_unlock (&self->lock);
 
   /* names for the tracks */
   g_hash_table_iter_init (&iter, tracks);

@@ -35,6 +35,7 @@ _hn_worker_push (GFunc    func,
   static GThreadPool *pool;
   WorkerJob *job;
 
+  /* g_once_init_leave() publishes @pool from inside GLib, where TSan cannot see it: tell it. */
   if (g_once_init_enter (&initialized))
     {
       /* Bounded: a burst of async calls queues instead of making a thread each. Generous
@@ -42,8 +43,10 @@ _hn_worker_push (GFunc    func,
        * started asynchronously) do not starve it. */
       pool = g_thread_pool_new (worker_run, NULL, MAX (8, 4 * (gint) g_get_num_processors ()),
                                 FALSE, NULL);
+      HN_TSAN_RELEASE (&initialized);
       g_once_init_leave (&initialized, 1);
     }
+  HN_TSAN_ACQUIRE (&initialized);
 
   job = g_new (WorkerJob, 1);
   job->func = func;

@@ -33,6 +33,7 @@ G_BEGIN_DECLS
 # include "hn-runtime-config.h"
 # include "hn-pipeline.h"
 # include "hn-pipeline-node.h"
+# include "hn-dot.h"
 # include "hn-module.h"
 # include "executors/hn-sequential-executor.h"
 # include "executors/hn-thread-pool-executor.h"

@@ -8,9 +8,16 @@ packages=(
   gcc meson ninja-build pkg-config gettext
   libglib2.0-dev gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   valac
+  # the hn command: JSON values (--json, --items)
+  libjson-glib-dev
   # tests, bindings and docs
   gi-docgen
+  # pictures of pipelines (hn graph, Pipeline.visualize) and their tests; groff checks the man page
+  graphviz groff-base
   python3 python3-gi python3-pytest gjs valgrind
+  # the fuzz suite: clang, and compiler-rt for -fsanitize=fuzzer,address,undefined
+  # (a Recommends of clang that --no-install-recommends leaves out)
+  clang libclang-rt-14-dev
   # the Python bridge (engine executors)
   python3-dev python-gi-dev python3-venv
   # the Ray tests run in a loopback-only network namespace

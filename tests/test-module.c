@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <elf.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -119,6 +120,81 @@ test_errors (void)
   }
 }
 
+/* Writes @len bytes of @data to a temporary file: a module to load. */
+static char *
+write_module (const char *data,
+              gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  char *file = NULL;
+  int fd = g_file_open_tmp ("hn-module-XXXXXX.so", &file, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (file, data, len, &error);
+  g_assert_no_error (error);
+  return file;
+}
+
+static void
+assert_load_fails (const char *data,
+                   gsize       len,
+                   const char *message)
+{
+  g_autofree char *file = write_module (data, len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnModule) module = hn_module_load (file, &error);
+
+  g_assert_null (module);
+  g_assert_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_INVALID);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  if (strstr (error->message, message) == NULL)
+    g_error ("“%s” does not contain “%s”", error->message, message);
+  g_unlink (file);
+}
+
+/* A truncated shared object used to crash the dynamic loader with SIGBUS: its segments are
+ * mapped past the end of the file. */
+static void
+test_truncated_elf (void)
+{
+  g_autofree char *path = module_path ("hn-test-module.so");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  Elf64_Ehdr *ehdr;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >, 8192);
+  ehdr = (Elf64_Ehdr *) data;
+
+  /* the first 4 KB of a real module: its section headers are gone */
+  assert_load_fails (data, 4096, "it is truncated (4096 bytes): its section headers");
+
+  /* the same without a section header table: a segment runs past the end */
+  ehdr->e_shoff = 0;
+  assert_load_fails (data, 4096, "it is truncated (4096 bytes): its segment");
+
+  /* only the ELF header: the program headers are gone */
+  assert_load_fails (data, sizeof (Elf64_Ehdr), "its program headers lie past the end");
+
+  /* shorter than an ELF header */
+  assert_load_fails (data, 20, "shorter than an ELF header");
+
+  /* an ELF file for a 32-bit machine */
+  data[EI_CLASS] = ELFCLASS32;
+  assert_load_fails (data, len, "for another kind of machine");
+  data[EI_CLASS] = ELFCLASS64;
+
+  /* not a shared object */
+  ehdr->e_type = ET_REL;
+  assert_load_fails (data, len, "it is an ELF file but not a shared object");
+
+  /* empty */
+  assert_load_fails ("", 0, "it is not an ELF shared object");
+}
+
 static void
 test_module_loading_a_module (void)
 {
@@ -206,6 +282,7 @@ main (int   argc,
   g_test_add_func ("/Hn/Module/load-by-name", test_load_by_name);
   g_test_add_func ("/Hn/Module/plain-node", test_plain_node_has_no_origin);
   g_test_add_func ("/Hn/Module/errors", test_errors);
+  g_test_add_func ("/Hn/Module/truncated-elf", test_truncated_elf);
   g_test_add_func ("/Hn/Module/loads-a-module", test_module_loading_a_module);
   g_test_add_func ("/Hn/Module/registers-twice", test_module_registering_twice);
   g_test_add_func ("/Hn/Module/other-process", test_other_process);

@@ -40,6 +40,7 @@ assert_build_fails (HnNode         **nodes,
 
   g_assert_null (pipeline);
   g_assert_error (error, HN_PIPELINE_ERROR, (int) code);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
   if (strstr (error->message, fragment) == NULL)
     g_error ("“%s” does not mention “%s”", error->message, fragment);
   for (guint i = 0; i < n_nodes; i++)
@@ -194,6 +195,158 @@ test_build_invalid_nodes (void)
                                                                 STRV ("x"), STRV ("z"), NULL,
                                                                 string_func, NULL, NULL) }, 1,
                       HN_PIPELINE_ERROR_INVALID_NODE, "declares 1 input types for 2 inputs");
+}
+
+/* Names that are not UTF-8 used to be accepted, then fail in g_variant_new_string() (a critical)
+ * and in error messages; they are refused, and shown with U+FFFD in their place. */
+static void
+test_build_non_utf8_names (void)
+{
+  assert_build_fails ((HnNode *[]) { hn_function_node_new ("bad\xff", STRV ("x"), STRV ("y"),
+                                                           string_func, NULL, NULL) }, 1,
+                      HN_PIPELINE_ERROR_INVALID_NODE,
+                      "has a name that is not valid UTF-8: “bad\xef\xbf\xbd”");
+  assert_build_fails ((HnNode *[]) { hn_function_node_new ("in", STRV ("x", "\xfe"), STRV ("y"),
+                                                           string_func, NULL, NULL) }, 1,
+                      HN_PIPELINE_ERROR_INVALID_NODE,
+                      "Node “in” has an input whose name is not valid UTF-8: “\xef\xbf\xbd”");
+  assert_build_fails ((HnNode *[]) { hn_function_node_new ("out", STRV ("x"), STRV ("y\xc3"),
+                                                           string_func, NULL, NULL) }, 1,
+                      HN_PIPELINE_ERROR_INVALID_NODE,
+                      "Node “out” has an output whose name is not valid UTF-8: “y\xef\xbf\xbd”");
+  assert_build_fails ((HnNode *[]) { hn_function_node_new_full ("type", STRV ("x"),
+                                                                STRV ("a\xff"), STRV ("y"), NULL,
+                                                                string_func, NULL, NULL) }, 1,
+                      HN_PIPELINE_ERROR_INVALID_NODE,
+                      "declares the invalid type “a\xef\xbf\xbd” for its input “x”");
+}
+
+static GVariant *
+count_func (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  return g_variant_new_int64 (n_args);
+}
+
+/* Seconds to build a pipeline of one node with @n typed inputs and @n outputs: the best of 5. */
+static double
+time_many_ports (guint n)
+{
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_null_terminated (n, g_free, TRUE);
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_null_terminated (n, g_free, TRUE);
+  g_autoptr(GPtrArray) types = g_ptr_array_new_null_terminated (n, NULL, TRUE);
+  double best = G_MAXDOUBLE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (inputs, g_strdup_printf ("in%u", i));
+      g_ptr_array_add (outputs, g_strdup_printf ("out%u", i));
+      g_ptr_array_add (types, (gpointer) "x");
+    }
+  for (guint round = 0; round < 5; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HnNode) node = NULL;
+      g_autoptr(HnPipeline) pipeline = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      node = hn_function_node_new_full ("many", (const char * const *) inputs->pdata,
+                                        (const char * const *) types->pdata,
+                                        (const char * const *) outputs->pdata, NULL,
+                                        count_func, NULL, NULL);
+      pipeline = hn_pipeline_new (&node, 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_strv_length ((char **) hn_pipeline_get_root_inputs (pipeline)), ==, n);
+      g_assert_true (hn_node_get_input_type (node, "in7") != NULL);
+      g_assert_null (hn_node_get_output_type (node, "in7"));
+      best = MIN (best, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+    }
+  return best;
+}
+
+/* Building a node with n ports used to take O(n²) (100,000 inputs: 20-45 s). 16 times the
+ * ports must cost well under 256 times the time (measured as a ratio, so that it holds under
+ * valgrind and the sanitizers too). */
+static void
+test_build_many_ports (void)
+{
+  double small = G_MAXDOUBLE, large = G_MAXDOUBLE;
+
+  /* best of three, so a busy machine does not make a linear build look quadratic: 16 times the
+   * ports take about 16-30 times as long when linear, 256 times when quadratic */
+  for (int r = 0; r < 3; r++)
+    {
+      small = MIN (small, time_many_ports (1000));
+      large = MIN (large, time_many_ports (16000));
+    }
+  g_test_message ("1000 ports: %.4f s, 16000 ports: %.4f s", small, large);
+  g_assert_cmpfloat (large, <, 80 * MAX (small, 1e-4));
+}
+
+/* @n typed producers of one node each reading the typed root input "x", all feeding one sink:
+ * the edges and the root type checks must stay linear in @n. */
+static double
+time_many_producers (guint n)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ins = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = NULL;
+  gint64 start;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("p%u", i);
+      g_autofree char *out = g_strdup_printf ("o%u", i);
+
+      g_ptr_array_add (nodes, test_int_node (name, "x", out, i));
+      g_strv_builder_add (builder, out);
+    }
+  ins = g_strv_builder_end (builder);
+  g_ptr_array_add (nodes, hn_function_node_new ("sink", (const char * const *) ins, STRV ("y"),
+                                                string_func, NULL, NULL));
+  start = g_get_monotonic_time ();
+  pipeline = hn_pipeline_new ((HnNode **) nodes->pdata, nodes->len, &error);
+  g_assert_no_error (error);
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+static void
+test_build_many_producers (void)
+{
+  double small = G_MAXDOUBLE, large = G_MAXDOUBLE;
+
+  /* best of three, as for many-ports */
+  for (int r = 0; r < 3; r++)
+    {
+      small = MIN (small, time_many_producers (1000));
+      large = MIN (large, time_many_producers (16000));
+    }
+  g_test_message ("1000 producers: %.4f s, 16000 producers: %.4f s", small, large);
+  g_assert_cmpfloat (large, <, 80 * MAX (small, 1e-4));
+}
+
+/* A cycle through many nodes is named briefly: its first nodes and its length. */
+static void
+test_build_long_cycle (void)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = NULL;
+  guint n = 20000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+      g_autofree char *in = g_strdup_printf ("v%u", i);
+      g_autofree char *out = g_strdup_printf ("v%u", (i + 1) % n);
+      g_ptr_array_add (nodes, test_int_node (name, in, out, 1));
+    }
+  pipeline = hn_pipeline_new ((HnNode **) nodes->pdata, nodes->len, &error);
+  g_assert_null (pipeline);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_CYCLE);
+  g_assert_cmpuint (strlen (error->message), <, 200);
+  g_assert_nonnull (strstr (error->message, "(20000 nodes in the cycle)"));
 }
 
 static void
@@ -777,6 +930,78 @@ test_node_invoke_sinks_floating_args (void)
   g_assert_cmpint (g_variant_get_int64 (result), ==, 8);
 }
 
+/* Pictures: DOT text with every node, edge and input; nested pipelines as clusters or boxes. */
+static void
+test_to_dot (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnNode) dbl = test_double_node ();
+  g_autoptr(HnNode) add_one = test_add_one_node ();
+  g_autoptr(HnNode) after = test_int_node ("a <b> & \"c\"", "result", "final", 1);
+  g_autoptr(HnPipeline) inner = NULL;
+  g_autoptr(HnPipeline) outer = NULL;
+  g_autoptr(HnPipeline) bound = NULL;
+  g_autoptr(HnNode) nested = NULL;
+  g_autofree char *plain = NULL, *clusters = NULL, *collapsed = NULL, *typed = NULL;
+  g_autofree char *with_bound = NULL;
+
+  inner = hn_pipeline_new_named ("inner", (HnNode *[]) { dbl, add_one }, 2, &error);
+  g_assert_no_error (error);
+  plain = hn_pipeline_to_dot (inner, HN_DOT_FLAGS_NONE);
+  g_assert_true (g_str_has_prefix (plain, "digraph pipeline {\n"));
+  g_assert_true (g_str_has_suffix (plain, "}\n"));
+  g_assert_nonnull (strstr (plain, "<B>double</B>"));
+  g_assert_nonnull (strstr (plain, "<B>add_one</B>"));
+  g_assert_nonnull (strstr (plain, "n0:o0:s -> n1:i0:n;"));   /* doubled */
+  g_assert_nonnull (strstr (plain, "label=<x>"));              /* the root input */
+  g_assert_nonnull (strstr (plain, "<I>result</I>"));          /* the final output */
+  g_assert_null (strstr (plain, " : x"));
+
+  typed = hn_pipeline_to_dot (inner, HN_DOT_FLAGS_TYPES);
+  g_assert_nonnull (strstr (typed, "x<FONT POINT-SIZE=\"8\" COLOR=\"#555555\"> : x</FONT>"));
+
+  bound = hn_pipeline_bind (inner, g_variant_new_parsed ("{'x': <int64 4>}"), &error);
+  g_assert_no_error (error);
+  with_bound = hn_pipeline_to_dot (bound, HN_DOT_FLAGS_NONE);
+  g_assert_nonnull (strstr (with_bound, "label=<x = 4>, style=\"filled,dashed\""));
+
+  nested = hn_pipeline_as_node (inner, "nested", NULL, NULL, NULL, HN_MAP_MODE_ZIP, &error);
+  g_assert_no_error (error);
+  outer = hn_pipeline_new_named ("outer", (HnNode *[]) { nested, after }, 2, &error);
+  g_assert_no_error (error);
+  clusters = hn_pipeline_to_dot (outer, HN_DOT_FLAGS_NONE);
+  g_assert_nonnull (strstr (clusters, "subgraph cluster_0 {"));
+  g_assert_nonnull (strstr (clusters, "<B>double</B>"));
+  g_assert_nonnull (strstr (clusters, "a &lt;b&gt; &amp; &quot;c&quot;"));
+  /* the inner producer of result feeds the outer node */
+  g_assert_nonnull (strstr (clusters, "n2:o0:s -> n3:i0:n;"));
+  collapsed = hn_pipeline_to_dot (outer, HN_DOT_FLAGS_COLLAPSE_NESTED);
+  g_assert_null (strstr (collapsed, "subgraph"));
+  g_assert_null (strstr (collapsed, "<B>double</B>"));
+  g_assert_nonnull (strstr (collapsed, "<B>nested</B><BR/><FONT POINT-SIZE=\"8\">pipeline"));
+
+  g_assert_true (G_TYPE_IS_FLAGS (HN_TYPE_DOT_FLAGS));
+}
+
+/* Nodes that share a name are two boxes. */
+static void
+test_to_dot_shared_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnNode) first = test_int_node ("step", "x", "y", 1);
+  g_autoptr(HnNode) second = test_int_node ("step", "y", "z", 1);
+  g_autoptr(HnPipeline) pipeline = hn_pipeline_new ((HnNode *[]) { first, second }, 2, &error);
+  g_autofree char *dot = NULL;
+  const char *at;
+
+  g_assert_no_error (error);
+  dot = hn_pipeline_to_dot (pipeline, HN_DOT_FLAGS_NONE);
+  at = strstr (dot, "<B>step</B>");
+  g_assert_nonnull (at);
+  g_assert_nonnull (strstr (at + 1, "<B>step</B>"));
+  g_assert_nonnull (strstr (dot, "n0:o0:s -> n1:i0:n;"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -784,6 +1009,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Hn/Pipeline/build/structure", test_build_structure);
+  g_test_add_func ("/Hn/Pipeline/to-dot", test_to_dot);
+  g_test_add_func ("/Hn/Pipeline/to-dot/shared-names", test_to_dot_shared_names);
   g_test_add_func ("/Hn/Pipeline/build/required-inputs", test_build_required_inputs);
   g_test_add_func ("/Hn/Pipeline/build/cycle", test_build_cycle);
   g_test_add_func ("/Hn/Pipeline/build/duplicate-output", test_build_duplicate_output);
@@ -793,6 +1020,10 @@ main (int   argc,
   g_test_add_func ("/Hn/Pipeline/build/root-type-conflict", test_build_root_type_conflict);
   g_test_add_func ("/Hn/Pipeline/build/indefinite-types", test_build_compatible_indefinite_types);
   g_test_add_func ("/Hn/Pipeline/build/invalid-nodes", test_build_invalid_nodes);
+  g_test_add_func ("/Hn/Pipeline/build/non-utf8-names", test_build_non_utf8_names);
+  g_test_add_func ("/Hn/Pipeline/build/many-ports", test_build_many_ports);
+  g_test_add_func ("/Hn/Pipeline/build/many-producers", test_build_many_producers);
+  g_test_add_func ("/Hn/Pipeline/build/long-cycle", test_build_long_cycle);
   g_test_add_func ("/Hn/Pipeline/build/empty", test_build_empty);
   g_test_add_func ("/Hn/Pipeline/run/all-outputs", test_run_all_outputs);
   g_test_add_func ("/Hn/Pipeline/run/selective-outputs", test_run_selective_outputs);

@@ -507,6 +507,18 @@ test_timeout (gconstpointer data)
   }
 }
 
+static void
+store_async_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GVariant *
+wrong_tuple_func (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  return g_variant_new ("(xxs)", (gint64) 1, (gint64) 2, "str");
+}
+
 /* ---- the default configuration -------------------------------------------------------------- */
 
 static void
@@ -628,6 +640,184 @@ test_plan_cache_bounded (void)
                     HN_PLAN_CACHE_SIZE + 1);
 }
 
+
+/* ---- regressions from review -------------------------------------------------------------- */
+
+typedef struct
+{
+  GThread   *main_thread;
+  gint       off_thread;
+  gint       items;
+} ThreadCheck;
+
+static void
+check_thread_item_end (HnCallback *cb, guint64 index, double d, HnCallbackContext *ctx)
+{
+  ThreadCheck *check = g_object_get_data (G_OBJECT (cb), "check");
+
+  g_atomic_int_inc (&check->items);
+  if (g_thread_self () != check->main_thread)
+    g_atomic_int_inc (&check->off_thread);
+}
+
+#define TEST_TYPE_ITEM_WATCH (test_item_watch_get_type ())
+G_DECLARE_FINAL_TYPE (TestItemWatch, test_item_watch, TEST, ITEM_WATCH, GObject)
+struct _TestItemWatch { GObject parent_instance; };
+static void item_watch_iface_init (HnCallbackInterface *iface) { iface->map_item_end = check_thread_item_end; }
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestItemWatch, test_item_watch, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HN_TYPE_CALLBACK, item_watch_iface_init))
+static void test_item_watch_class_init (TestItemWatchClass *klass) { }
+static void test_item_watch_init (TestItemWatch *self) { }
+
+static void
+map_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GVariant **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = hn_pipeline_map_finish (HN_PIPELINE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The async executor delivers results on the caller's context, also the global default one
+ * that nobody iterates while the map starts. */
+static void
+test_async_default_context (void)
+{
+  g_autoptr(HnExecutor) executor = hn_async_executor_new (8);
+  g_autoptr(HnCallback) watch = g_object_new (TEST_TYPE_ITEM_WATCH, NULL);
+  g_autoptr(HnRuntimeConfig) config = hn_runtime_config_new_full (NULL, executor, NULL, &watch,
+                                                                  1, 0, 0);
+  g_autoptr(HnPipeline) plain = double_add_one ();
+  g_autoptr(HnPipeline) pipeline = hn_pipeline_with_config (plain, config);
+  ThreadCheck check = { g_thread_self (), 0, 0 };
+  GVariantBuilder builder;
+
+  g_object_set_data (G_OBJECT (watch), "check", &check);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("ax"));
+  for (gint64 i = 0; i < 400; i++)
+    g_variant_builder_add (&builder, "x", i);
+  for (int round = 0; round < 5; round++)
+    {
+      GVariant *result = NULL;
+
+      hn_pipeline_map_async (pipeline,
+                             g_variant_new_parsed ("{'x': %v}", g_variant_builder_end (&builder)),
+                             STRV ("x"), HN_MAP_MODE_ZIP, NULL, NULL, map_done, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (g_variant_n_children (result), ==, 400);
+      g_variant_unref (result);
+      g_variant_builder_init (&builder, G_VARIANT_TYPE ("ax"));
+      for (gint64 i = 0; i < 400; i++)
+        g_variant_builder_add (&builder, "x", i);
+    }
+  g_variant_builder_clear (&builder);
+  g_assert_cmpint (check.items, ==, 2000);
+  g_assert_cmpint (check.off_thread, ==, 0);
+}
+
+/* A timeout on the asynchronous API is a timeout error too. */
+static void
+test_async_timeout (gconstpointer data)
+{
+  const ExecutorCase *ec = data;
+  g_autoptr(HnExecutor) executor = ec->make ();
+  g_autoptr(HnPipeline) plain = build ((HnNode *[]) {
+                                         hn_function_node_new ("slow", STRV ("x"), STRV ("z"),
+                                                               slow_func, NULL, NULL) }, 1);
+  g_autoptr(HnPipeline) limited = with_executor (plain, executor, 0, 0.05);
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  g_main_context_push_thread_default (context);
+  hn_pipeline_run_async (limited, test_inputs_x (1), NULL, NULL, store_async_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  value = hn_pipeline_run_finish (limited, result, &error);
+  g_assert_null (value);
+  g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_TIMEOUT);
+}
+
+static void
+test_invoke_node_output_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = build ((HnNode *[]) { test_int_node ("one", "x", "y", 1) }, 1);
+  g_autoptr(HnRun) run = hn_run_new (pipeline, NULL, NULL, NULL, NULL, &error);
+  g_autoptr(HnNode) three = hn_function_node_new_full ("three", STRV ("x"), STRV ("x"),
+                                                       STRV ("a", "b", "c"),
+                                                       STRV ("x", "x", "x"),
+                                                       wrong_tuple_func, NULL, NULL);
+  g_autoptr(GVariant) arg = g_variant_ref_sink (g_variant_new_int64 (1));
+  g_autoptr(GVariant) result = hn_run_invoke_node (run, three, &arg, 1, -1, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT);
+  g_assert_nonnull (strstr (error->message, "for output “c”"));
+}
+
+static void
+test_nested_checks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) inner = build ((HnNode *[]) { test_int_node ("inc", "x", "z", 1) }, 1);
+  g_autoptr(HnPipeline) two = build ((HnNode *[]) { test_int_node ("ia", "a", "z1", 1),
+                                                    test_int_node ("ib", "b", "z2", 1) }, 2);
+  g_autoptr(HnPipeline) listed = hn_pipeline_bind (inner,
+                                                   g_variant_new_parsed ("{'x': <[int64 1, 2]>}"),
+                                                   &error);
+  HnNode *node;
+
+  /* a bound list for a scalar port, in a node that does not map over it */
+  g_assert_no_error (error);
+  node = hn_pipeline_as_node (listed, "n", NULL, NULL, NULL, HN_MAP_MODE_ZIP, &error);
+  g_assert_null (node);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH);
+  g_clear_error (&error);
+
+  /* a mapping that gives two inputs one name */
+  node = hn_pipeline_as_node (two, "n", g_variant_new_parsed ("{'b': 'a'}"), NULL, NULL,
+                              HN_MAP_MODE_ZIP, &error);
+  g_assert_null (node);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_NODE);
+  g_clear_error (&error);
+
+  /* a huge timeout is no timeout */
+  {
+    g_autoptr(HnExecutor) executor = hn_sequential_executor_new ();
+    g_autoptr(HnPipeline) forever = with_executor (inner, executor, 0, G_MAXDOUBLE);
+    g_autoptr(GVariant) result = hn_pipeline_run (forever, test_inputs_x (1), NULL, NULL,
+                                                  &error);
+    g_assert_no_error (error);
+  }
+}
+
+/* An error deep in nested pipelines is prefixed once, not once per level. */
+static void
+test_nested_error_not_quadratic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) level = build ((HnNode *[]) { test_int_node ("inc", "x", "z", 1) }, 1);
+  g_autoptr(GVariant) result = NULL;
+
+  for (int d = 0; d < 30; d++)
+    {
+      g_autofree char *name = g_strdup_printf ("l%d", d);
+      HnNode *node = hn_pipeline_as_node (level, name, NULL, NULL, d == 0 ? STRV ("x") : NULL,
+                                          HN_MAP_MODE_ZIP, &error);
+      g_assert_no_error (error);
+      g_clear_object (&level);
+      level = build (&node, 1);
+    }
+  result = hn_pipeline_run (level, g_variant_new_parsed ("{'x': <int64 3>}"), NULL, NULL, &error);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_MAP_NOT_ARRAY);
+  g_assert_cmpuint (strlen (error->message), <, 400);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -646,6 +836,7 @@ main (int   argc,
         { "/Hn/Run/retries", test_retries },
         { "/Hn/Run/timeout", test_timeout },
         { "/Hn/Run/value-and-error", test_value_and_error },
+        { "/Hn/Run/async-timeout", test_async_timeout },
       };
 
       for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -661,6 +852,10 @@ main (int   argc,
   g_test_add_func ("/Hn/Run/bad-map-mode", test_bad_map_mode);
   g_test_add_func ("/Hn/Run/huge-product-map", test_huge_product_map);
   g_test_add_func ("/Hn/Plan/cache-bounded", test_plan_cache_bounded);
+  g_test_add_func ("/Hn/Async/default-context", test_async_default_context);
+  g_test_add_func ("/Hn/Run/invoke-node-output-names", test_invoke_node_output_names);
+  g_test_add_func ("/Hn/Nested/checks", test_nested_checks);
+  g_test_add_func ("/Hn/Nested/error-not-quadratic", test_nested_error_not_quadratic);
 
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hn-async-executor.h"
+#include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 
@@ -253,16 +254,22 @@ pool_invoke (gpointer data,
 {
   Call *call = data;
   GMainContext *context;
+  GSource *source;
 
   HN_TSAN_ACQUIRE (call);
   g_private_set (&in_pool_thread, GINT_TO_POINTER (1));
   _hn_invocation_call (call->invocation);
   g_private_set (&in_pool_thread, NULL);
-  /* Once the call is delivered the job may finish and its owner drop the context, while this
-   * thread is still inside g_main_context_invoke_full(): hold a reference of our own. */
+  /* Always through a source of the job's context, never g_main_context_invoke(): that runs the
+   * callback in this thread when it can acquire the context (a default context nobody
+   * iterates at the moment), and the job's state belongs to the context's thread. */
   context = g_main_context_ref (call->job->context);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_in_context, call, NULL);
   HN_TSAN_RELEASE (call);
-  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, deliver_in_context, call, NULL);
+  g_source_attach (source, context);
+  g_source_unref (source);
   g_main_context_unref (context);
 }
 
@@ -393,6 +400,9 @@ hn_async_executor_execute_async (HnExecutor          *executor,
   HnAsyncExecutor *self = HN_ASYNC_EXECUTOR (executor);
   GTask *task = g_task_new (self, run->cancellable, callback, user_data);
   Job *job = g_new0 (Job, 1);
+
+  /* the job's own outcome decides, a timeout's cancellation included (see _hn_run_fix_error) */
+  g_task_set_check_cancellable (task, FALSE);
   GError *error = NULL;
   gboolean ok;
 

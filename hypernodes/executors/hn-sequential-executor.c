@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-driver-private.h"
 #include "hn-run-private.h"
 #include "hn-sequential-executor.h"
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 #include "hn-thread-pool-executor.h"
@@ -91,6 +92,8 @@ typedef struct
   HnThreadPoolExecutor *self;
   HnRun                *run;
   GError               *error;
+  /* Set by the caller when it is done; late helpers then leave without touching the run. */
+  gboolean              finished;
 
   /* a run: a node starts when its last dependency is done */
   GVariant            **frame;
@@ -126,6 +129,23 @@ work_new (HnThreadPoolExecutor *self,
   return work;
 }
 
+/* Called by the caller once no helper works on @work any more: what the run holds (the pipeline,
+ * its nodes) is released in the calling thread, never in a late helper. */
+static void
+work_finish (Work *work)
+{
+  hn_mutex_lock (&work->lock);
+  work->finished = TRUE;
+  hn_mutex_unlock (&work->lock);
+
+  if (work->frame != NULL)
+    _hn_frame_free (work->run->graph, work->frame);
+  work->frame = NULL;
+  if (work->driver.run != NULL)
+    _hn_map_driver_clear (&work->driver);
+  g_clear_pointer (&work->run, hn_run_unref);
+}
+
 static Work *
 work_ref (Work *work)
 {
@@ -139,13 +159,9 @@ work_unref (Work *work)
   if (!hn_ref_count_dec (&work->ref_count))
     return;
 
-  if (work->frame != NULL)
-    _hn_frame_free (work->run->graph, work->frame);
   g_free (work->pending);
   g_free (work->ready);
-  if (work->driver.run != NULL)
-    _hn_map_driver_clear (&work->driver);
-  hn_run_unref (work->run);
+  g_clear_pointer (&work->run, hn_run_unref);
   g_clear_error (&work->error);
   g_mutex_clear (&work->lock);
   g_cond_clear (&work->cond);
@@ -253,7 +269,8 @@ dag_helper (gpointer data)
   Work *work = data;
 
   hn_mutex_lock (&work->lock);
-  dag_work (work, FALSE);
+  if (!work->finished)
+    dag_work (work, FALSE);
   hn_mutex_unlock (&work->lock);
   work_unref (work);
 }
@@ -288,9 +305,12 @@ hn_thread_pool_executor_run_pipeline (HnExecutor  *executor,
   else if (run->cancellable == NULL ||
            !g_cancellable_set_error_if_cancelled (run->cancellable, error))
     result = _hn_frame_collect (run->graph, plan, work->frame);
+  /* under the same lock: no helper starts working after this */
+  work->finished = TRUE;
   hn_mutex_unlock (&work->lock);
 
 out:
+  work_finish (work);
   work_unref (work);
   return result;
 }
@@ -354,6 +374,12 @@ map_helper (gpointer data)
    * behind busy pool threads (a nested map would wait forever), and a helper that starts
    * after the last chunk was taken finds nothing to do. */
   hn_mutex_lock (&work->lock);
+  if (work->finished)
+    {
+      hn_mutex_unlock (&work->lock);
+      work_unref (work);
+      return;
+    }
   work->n_active++;
   hn_mutex_unlock (&work->lock);
   map_work (work);
@@ -391,6 +417,8 @@ hn_thread_pool_executor_map_items (HnExecutor  *executor,
   hn_mutex_lock (&work->lock);
   while (work->n_active > 0)
     hn_cond_wait (&work->cond, &work->lock);
+  /* under the same lock: a helper that starts later leaves at once */
+  work->finished = TRUE;
   failure = g_steal_pointer (&work->error);
   hn_mutex_unlock (&work->lock);
 
@@ -401,6 +429,7 @@ hn_thread_pool_executor_map_items (HnExecutor  *executor,
     result = _hn_map_driver_finish (&work->driver);
 
 out:
+  work_finish (work);
   work_unref (work);
   return result;
 }

@@ -33,7 +33,7 @@ if [ "$gir" = true ]; then
     fail "the GIR does not name the library by its soname libhypernodes-1.so.0"
 fi
 if [ "$vapi" = true ]; then need "$datadir/vala/vapi/hypernodes-1.vapi"; fi
-if [ "$cli" = true ]; then need "$bindir/hn"; fi
+if [ "$cli" = true ]; then need "$bindir/hn"; need "$datadir/man/man1/hn.1"; fi
 if [ "$python" = true ]; then
   need "$moduledir/hn-python.so"
   need "$pydir/hypernodes/__init__.py"

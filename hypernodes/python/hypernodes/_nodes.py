@@ -33,7 +33,7 @@ def encode(variant, type_string):
 
 def decode(value, type_string):
     if type_string in NATIVE_TYPES:
-        return GLib.Variant(type_string, value)
+        return _values.to_variant(value, type_string)
     return _values.deserialize(value)
 
 

@@ -11,11 +11,23 @@ _SCALARS = (
     (bytes, "ay"),
 )
 
+# Types PyGObject converts well, element by element, for arrays of them too.
+_NUMERIC = frozenset("bynqiuxthd")
+_STRINGS = frozenset("sog")
+
+# A GVariant string ends at its first NUL, so a str holding U+0000 cannot be an 's'. It travels
+# as this dict entry instead, {'hn:str': <UTF-8 bytes>}, and comes back as the same str. The
+# Python face never makes a bare dict entry otherwise, and a C node still reads it easily.
+STR_WITH_NUL_TYPE = "{say}"
+STR_WITH_NUL_KEY = "hn:str"
+
 
 def infer_type(value):
     """The GVariant type string for a plain Python value, or raise TypeError."""
     if isinstance(value, GLib.Variant):
         return value.get_type_string()
+    if isinstance(value, str) and "\0" in value:
+        return STR_WITH_NUL_TYPE
     for py_type, type_string in _SCALARS:
         if isinstance(value, py_type):
             return type_string
@@ -25,7 +37,8 @@ def infer_type(value):
         return "(" + "".join(infer_type(v) for v in value) + ")"
     if isinstance(value, list):
         types = {infer_type(v) for v in value}
-        if len(types) == 1:
+        # an array of dict entries would be a dict: strs holding NUL go in an 'av'
+        if len(types) == 1 and STR_WITH_NUL_TYPE not in types:
             return "a" + types.pop()
         return "av"
     if isinstance(value, dict):
@@ -40,31 +53,135 @@ def infer_type(value):
                     "of them)")
 
 
+def _bytes_variant(value):
+    # One copy into a GBytes, no per-byte work (GLib.Variant("ay", b) builds a child per byte).
+    if not isinstance(value, bytes):
+        value = bytes(value)
+    return GLib.Variant.new_from_bytes(GLib.VariantType.new("ay"), GLib.Bytes.new(value), True)
+
+
+def _string(value, type_string):
+    if not isinstance(value, str):
+        raise TypeError(f"expected a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise TypeError(f"a GVariant string ('{type_string}') cannot hold NUL (U+0000); leave "
+                        "the port untyped (such a str travels as "
+                        f"{{'{STR_WITH_NUL_KEY}': <bytes>}}) or pass bytes")
+    return GLib.Variant(type_string, value)
+
+
+def _check_strings(values, type_string):
+    for v in values:
+        if isinstance(v, str) and "\0" in v:
+            _string(v, type_string[-1])
+
+
+def _build(value, type_string):
+    """@value as a GLib.Variant of the definite @type_string."""
+    if type_string == "v":
+        return GLib.Variant.new_variant(to_variant(value))
+    if isinstance(value, GLib.Variant):
+        if value.get_type().is_subtype_of(GLib.VariantType.new(type_string)):
+            return value
+        raise TypeError(f"a GLib.Variant of type '{value.get_type_string()}' cannot be a "
+                        f"'{type_string}'")
+    first = type_string[0]
+    if type_string == "ay":
+        if not isinstance(value, (bytes, bytearray, memoryview)):
+            value = bytes(value)
+        return _bytes_variant(value)
+    if type_string in _STRINGS:
+        return _string(value, type_string)
+    if type_string == STR_WITH_NUL_TYPE and isinstance(value, str):
+        return GLib.Variant.new_dict_entry(GLib.Variant.new_string(STR_WITH_NUL_KEY),
+                                           _bytes_variant(value.encode("utf-8")))
+    if first == "(":
+        members = GLib.Variant.split_signature(type_string)
+        if not isinstance(value, (tuple, list)) or len(value) != len(members):
+            raise TypeError(f"expected a tuple of {len(members)} values")
+        return GLib.Variant.new_tuple(*[_build(v, t) for v, t in zip(value, members)])
+    if first == "m":
+        if value is None:
+            return GLib.Variant.new_maybe(GLib.VariantType.new(type_string[1:]), None)
+        return GLib.Variant.new_maybe(None, _build(value, type_string[1:]))
+    if type_string.startswith("a{"):
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a dict, not {type(value).__name__}")
+        key_type, value_type = type_string[2], type_string[3:-1]
+        return GLib.Variant.new_array(
+            GLib.VariantType.new(type_string[1:]),
+            [GLib.Variant.new_dict_entry(_build(k, key_type), _build(v, value_type))
+             for k, v in value.items()])
+    if first == "a":
+        element = type_string[1:]
+        if element in _NUMERIC:
+            return GLib.Variant(type_string, value)
+        if element in _STRINGS:
+            _check_strings(value, type_string)
+            return GLib.Variant(type_string, value)
+        if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+            raise TypeError(f"expected a list, not {type(value).__name__}")
+        return GLib.Variant.new_array(GLib.VariantType.new(element),
+                                      [_build(v, element) for v in value])
+    return GLib.Variant(type_string, value)
+
+
 def to_variant(value, type_string=None):
-    """Converts @value to a GLib.Variant of @type_string, inferred when None or indefinite."""
+    """Converts @value to a GLib.Variant of @type_string, inferred when None or indefinite.
+
+    bytes (at any depth) convert without per-byte work; a str holding NUL travels as
+    {'hn:str': <its UTF-8 bytes>} (see from_variant), or is refused where a port is typed 's'.
+    """
     if type_string == "v":
         return GLib.Variant("v", to_variant(value))
     if isinstance(value, GLib.Variant):
         return value
     if type_string is None or not GLib.VariantType.new(type_string).is_definite():
         type_string = infer_type(value)
-    if type_string == "av":
-        return GLib.Variant("av", [to_variant(v) for v in value])
-    if type_string == "a{sv}":
-        return GLib.Variant("a{sv}", {k: to_variant(v) for k, v in value.items()})
-    if type_string == "ay" and not isinstance(value, bytes):
-        value = bytes(value)
     try:
-        return GLib.Variant(type_string, value)
+        return _build(value, type_string)
     except (TypeError, ValueError, OverflowError) as e:
         raise TypeError(f"{value!r} cannot be converted to a GVariant of type "
                         f"'{type_string}': {e}") from None
 
 
+def _bytes_of(variant):
+    return bytes(variant.get_data_as_bytes().get_data() or b"")
+
+
 def from_variant(variant):
-    """The plain Python value of a GLib.Variant (recursively unpacked)."""
-    if variant.get_type_string() == "ay":
-        return bytes(variant.get_data_as_bytes().get_data() or b"")
+    """The plain Python value of a GLib.Variant (recursively unpacked): the inverse of
+    to_variant, bytes at any depth and strs holding NUL included."""
+    type_string = variant.get_type_string()
+    first = type_string[0]
+    if type_string == "ay":
+        return _bytes_of(variant)
+    if first in _NUMERIC or type_string in _STRINGS:
+        return variant.unpack()
+    if type_string == STR_WITH_NUL_TYPE:
+        key = variant.get_child_value(0).get_string()
+        value = _bytes_of(variant.get_child_value(1))
+        if key == STR_WITH_NUL_KEY:
+            return value.decode("utf-8", "surrogateescape")
+        return (key, value)
+    if first == "(" or first == "{":
+        return tuple(from_variant(variant.get_child_value(i))
+                     for i in range(variant.n_children()))
+    if type_string.startswith("a{"):
+        result = {}
+        for i in range(variant.n_children()):
+            entry = variant.get_child_value(i)
+            result[from_variant(entry.get_child_value(0))] = from_variant(
+                entry.get_child_value(1))
+        return result
+    if first == "a":
+        if type_string[1:] in _NUMERIC or type_string[1:] in _STRINGS:
+            return variant.unpack()
+        return [from_variant(variant.get_child_value(i)) for i in range(variant.n_children())]
+    if first == "v":
+        return from_variant(variant.get_variant())
+    if first == "m":
+        return from_variant(variant.get_child_value(0)) if variant.n_children() else None
     return variant.unpack()
 
 
@@ -76,7 +193,15 @@ def dict_to_vardict(values):
         return values
     if not isinstance(values, dict):
         raise TypeError(f"inputs must be a dict, not {type(values).__name__}")
-    return GLib.Variant("a{sv}", {str(k): to_variant(v) for k, v in values.items()})
+    return GLib.Variant("a{sv}", {_name(k): to_variant(v) for k, v in values.items()})
+
+
+def _name(key):
+    """An input name: GVariant would cut it at a NUL, and then maybe name another input."""
+    key = str(key)
+    if "\0" in key:
+        raise TypeError(f"the input name {key!r} contains NUL (U+0000), which no name can hold")
+    return key
 
 
 def vardict_to_dict(variant):
@@ -90,7 +215,7 @@ def items_to_variant(items):
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise TypeError(f"item {i} must be a dict of inputs, not {type(item).__name__}")
-    return GLib.Variant("aa{sv}", [{str(k): to_variant(v) for k, v in item.items()}
+    return GLib.Variant("aa{sv}", [{_name(k): to_variant(v) for k, v in item.items()}
                                    for item in items])
 
 

@@ -14,9 +14,13 @@
 Values in and out are plain Python values, converted to and from GLib.Variant.
 
 Public names: node, Pipeline, RuntimeConfig, Backend, LocalBackend, Executor,
-SequentialExecutor, ThreadPoolExecutor, AsyncExecutor, DaftExecutor; everything else in
+SequentialExecutor, ThreadPoolExecutor, AsyncExecutor, DaftExecutor, Visualization; everything
+else in
 gi.repository.Hn is the introspected C API.
 """
+
+import shutil
+import subprocess
 
 from gi.repository import GLib, GObject
 
@@ -202,9 +206,71 @@ class Pipeline(Hn.Pipeline):
                                  _map_mode(mode), _outputs_list(output_name), cancellable)
         return _values.variant_to_items(result)
 
+    def visualize(self, path=None, format="svg", collapse=False, types=True):
+        """A picture of this pipeline: a Visualization, which Jupyter shows inline.
+
+        Nested pipelines are clusters of their nodes, or single boxes with collapse=True;
+        types=True shows the declared port types. With path, the picture is also saved there in
+        format ("svg", "png" or "dot" for the DOT text). svg and png need Graphviz (the dot
+        program); without it, RuntimeError says so.
+        """
+        flags = Hn.DotFlags.NONE
+        if collapse:
+            flags |= Hn.DotFlags.COLLAPSE_NESTED
+        if types:
+            flags |= Hn.DotFlags.TYPES
+        picture = Visualization(Hn.Pipeline.to_dot(self, flags))
+        if path is not None:
+            picture.save(path, format)
+        return picture
+
 
 Pipeline = override(Pipeline)
 __all__.append("Pipeline")
+
+
+class Visualization:
+    """A picture of a pipeline (from Pipeline.visualize()): its DOT text, drawn by Graphviz.
+
+    source is the DOT text; save(path, format) writes it as svg, png or dot; in Jupyter the
+    picture shows inline (_repr_svg_).
+    """
+
+    FORMATS = ("svg", "png", "dot")
+
+    def __init__(self, source):
+        self.source = source
+        self._svg = None
+
+    def render(self, format="svg"):
+        """The picture in format ("svg", "png" or "dot") as bytes; svg and png run Graphviz."""
+        if format not in self.FORMATS:
+            raise ValueError(f"format must be one of {', '.join(self.FORMATS)}, not {format!r}")
+        if format == "dot":
+            return self.source.encode()
+        dot = shutil.which("dot")
+        if dot is None:
+            raise RuntimeError(f"Graphviz is not installed: drawing {format} needs its dot "
+                               "program (apt install graphviz); the DOT text is in .source")
+        done = subprocess.run([dot, "-T" + format], input=self.source.encode(),
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError("Graphviz failed: " + done.stderr.decode(errors="replace").strip())
+        return done.stdout
+
+    def save(self, path, format="svg"):
+        """Writes the picture to path in format ("svg", "png" or "dot")."""
+        data = self.render(format)
+        with open(path, "wb") as f:
+            f.write(data)
+
+    def _repr_svg_(self):
+        if self._svg is None:
+            self._svg = self.render("svg").decode()
+        return self._svg
+
+
+__all__.append("Visualization")
 
 
 class RuntimeConfig(Hn.RuntimeConfig):

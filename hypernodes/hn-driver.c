@@ -1,0 +1,353 @@
+/* hn-driver.c
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+
+#include "hn-callback-private.h"
+#include "hn-driver-private.h"
+#include "hn-error.h"
+#include "hn-invoke-private.h"
+#include "hn-tsan-private.h"
+
+/* What executors run on a run: the whole of a single run in order, and the per-item map driver.
+ * Written once; the executors only decide what runs where and when. */
+
+/**
+ * hn_run_check:
+ * @self: a [struct@Run]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Checks the inputs of the run (every item of a map) as the built-in executors do before any
+ * node runs: missing inputs, values of the wrong type, names that a node produces. For
+ * executors that run nodes elsewhere (an engine) and must report bad input the same way.
+ *
+ * Returns: %TRUE if the run can start
+ */
+gboolean
+hn_run_check (HnRun   *self,
+              GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _hn_run_check (self, error);
+}
+
+gboolean
+_hn_run_load_inputs (HnRun      *run,
+                     GVariant  **frame,
+                     GError    **error)
+{
+  return _hn_frame_check_dict (run->inputs, _("The inputs"), error) &&
+         _hn_frame_load_dict (run->graph, run->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+         _hn_frame_load_dict (run->graph, run->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+         _hn_frame_check_missing (run->graph, run->plan, frame, -1, error);
+}
+
+GVariant *
+_hn_run_sequential (HnRun   *run,
+                    GError **error)
+{
+  HnGraph *graph = run->graph;
+  const HnPlan *plan = run->plan;
+  GVariant *stack_frame[32] = { NULL, };
+  GVariant **frame = graph->n_slots <= G_N_ELEMENTS (stack_frame)
+    ? stack_frame : _hn_frame_new (graph);
+  GVariant *result = NULL;
+
+  if (!_hn_run_load_inputs (run, frame, error))
+    goto out;
+
+  for (guint s = 0; s < plan->n_steps; s++)
+    if (!_hn_invoke (run, plan->steps[s], frame, -1, NULL, error))
+      goto out;
+
+  /* a cancellation (or timeout) during the last node fails the run too */
+  if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    goto out;
+  result = _hn_frame_collect (graph, plan, frame);
+
+out:
+  _hn_frame_clear (graph, frame);
+  if (frame != stack_frame)
+    g_free (frame);
+  return result;
+}
+
+static gboolean load_item (HnMapDriver  *driver,
+                           gsize         index,
+                           GVariant    **frame,
+                           GError      **error);
+
+static void
+discard_item (HnMapDriver  *driver,
+              gsize         index,
+              GVariant    **frame,
+              gpointer      user_data)
+{
+}
+
+gboolean
+_hn_run_check (HnRun   *run,
+               GError **error)
+{
+  GVariant **frame = _hn_frame_new (run->graph);
+  gboolean ok;
+
+  if (run->source == NULL)
+    ok = _hn_run_load_inputs (run, frame, error);
+  else
+    {
+      HnMapDriver driver;
+
+      ok = _hn_map_driver_init (&driver, run, discard_item, NULL, error);
+      for (gsize i = 0; ok && i < driver.n_items; i++)
+        {
+          /* a check, not a run: no callback hears of it */
+          ok = load_item (&driver, i, frame, error);
+          _hn_frame_clear (run->graph, frame);
+        }
+      if (driver.run != NULL)
+        _hn_map_driver_clear (&driver);
+    }
+  _hn_frame_free (run->graph, frame);
+  return ok;
+}
+
+/* ---- the per-item map driver ------------------------------------------------------------ */
+
+/* Fails when the results of @n_items items cannot fit in memory: a product map of two large
+ * lists can ask for more than any machine has, and should say so rather than try. */
+static gboolean
+check_result_size (gsize    n_items,
+                   GError **error)
+{
+  /* a pointer and the smallest a{sv} per item */
+  const guint64 per_item = sizeof (gpointer) + 64;
+  long pages = sysconf (_SC_PHYS_PAGES);
+  long page_size = sysconf (_SC_PAGESIZE);
+  guint64 memory = pages > 0 && page_size > 0 ? (guint64) pages * (guint64) page_size : 0;
+
+  if (memory == 0 || (guint64) n_items <= memory / per_item)
+    return TRUE;
+
+  g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+               _("A map of %" G_GSIZE_FORMAT " items cannot fit in memory: its results need "
+                 "at least %.1f GiB and this machine has %.1f GiB; map over fewer items, or in "
+                 "parts"),
+               n_items, (double) n_items * per_item / (1 << 30), (double) memory / (1 << 30));
+  return FALSE;
+}
+
+gboolean
+_hn_map_driver_init (HnMapDriver   *driver,
+                     HnRun         *run,
+                     HnMapCollect   collect,
+                     gpointer       collect_data,
+                     GError       **error)
+{
+  HnGraph *graph = run->graph;
+
+  memset (driver, 0, sizeof (*driver));
+  if (!_hn_map_source_check (run->source, error) ||
+      !_hn_frame_check_dict (run->inputs, _("The shared inputs"), error))
+    return FALSE;
+
+  driver->n_items = _hn_map_source_get_n_items (run->source);
+  if (collect == NULL && !check_result_size (driver->n_items, error))
+    return FALSE;
+
+  driver->run = hn_run_ref (run);
+  driver->collect = collect;
+  driver->collect_data = collect_data;
+  driver->template = _hn_frame_new (graph);
+  if (!_hn_frame_load_dict (graph, run->bound, -1, HN_FRAME_LOAD_LENIENT, driver->template,
+                            error) ||
+      !_hn_frame_load_dict (graph, run->inputs, -1, HN_FRAME_LOAD_LENIENT, driver->template,
+                            error))
+    {
+      _hn_map_driver_clear (driver);
+      return FALSE;
+    }
+
+  if (collect == NULL)
+    {
+      driver->results = g_try_new0 (GVariant *, MAX (driver->n_items, 1));
+      if (driver->results == NULL)
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                       _("Cannot allocate the results of a map of %" G_GSIZE_FORMAT " items"),
+                       driver->n_items);
+          _hn_map_driver_clear (driver);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Loads item @index into @frame on top of the shared inputs, and checks nothing is missing. */
+static gboolean
+load_item (HnMapDriver  *driver,
+           gsize         index,
+           GVariant    **frame,
+           GError      **error)
+{
+  HnRun *run = driver->run;
+  const HnPlan *plan = run->plan;
+
+  for (guint r = 0; r < plan->n_roots; r++)
+    {
+      guint slot = plan->root_slots[r];
+      if (driver->template[slot] != NULL)
+        frame[slot] = g_variant_ref (driver->template[slot]);
+    }
+
+  return _hn_map_source_load_item (run->source, run->graph, index, frame, error) &&
+         _hn_frame_check_missing (run->graph, plan, frame, (gint64) index, error);
+}
+
+gboolean
+_hn_map_driver_begin_item (HnMapDriver  *driver,
+                           gsize         index,
+                           GVariant    **frame,
+                           GError      **error)
+{
+  HnRun *run = driver->run;
+
+  if (_hn_run_wants (run, HN_HOOK_MAP_ITEM_START))
+    _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
+                                  hn_run_get_context (run));
+  return load_item (driver, index, frame, error);
+}
+
+void
+_hn_map_driver_end_item (HnMapDriver  *driver,
+                         gsize         index,
+                         GVariant    **frame,
+                         gint64        started,
+                         gboolean      all_cached)
+{
+  HnRun *run = driver->run;
+
+  if (driver->collect != NULL)
+    driver->collect (driver, index, frame, driver->collect_data);
+  else
+    driver->results[index] = _hn_frame_collect (run->graph, run->plan, frame);
+  _hn_frame_clear (run->graph, frame);
+
+  if (!_hn_run_wants (run, HN_HOOK_MAP_ITEM_DONE))
+    return;
+  if (all_cached && run->plan->n_steps > 0)
+    _hn_callbacks_map_item_cached (run->callbacks, run->n_callbacks, index,
+                                   hn_run_get_context (run));
+  else
+    _hn_callbacks_map_item_end (run->callbacks, run->n_callbacks, index,
+                                (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                                hn_run_get_context (run));
+}
+
+gboolean
+_hn_map_driver_run_item (HnMapDriver  *driver,
+                         gsize         index,
+                         GVariant    **frame,
+                         GError      **error)
+{
+  HnRun *run = driver->run;
+  const HnPlan *plan = run->plan;
+  gint64 started = _hn_run_wants (run, HN_HOOK_MAP_ITEM_DONE) ? g_get_monotonic_time () : 0;
+  gboolean all_cached = TRUE;
+  gboolean ok = _hn_map_driver_begin_item (driver, index, frame, error);
+
+  for (guint s = 0; ok && s < plan->n_steps; s++)
+    {
+      gboolean cached = FALSE;
+
+      ok = _hn_invoke (run, plan->steps[s], frame, (gint64) index, &cached, error);
+      all_cached &= cached;
+    }
+
+  if (ok)
+    _hn_map_driver_end_item (driver, index, frame, started, all_cached);
+  else
+    _hn_frame_clear (run->graph, frame);
+  return ok;
+}
+
+GVariant *
+_hn_map_driver_finish (HnMapDriver *driver)
+{
+  GVariant *result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+                                                              driver->results,
+                                                              driver->n_items));
+
+  /* the array holds the items now */
+  for (gsize i = 0; i < driver->n_items; i++)
+    g_clear_pointer (&driver->results[i], g_variant_unref);
+  return result;
+}
+
+void
+_hn_map_driver_clear (HnMapDriver *driver)
+{
+  if (driver->results != NULL)
+    for (gsize i = 0; i < driver->n_items; i++)
+      g_clear_pointer (&driver->results[i], g_variant_unref);
+  g_clear_pointer (&driver->results, g_free);
+  if (driver->template != NULL)
+    _hn_frame_free (driver->run->graph, driver->template);
+  driver->template = NULL;
+  g_clear_pointer (&driver->run, hn_run_unref);
+}
+
+static gboolean
+run_items (HnMapDriver  *driver,
+           GError      **error)
+{
+  GVariant **frame = _hn_frame_new (driver->run->graph);
+  gboolean ok = TRUE;
+
+  for (gsize i = 0; ok && i < driver->n_items; i++)
+    ok = _hn_map_driver_run_item (driver, i, frame, error);
+  g_free (frame);
+  return ok;
+}
+
+GVariant *
+_hn_map_sequential (HnRun   *run,
+                    GError **error)
+{
+  HnMapDriver driver;
+  GVariant *result = NULL;
+
+  if (!_hn_map_driver_init (&driver, run, NULL, NULL, error))
+    return NULL;
+  if (run_items (&driver, error) &&
+      (run->cancellable == NULL || !g_cancellable_set_error_if_cancelled (run->cancellable, error)))
+    result = _hn_map_driver_finish (&driver);
+  _hn_map_driver_clear (&driver);
+  return result;
+}
+
+gboolean
+_hn_map_sequential_collect (HnRun         *run,
+                            HnMapCollect   collect,
+                            gpointer       user_data,
+                            GError       **error)
+{
+  HnMapDriver driver;
+  gboolean ok;
+
+  if (!_hn_map_driver_init (&driver, run, collect, user_data, error))
+    return FALSE;
+  ok = run_items (&driver, error);
+  _hn_map_driver_clear (&driver);
+  return ok;
+}

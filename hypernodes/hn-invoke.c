@@ -776,13 +776,14 @@ hn_run_invoke_node (HnRun             *self,
  * @item: the map item the call was for, or -1
  * @args: (array length=n_args): the values it was called on
  * @n_args: the number of values
- * @result: (nullable): its result, or %NULL when @signature is given
+ * @result: (nullable): its result, or %NULL when @signature is given or the call failed
  * @duration: how long the call took, in seconds
  * @signature: (nullable): the cache key the result came from, or %NULL when the node ran
  *
  * Delivers to the run's callbacks the events of a node call made in another process (an
- * engine's worker): "node cached" when @signature is given, else "node start" and "node end".
- * For engine glue.
+ * engine's worker): "node cached" when @signature is given, else "node start" and, with a
+ * @result, "node end". A call that failed is reported with neither, and then with
+ * [method@Run.report_node_error]. For engine glue.
  */
 void
 hn_run_report_node_call (HnRun             *self,
@@ -811,12 +812,13 @@ hn_run_report_node_call (HnRun             *self,
       if (signature != NULL)
         _hn_callbacks_node_cached (self->callbacks, self->n_callbacks, node, item, signature,
                                    context);
-      else if (owned != NULL)
+      else
         {
           _hn_callbacks_node_start (self->callbacks, self->n_callbacks, node, item, sunk, n_args,
                                     context);
-          _hn_callbacks_node_end (self->callbacks, self->n_callbacks, node, item, owned,
-                                  duration, context);
+          if (owned != NULL)
+            _hn_callbacks_node_end (self->callbacks, self->n_callbacks, node, item, owned,
+                                    duration, context);
         }
     }
 

@@ -39,6 +39,8 @@ G_BEGIN_DECLS
 # include "executors/hn-thread-pool-executor.h"
 # include "executors/hn-async-executor.h"
 # include "executors/hn-daft-executor.h"
+# include "executors/hn-dask-executor.h"
+# include "executors/hn-ray-executor.h"
 #undef HYPERNODES_INSIDE
 
 G_END_DECLS

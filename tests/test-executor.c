@@ -489,6 +489,60 @@ test_concurrent_runs (void)
     g_assert_cmpuint (GPOINTER_TO_SIZE (g_thread_join (threads[t])), ==, 200 * 199 + 200);
 }
 
+/* The engine executors: properties, defaults, and the shared ones of the engine base. */
+static void
+test_engine_executor_properties (void)
+{
+  g_autoptr(HnExecutor) ray = hn_ray_executor_new ("127.0.0.1:6379");
+  g_autoptr(HnExecutor) dask = hn_dask_executor_new (HN_DASK_SCHEDULER_PROCESSES, NULL);
+  g_autoptr(HnExecutor) tuned = NULL;
+  g_autoptr(HnExecutor) daft = hn_daft_executor_new (HN_DAFT_RUNNER_LOCAL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *python = NULL;
+  HnDaskScheduler scheduler = HN_DASK_SCHEDULER_THREADS;
+  guint timeout = 0;
+
+  g_assert_cmpstr (hn_ray_executor_get_ray_address (HN_RAY_EXECUTOR (ray)), ==, "127.0.0.1:6379");
+  g_assert_cmpfloat (hn_ray_executor_get_num_cpus (HN_RAY_EXECUTOR (ray)), ==, 1.0);
+  g_assert_cmpfloat (hn_ray_executor_get_num_gpus (HN_RAY_EXECUTOR (ray)), ==, 0.0);
+  g_assert_cmpint (hn_ray_executor_get_max_retries (HN_RAY_EXECUTOR (ray)), ==, 3);
+  g_assert_cmpuint (hn_ray_executor_get_connect_timeout (HN_RAY_EXECUTOR (ray)), ==, 30);
+  g_assert_false (hn_ray_executor_get_debug (HN_RAY_EXECUTOR (ray)));
+
+  g_assert_cmpint (hn_dask_executor_get_scheduler (HN_DASK_EXECUTOR (dask)), ==,
+                   HN_DASK_SCHEDULER_PROCESSES);
+  g_assert_null (hn_dask_executor_get_scheduler_address (HN_DASK_EXECUTOR (dask)));
+  g_assert_cmpuint (hn_dask_executor_get_n_workers (HN_DASK_EXECUTOR (dask)), ==, 0);
+  g_assert_cmpuint (hn_dask_executor_get_chunk_size (HN_DASK_EXECUTOR (dask)), ==, 0);
+  g_assert_cmpuint (hn_dask_executor_get_retries (HN_DASK_EXECUTOR (dask)), ==, 0);
+
+  tuned = g_object_new (HN_TYPE_DASK_EXECUTOR, "scheduler-address", "tcp://127.0.0.1:8786",
+                        "chunk-size", 50, "retries", 2, "connect-timeout", 5, "debug", TRUE,
+                        "python", "/usr/bin/python3", NULL);
+  g_assert_cmpstr (hn_dask_executor_get_scheduler_address (HN_DASK_EXECUTOR (tuned)), ==,
+                   "tcp://127.0.0.1:8786");
+  g_assert_cmpuint (hn_dask_executor_get_chunk_size (HN_DASK_EXECUTOR (tuned)), ==, 50);
+  g_assert_cmpuint (hn_dask_executor_get_retries (HN_DASK_EXECUTOR (tuned)), ==, 2);
+  g_assert_cmpuint (hn_dask_executor_get_connect_timeout (HN_DASK_EXECUTOR (tuned)), ==, 5);
+  g_assert_true (hn_dask_executor_get_debug (HN_DASK_EXECUTOR (tuned)));
+  g_object_get (tuned, "python", &python, "connect-timeout", &timeout, NULL);
+  g_assert_cmpstr (python, ==, "/usr/bin/python3");
+  g_assert_cmpuint (timeout, ==, 5);
+
+  g_assert_cmpuint (hn_daft_executor_get_connect_timeout (HN_DAFT_EXECUTOR (daft)), ==, 30);
+  g_assert_false (hn_daft_executor_get_debug (HN_DAFT_EXECUTOR (daft)));
+
+  for (HnDaskScheduler s = HN_DASK_SCHEDULER_SYNCHRONOUS; s <= HN_DASK_SCHEDULER_PROCESSES; s++)
+    {
+      g_assert_true (hn_dask_scheduler_from_string (hn_dask_scheduler_to_string (s), &scheduler,
+                                                    &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (scheduler, ==, s);
+    }
+  g_assert_false (hn_dask_scheduler_from_string ("fast", &scheduler, &error));
+  g_assert_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -509,6 +563,7 @@ main (int   argc,
   g_test_add_func ("/Hn/Cancel/before-run", test_cancel_before);
   g_test_add_func ("/Hn/Cancel/during-map", test_cancel_during_map);
   g_test_add_func ("/Hn/Cancel/async-map", test_cancel_async_map);
+  g_test_add_func ("/Hn/Executor/engine-properties", test_engine_executor_properties);
 
   return g_test_run ();
 }

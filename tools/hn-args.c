@@ -13,7 +13,8 @@
 
 #include "hn-args.h"
 
-#define EXECUTORS "sequential, thread-pool[:N], async[:N] or daft[:local|:ray[@ADDRESS]]"
+#define EXECUTORS "sequential, thread-pool[:N], async[:N], daft[:local|:ray[@ADDRESS]], " \
+                  "dask[:SCHEDULER|@ADDRESS] or ray[@ADDRESS]"
 
 /* @text for an error message: invalid UTF-8 shows as U+FFFD, control characters as escapes. */
 char *
@@ -69,7 +70,8 @@ parse_threads (const char  *spec,
   return TRUE;
 }
 
-/* sequential (the default, also for NULL), thread-pool[:N], async[:N], daft[:local|:ray[@ADDR]] */
+/* sequential (the default, also for NULL), thread-pool[:N], async[:N], daft[:local|:ray[@ADDR]],
+ * dask[:SCHEDULER|@ADDRESS], ray[@ADDRESS] */
 HnExecutor *
 hn_args_parse_executor (const char  *spec,
                         GError     **error)
@@ -83,6 +85,23 @@ hn_args_parse_executor (const char  *spec,
     return hn_sequential_executor_new ();
   if (!check_utf8 (spec, "executor", error))
     return NULL;
+
+  /* cluster addresses have colons of their own */
+  if (g_str_has_prefix (spec, "dask@") || g_str_has_prefix (spec, "ray@"))
+    {
+      const char *address = strchr (spec, '@') + 1;
+
+      if (*address == '\0')
+        {
+          g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_INVALID_CONFIG,
+                       _("Invalid executor “%s”: the address is missing, as in "
+                         "dask@tcp://HOST:PORT or ray@HOST:PORT"), spec);
+          return NULL;
+        }
+      if (spec[0] == 'd')
+        return hn_dask_executor_new (HN_DASK_SCHEDULER_THREADS, address);
+      return hn_ray_executor_new (address);
+    }
 
   colon = strchr (spec, ':');
   kind = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
@@ -114,6 +133,16 @@ hn_args_parse_executor (const char  *spec,
         }
       return hn_daft_executor_new (runner, at ? at + 1 : NULL);
     }
+  if (g_str_equal (kind, "dask"))
+    {
+      HnDaskScheduler scheduler = HN_DASK_SCHEDULER_THREADS;
+
+      if (arg != NULL && !hn_dask_scheduler_from_string (arg, &scheduler, error))
+        return NULL;
+      return hn_dask_executor_new (scheduler, NULL);
+    }
+  if (g_str_equal (kind, "ray") && arg == NULL)
+    return hn_ray_executor_new (NULL);
 
   {
     g_autofree char *shown = hn_args_escape (spec);

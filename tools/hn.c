@@ -68,7 +68,8 @@ static gboolean opt_types;
     N_("An output to compute (repeat for several; default: all)"), N_("NAME") }, \
   { "executor", 'e', 0, G_OPTION_ARG_STRING, &opt_executor, \
     N_("How to run: sequential (the default), thread-pool[:N], async[:N], " \
-       "daft[:local|:ray[@ADDRESS]]"), N_("EXECUTOR") }, \
+       "daft[:local|:ray[@ADDRESS]], dask[:SCHEDULER|@ADDRESS], ray[@ADDRESS]"), \
+    N_("EXECUTOR") }, \
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, \
     N_("Read each VALUE as JSON and print the results as JSON"), NULL }, \
   { "progress", 'p', 0, G_OPTION_ARG_NONE, &opt_progress, \

@@ -10,9 +10,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "hn-daft-executor.h"
+#include "hn-engine-executor-private.h"
 #include "hn-error.h"
-#include "hn-pipeline.h"
-#include "hn-python-private.h"
 
 /**
  * HnDaftExecutor:
@@ -45,11 +44,10 @@ struct _HnDaftExecutor
 {
   GObject       parent_instance;
   HnDaftRunner  runner;
-  char         *ray_address;
-  char         *python;
-  gboolean      collect;
-  gboolean      show_plan;
-  gboolean      debug;
+  char             *ray_address;
+  gboolean          collect;
+  gboolean          show_plan;
+  HnEngineSettings  engine;
 };
 
 enum {
@@ -58,36 +56,19 @@ enum {
   PROP_RAY_ADDRESS,
   PROP_COLLECT,
   PROP_SHOW_PLAN,
-  PROP_DEBUG,
-  PROP_PYTHON,
-  N_PROPS
+  PROP_ENGINE,
+  N_PROPS = PROP_ENGINE + HN_ENGINE_N_PROPS
 };
 
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[PROP_ENGINE];
 
 G_DEFINE_ENUM_TYPE (HnDaftRunner, hn_daft_runner,
   G_DEFINE_ENUM_VALUE (HN_DAFT_RUNNER_LOCAL, "local"),
   G_DEFINE_ENUM_VALUE (HN_DAFT_RUNNER_RAY, "ray"))
 
-static void executor_iface_init (HnExecutorInterface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (HnDaftExecutor, hn_daft_executor, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HN_TYPE_EXECUTOR, executor_iface_init))
-
-static GVariant *
-hn_daft_executor_execute (HnExecutor  *executor,
-                          HnRun       *run,
-                          GError     **error)
-{
-  return _hn_python_run_engine ("daft", G_OBJECT (executor), run, error);
-}
-
-static void
-executor_iface_init (HnExecutorInterface *iface)
-{
-  iface->run = hn_daft_executor_execute;
-  iface->map = hn_daft_executor_execute;
-}
+                               G_IMPLEMENT_INTERFACE (HN_TYPE_EXECUTOR,
+                                                      _hn_engine_executor_iface_init))
 
 static void
 hn_daft_executor_finalize (GObject *object)
@@ -95,7 +76,7 @@ hn_daft_executor_finalize (GObject *object)
   HnDaftExecutor *self = HN_DAFT_EXECUTOR (object);
 
   g_clear_pointer (&self->ray_address, g_free);
-  g_clear_pointer (&self->python, g_free);
+  _hn_engine_settings_clear (&self->engine);
 
   G_OBJECT_CLASS (hn_daft_executor_parent_class)->finalize (object);
 }
@@ -126,16 +107,9 @@ hn_daft_executor_get_property (GObject    *object,
       g_value_set_boolean (value, self->show_plan);
       break;
 
-    case PROP_DEBUG:
-      g_value_set_boolean (value, self->debug);
-      break;
-
-    case PROP_PYTHON:
-      g_value_set_string (value, self->python);
-      break;
-
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!_hn_engine_get_property (&self->engine, PROP_ENGINE, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -154,6 +128,7 @@ hn_daft_executor_set_property (GObject      *object,
       break;
 
     case PROP_RAY_ADDRESS:
+      g_free (self->ray_address);
       self->ray_address = g_value_dup_string (value);
       break;
 
@@ -165,16 +140,9 @@ hn_daft_executor_set_property (GObject      *object,
       self->show_plan = g_value_get_boolean (value);
       break;
 
-    case PROP_DEBUG:
-      self->debug = g_value_get_boolean (value);
-      break;
-
-    case PROP_PYTHON:
-      self->python = g_value_dup_string (value);
-      break;
-
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!_hn_engine_set_property (&self->engine, PROP_ENGINE, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -233,10 +201,6 @@ hn_daft_executor_class_init (HnDaftExecutorClass *klass)
    * Whether to log what the executor does (UDFs, dtypes, runner) with g_debug(), in the
    * `Hn-Daft` log domain.
    */
-  properties[PROP_DEBUG] =
-    g_param_spec_boolean ("debug", NULL, NULL, FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
   /**
    * HnDaftExecutor:python:
    *
@@ -244,17 +208,22 @@ hn_daft_executor_class_init (HnDaftExecutorClass *klass)
    * virtualenv's `bin/python` that has Daft installed. %NULL means `$HN_PYTHON`, then the
    * system's Python. Ignored in a Python program.
    */
-  properties[PROP_PYTHON] =
-    g_param_spec_string ("python", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /**
+   * HnDaftExecutor:connect-timeout:
+   *
+   * How long, in seconds, to wait for the Ray cluster at [property@DaftExecutor:ray-address]
+   * before the run fails with [error@ExecutorError.ENGINE_FAILED].
+   */
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, PROP_ENGINE, properties);
+  _hn_engine_class_init (object_class, "daft", PROP_ENGINE);
 }
 
 static void
 hn_daft_executor_init (HnDaftExecutor *self)
 {
   self->collect = TRUE;
+  _hn_engine_settings_init (&self->engine);
 }
 
 /**
@@ -393,5 +362,20 @@ gboolean
 hn_daft_executor_get_debug (HnDaftExecutor *self)
 {
   g_return_val_if_fail (HN_IS_DAFT_EXECUTOR (self), FALSE);
-  return self->debug;
+  return self->engine.debug;
+}
+
+/**
+ * hn_daft_executor_get_connect_timeout:
+ * @self: a [class@DaftExecutor]
+ *
+ * Gets how long a run on [enum@DaftRunner.RAY] waits for the cluster.
+ *
+ * Returns: the time in seconds
+ */
+guint
+hn_daft_executor_get_connect_timeout (HnDaftExecutor *self)
+{
+  g_return_val_if_fail (HN_IS_DAFT_EXECUTOR (self), HN_ENGINE_DEFAULT_CONNECT_TIMEOUT);
+  return self->engine.connect_timeout;
 }

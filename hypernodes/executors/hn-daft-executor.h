@@ -56,5 +56,7 @@ HN_AVAILABLE_IN_ALL
 gboolean      hn_daft_executor_get_show_plan   (HnDaftExecutor *self);
 HN_AVAILABLE_IN_ALL
 gboolean      hn_daft_executor_get_debug       (HnDaftExecutor *self);
+HN_AVAILABLE_IN_ALL
+guint         hn_daft_executor_get_connect_timeout (HnDaftExecutor *self);
 
 G_END_DECLS

@@ -12,7 +12,8 @@
 The names here are those of the PyGObject override of ``gi.repository.Hn`` (``node``,
 ``Pipeline``), the Python node class (``PythonNode``) and the introspected namespace itself
 (``Hn``). Configuration and executors are in ``hypernodes.config``, ``hypernodes.backend``,
-``hypernodes.executor`` and ``hypernodes.daft_executor``.
+``hypernodes.executor``, ``hypernodes.daft_executor``, ``hypernodes.dask_executor``
+and ``hypernodes.ray_executor``.
 
 Installed with pip, the package carries its own copy of the library, typelib and Python
 bridge (in ``_lib``); importing it points GObject-Introspection there, so import ``hypernodes``

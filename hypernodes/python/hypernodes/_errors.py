@@ -55,9 +55,13 @@ _FIND = re.compile(_MARK + r"(\{.*?\})" + _MARK)
 
 class NodeFailure(Exception):
     def __init__(self, domain, code, message, node=None, item=None):
-        payload = json.dumps({"domain": domain, "code": code, "message": message,
-                              "node": node, "item": item})
-        super().__init__(f"{_MARK}{payload}{_MARK}")
+        self.info = {"domain": domain, "code": code, "message": message, "node": node,
+                     "item": item}
+        super().__init__(f"{_MARK}{json.dumps(self.info)}{_MARK}")
+
+    def __reduce__(self):
+        i = self.info
+        return (NodeFailure, (i["domain"], i["code"], i["message"], i["node"], i["item"]))
 
 
 def recover_node_failure(exc):

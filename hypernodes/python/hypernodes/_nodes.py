@@ -172,11 +172,13 @@ class NodeCall:
             unregister(self.key)
             unregister(self.run_key)
 
-    def _resolve(self):
-        """(node, run) in this process."""
+    def resolve(self):
+        """(node, run, recorder) in this process: the host's node and run, found in the
+        registry, or in a worker the node rebuilt from its recipe once per process, with a run
+        of a one-node pipeline made there."""
         if self.key is not None:
             return _registry[self.key], _registry[self.run_key], None
-        cache_key = (self.name, repr(self.recipe))
+        cache_key = (self.name, repr(self.recipe), self.record, self.cache_dir, self.retries)
         with _worker_lock:
             found = _worker_cache.get(cache_key)
             if found is None:
@@ -193,19 +195,25 @@ class NodeCall:
                 found = _worker_cache[cache_key] = (node, run, recorder)
         return found
 
-    def call(self, item, values):
-        """Runs the node on encoded argument values; returns the result GLib.Variant."""
-        node, run, recorder = self._resolve()
+    def invoke(self, target, item, args):
+        """Calls the node of @target (from resolve()) on GLib.Variant @args through the
+        invocation path; returns (result, envelope of the call's events or None). Raises
+        NodeFailure naming the node and the item."""
+        node, run, recorder = target
         if recorder is not None:
             recorder.begin()
         try:
-            result = run.invoke_node(node, [decode(v, t) for v, t in
-                                            zip(values, self.input_types)], item)
+            result = run.invoke_node(node, args, item)
         except GLib.Error as e:
             raise NodeFailure(e.domain, e.code, e.message, self.name, item) from None
-        if recorder is None:
-            return result
-        return recorder.envelope(result)
+        return result, recorder.envelope(result) if recorder is not None else None
+
+    def call(self, item, values):
+        """Runs the node on encoded argument values; returns the result GLib.Variant (the
+        envelope of its events when recording)."""
+        result, envelope = self.invoke(self.resolve(), item,
+                                       [decode(v, t) for v, t in zip(values, self.input_types)])
+        return result if envelope is None else envelope
 
     def split(self, result):
         """The result as one GLib.Variant per output (checked by the invocation path)."""

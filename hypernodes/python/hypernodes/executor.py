@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """How a pipeline runs: the Executor interface and the native executors (SequentialExecutor,
-ThreadPoolExecutor, AsyncExecutor). DaftExecutor is in hypernodes.daft_executor."""
+ThreadPoolExecutor, AsyncExecutor). DaftExecutor, DaskExecutor and RayExecutor
+are in hypernodes.daft_executor, hypernodes.dask_executor and hypernodes.ray_executor."""
 
 import gi
 

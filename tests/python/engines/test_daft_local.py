@@ -5,6 +5,7 @@ errors, each checked against the sequential executor."""
 import pytest
 from gi.repository import GLib, Hn
 
+import parity
 from hypernodes import node, Pipeline
 from hypernodes.daft_executor import DaftExecutor
 
@@ -197,3 +198,18 @@ def test_callbacks_and_cache_on_daft():
     assert pipeline.map({"x": [1, 2, 3, 4]}, map_over="x")[-1] == {"y": 5}
     assert sorted(calls) == [1, 2, 3, 4]
     assert rec.cached == ["inc"] * 3
+
+
+@pytest.mark.parametrize("case", sorted(parity.CASES))
+def test_parity_matrix(case):
+    """The shared parity matrix of the engine executors (parity.py)."""
+    parity.check_case(case, daft_config())
+
+
+@pytest.mark.parametrize("case", sorted(parity.ERROR_CASES))
+def test_parity_matrix_errors(case):
+    parity.check_error_case(case, daft_config(), False)
+
+
+def test_parity_matrix_callbacks_and_cache(tmp_path):
+    parity.check_callbacks_and_cache(DaftExecutor(runner="local"), tmp_path)

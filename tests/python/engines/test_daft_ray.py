@@ -214,3 +214,49 @@ def test_callbacks_and_disk_cache_on_ray(executor, tmp_path):
     with pytest.raises(GLib.Error):
         Pipeline(nodes=[inverse]).with_config(config).map({"x": [1, 0]}, map_over="x")
     assert [n for n, _ in rec.errors] == ["inverse"]
+
+
+def test_unreachable_ray_address_fails_in_bounded_time():
+    """In a process of its own (one Daft runner per process): nothing listens at 127.0.0.1:1."""
+    import subprocess
+    import sys
+
+    code = ("import time\n"
+            "from gi.repository import GLib, Hn\n"
+            "from hypernodes import Pipeline, node\n"
+            "from hypernodes.daft_executor import DaftExecutor\n"
+            "p = Pipeline([node(lambda x: x, output_name='y', name='same')])\n"
+            "ex = DaftExecutor(runner='ray', ray_address='127.0.0.1:1', connect_timeout=2)\n"
+            "start = time.monotonic()\n"
+            "try:\n"
+            "    p.with_config(Hn.RuntimeConfig(executor=ex)).run({'x': 1})\n"
+            "except GLib.Error as e:\n"
+            "    print(e.domain, e.code, round(time.monotonic() - start), e.message)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    domain, code_, seconds, message = out.stdout.strip().split(" ", 3)
+    assert (domain, int(code_)) == ("hn-executor-error-quark", Hn.ExecutorError.ENGINE_FAILED)
+    assert int(seconds) < 10
+    assert message == "Cannot reach the Ray cluster at 127.0.0.1:1 within 2 s: Connection refused"
+
+
+def test_sigterm_while_waiting_for_the_cluster_terminates(module_path):
+    """SIGTERM while a C program waits for an unreachable cluster ends it, as SIGTERM does,
+    instead of being reported as an engine error."""
+    import signal
+    import subprocess
+    import time
+
+    hn = os.path.join(os.environ["HN_BUILD_DIR"], "tools", "hn")
+    proc = subprocess.Popen([hn, "run", module_path, "double_add_one", "x=1",
+                             "-e", "daft:ray@127.0.0.1:1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    assert proc.returncode == -signal.SIGTERM, err

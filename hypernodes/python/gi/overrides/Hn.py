@@ -366,7 +366,8 @@ __all__.append("LocalBackend")
 class Executor(Hn.Executor):
     """How a pipeline runs (an interface): run_pipeline() and map_items().
 
-    Implemented by SequentialExecutor, ThreadPoolExecutor, AsyncExecutor and DaftExecutor.
+    Implemented by SequentialExecutor, ThreadPoolExecutor, AsyncExecutor, DaftExecutor,
+    DaskExecutor and RayExecutor.
     """
 
 
@@ -425,25 +426,27 @@ class AsyncExecutor(_ExecutorMixin, Hn.AsyncExecutor):
 
 class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
     """DaftExecutor(runner="local" | "ray", ray_address=None, collect=True, show_plan=False,
-    debug=False, python=None): runs pipelines as Daft DataFrames.
+    debug=False, python=None, connect_timeout=30): runs pipelines as Daft DataFrames.
 
     runner "local" is Daft's native runner in this process, "ray" a Ray cluster at ray_address
     (None: a local one). collect gathers the results into one table before returning them
     (False streams them row by row, the same results); show_plan prints Daft's plan of each
     DataFrame; debug logs what the executor does (log domain Hn-Daft); python is the
-    interpreter a C program embeds (a Python program uses itself). Daft must be installed in this Python, or runs fail with
+    interpreter a C program embeds (a Python program uses itself); connect_timeout bounds the
+    wait for the Ray cluster (seconds). Daft must be installed in this Python, or runs fail with
     Hn.ExecutorError.ENGINE_MISSING saying how to install it.
     """
 
     def __init__(self, runner="local", ray_address=None, collect=True, show_plan=False,
-                 debug=False, python=None):
+                 debug=False, python=None, connect_timeout=30):
         if isinstance(runner, str):
             try:
                 _, runner = Hn.daft_runner_from_string(runner)
             except GLib.Error as e:
                 raise ValueError(e.message) from None
         super().__init__(runner=runner, ray_address=ray_address, collect=collect,
-                         show_plan=show_plan, debug=debug, python=python)
+                         show_plan=show_plan, debug=debug, python=python,
+                         connect_timeout=connect_timeout)
 
     @property
     def runner(self):
@@ -471,11 +474,74 @@ class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
         return self.get_debug()
 
 
+class DaskExecutor(_ExecutorMixin, Hn.DaskExecutor):
+    """DaskExecutor(scheduler="threads" | "synchronous" | "processes", scheduler_address=None,
+    n_workers=0, chunk_size=0, retries=0, connect_timeout=30, debug=False, python=None): runs
+    pipelines with Dask.
+
+    Without scheduler_address a run is a Dask graph of one task per node on the local
+    scheduler ("processes" keeps one pool of worker processes for the executor's life); with
+    scheduler_address ("tcp://host:port") a run is one task on that cluster and a map one task
+    per chunk of chunk_size items (0: about n / (workers x 20)). retries reruns failed cluster
+    tasks; connect_timeout bounds the wait for the scheduler (seconds); debug logs in the
+    Hn-Dask domain. Dask must be installed in this Python, or runs fail with
+    Hn.ExecutorError.ENGINE_MISSING saying how to install it.
+    """
+
+    def __init__(self, scheduler="threads", scheduler_address=None, n_workers=0, chunk_size=0,
+                 retries=0, connect_timeout=30, debug=False, python=None):
+        if isinstance(scheduler, str):
+            try:
+                _, scheduler = Hn.dask_scheduler_from_string(scheduler)
+            except GLib.Error as e:
+                raise ValueError(e.message) from None
+        super().__init__(scheduler=scheduler, scheduler_address=scheduler_address,
+                         n_workers=n_workers, chunk_size=chunk_size, retries=retries,
+                         connect_timeout=connect_timeout, debug=debug, python=python)
+
+    @property
+    def scheduler(self):
+        """The local scheduler, "synchronous", "threads" or "processes"."""
+        return Hn.dask_scheduler_to_string(self.get_scheduler())
+
+    @property
+    def scheduler_address(self):
+        """The address of the cluster's scheduler, or None to run locally."""
+        return self.get_scheduler_address()
+
+
+class RayExecutor(_ExecutorMixin, Hn.RayExecutor):
+    """RayExecutor(ray_address=None, num_cpus=1, num_gpus=0, max_retries=3, connect_timeout=30,
+    debug=False, python=None): runs pipelines as Ray tasks.
+
+    A run is one task that runs every node in a Ray worker; a map goes in batches of items.
+    ray_address is the cluster (None: a local one, or the Ray already initialized in this
+    process); num_cpus and num_gpus are reserved per task; max_retries reruns a task whose
+    worker died; connect_timeout bounds the wait for the cluster (seconds); debug logs in the
+    Hn-Ray domain. Ray must be installed in this Python, or runs fail with
+    Hn.ExecutorError.ENGINE_MISSING saying how to install it.
+    """
+
+    def __init__(self, ray_address=None, num_cpus=1.0, num_gpus=0.0, max_retries=3,
+                 connect_timeout=30, debug=False, python=None):
+        super().__init__(ray_address=ray_address, num_cpus=num_cpus, num_gpus=num_gpus,
+                         max_retries=max_retries, connect_timeout=connect_timeout, debug=debug,
+                         python=python)
+
+    @property
+    def ray_address(self):
+        """The Ray cluster's address, or None for a local one."""
+        return self.get_ray_address()
+
+
 SequentialExecutor = override(SequentialExecutor)
 ThreadPoolExecutor = override(ThreadPoolExecutor)
 AsyncExecutor = override(AsyncExecutor)
 DaftExecutor = override(DaftExecutor)
-__all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "DaftExecutor"]
+DaskExecutor = override(DaskExecutor)
+RayExecutor = override(RayExecutor)
+__all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "DaftExecutor",
+            "DaskExecutor", "RayExecutor"]
 
 
 class DiskCache(Hn.DiskCache):

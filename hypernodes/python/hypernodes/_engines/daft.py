@@ -5,11 +5,9 @@ through a registry); runner "ray" runs UDFs in Ray workers (nodes travel as Node
 
 import threading
 
-from gi.repository import GLib
-
-from .. import _nodes, _plan
-from .._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError,
-                       install_hint, recover_node_failure)
+from .. import _nodes
+from .._errors import ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError, install_hint
+from . import _common
 
 try:
     import daft
@@ -24,9 +22,7 @@ _runner_lock = threading.Lock()
 
 
 def _log(executor, message):
-    if executor.get_debug():
-        GLib.log_variant("Hn-Daft", GLib.LogLevelFlags.LEVEL_DEBUG,
-                         GLib.Variant("a{sv}", {"MESSAGE": GLib.Variant("s", message)}))
+    _common.log(executor, "Hn-Daft", message)
 
 
 def _ensure_runner(executor):
@@ -44,6 +40,12 @@ def _ensure_runner(executor):
                                   + install_hint(["daft[ray]"])) from None
             try:
                 if want[0] == "ray":
+                    # one Ray per process, shared with the Ray executor; an address that does
+                    # not answer fails in bounded time instead of hanging in ray.init
+                    from . import ray as ray_glue
+
+                    ray_glue.ensure_ray(want[1], executor.get_connect_timeout(),
+                                        lambda m: _log(executor, m))
                     daft.set_runner_ray(address=want[1])
                 else:
                     daft.set_runner_native()
@@ -129,85 +131,71 @@ def _report(run, calls, hidden, records):
 
 def run(executor, run):
     if daft is None:
-        raise HnError(EXECUTOR_DOMAIN, ENGINE_MISSING,
-                      f"Daft is not installed ({_import_error}): "
-                      + install_hint(["daft", "cloudpickle"]))
+        raise _common.missing("Daft", _import_error, ["daft", "cloudpickle"])
 
     # the inputs were checked by the library before the glue was called
-    pipeline, items, inputs = run.get_pipeline(), run.get_items(), run.get_inputs()
-    outputs = run.get_outputs() or None  # NULL arrives as an empty list
-    plan = _plan.Plan(pipeline, outputs)
-    is_map = items is not None
-    rows = plan.root_rows(items, inputs)
-    if is_map and not rows:
-        return GLib.Variant.new_array(GLib.VariantType.new("a{sv}"), [])
-
+    items = run.get_items()
+    if items is not None and items.n_children() == 0:
+        return _common.empty_map()
+    # the runner first: a runner conflict is reported before anything else
     _ensure_runner(executor)
-    shippable = executor.runner == "ray"
-    # out of this process, node events come back with the results
-    record = shippable and run.wants_node_events()
-    batch = len(rows) > 1
-    calls = []
-    hidden_columns = []
+    work = _common.Work(run, shippable=executor.runner == "ray")
     try:
-        data = {ITEM: list(range(len(rows))) if is_map else [-1]}
-        for r in plan.roots:
-            t = plan.slot_types[r]
-            data[r] = [_nodes.encode(row[r], t) for row in rows]
-        df = daft.from_pydict(data)
-        for r in plan.roots:
-            df = df.with_column(r, df[r].cast(_dtype(plan.slot_types[r])))
-
-        for position, node in enumerate(plan.nodes):
-            in_types = [plan.slot_types[i] for i in node.get_inputs()]
-            out_types = [plan.slot_types[o] for o in node.get_outputs()]
-            call = _nodes.NodeCall(run, node, in_types, out_types, shippable, record)
-            calls.append(call)
-            args = [df[ITEM]] + [df[i] for i in node.get_inputs()]
-            if len(out_types) == 1 and not record:
-                df = df.with_column(call.outputs[0],
-                                    _node_udf(call, _dtype(out_types[0]), batch)(*args))
-                hidden_columns.append(None)
-            else:
-                # nodes may share a name: the hidden column is named after the position
-                hidden = f"__hn_node_{position}"
-                df = df.with_column(hidden,
-                                    _node_udf(call, daft.DataType.binary(), batch)(*args))
-                for index, (o, t) in enumerate(zip(call.outputs, out_types)):
-                    df = df.with_column(o, _member_udf(index, t, batch, call)(df[hidden]))
-                hidden_columns.append(hidden if record else None)
-            _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
-                           f"{[str(_dtype(t)) for t in out_types]}")
-
-        df = df.select(ITEM, *plan.outputs, *[h for h in hidden_columns if h is not None])
-        if executor.get_show_plan():
-            df.explain(show_all=True)
-
-        if executor.get_collect():
-            table = df.to_pydict()
-            records = [{k: table[k][i] for k in table} for i in range(len(table[ITEM]))]
-        else:
-            records = list(df.iter_rows())
+        return _execute(executor, work)
     except HnError:
         raise
     except Exception as e:
-        failure = recover_node_failure(e)
+        failure = work.recover(e)
         if failure is not None:
-            if record and failure.node is not None:
-                for call in calls:
-                    if call.name == failure.node:
-                        run.report_node_error(call.node, failure.item, failure.domain,
-                                              failure.code, failure.message)
-                        break
             raise failure from None
         raise
     finally:
-        for call in calls:
-            call.release()
+        work.release()
+
+
+def _execute(executor, work):
+    plan, calls, record = work.plan, work.calls, work.record
+    rows = work.full_rows()
+    batch = len(rows) > 1
+    hidden_columns = []
+    data = {ITEM: list(range(len(rows))) if work.is_map else [-1]}
+    for r in plan.roots:
+        t = plan.slot_types[r]
+        data[r] = [_nodes.encode(row[r], t) for row in rows]
+    df = daft.from_pydict(data)
+    for r in plan.roots:
+        df = df.with_column(r, df[r].cast(_dtype(plan.slot_types[r])))
+
+    for position, call in enumerate(calls):
+        out_types = call.output_types
+        args = [df[ITEM]] + [df[i] for i in call.inputs]
+        if len(out_types) == 1 and not record:
+            df = df.with_column(call.outputs[0],
+                                _node_udf(call, _dtype(out_types[0]), batch)(*args))
+            hidden_columns.append(None)
+        else:
+            # nodes may share a name: the hidden column is named after the position
+            hidden = f"__hn_node_{position}"
+            df = df.with_column(hidden, _node_udf(call, daft.DataType.binary(), batch)(*args))
+            for index, (o, t) in enumerate(zip(call.outputs, out_types)):
+                df = df.with_column(o, _member_udf(index, t, batch, call)(df[hidden]))
+            hidden_columns.append(hidden if record else None)
+        _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
+                       f"{[str(_dtype(t)) for t in out_types]}")
+
+    df = df.select(ITEM, *plan.outputs, *[h for h in hidden_columns if h is not None])
+    if executor.get_show_plan():
+        df.explain(show_all=True)
+
+    if executor.get_collect():
+        table = df.to_pydict()
+        records = [{k: table[k][i] for k in table} for i in range(len(table[ITEM]))]
+    else:
+        records = list(df.iter_rows())
 
     records.sort(key=lambda rec: rec[ITEM])
     if record:
-        _report(run, calls, hidden_columns, records)
+        _report(work.run, calls, hidden_columns, records)
     decoded = [{o: _nodes.decode(rec[o], plan.slot_types[o]) for o in plan.outputs}
                for rec in records]
-    return _plan.build_result(decoded, plan.outputs, is_map)
+    return work.result(decoded)

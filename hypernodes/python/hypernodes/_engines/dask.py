@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""HnDaskExecutor. On a local scheduler a run is a Dask graph of one task per node (named after
+the node), so independent nodes run in parallel, and a map is one task per chunk of items;
+"synchronous" and "threads" call the nodes of this process, "processes" ships them (as recipes)
+to a pool of worker processes kept for the executor's life. On a cluster (scheduler-address) a
+dependent task costs milliseconds: a run is one task and a map one task per chunk, with the
+program and the shared inputs sent to the cluster once."""
+
+import atexit
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from .. import _plan, _values
+from . import _common
+from ._common import Frame
+
+try:
+    import dask
+    import dask.local
+    import dask.multiprocessing
+    import dask.threaded
+except ImportError as e:  # reported when a run starts, never at import of the executor
+    dask = None
+    _import_error = e
+
+DOMAIN = "Hn-Dask"
+_lock = threading.Lock()
+_pools = set()
+
+
+def _shut_pools_down():
+    """Stops the process pools at exit. Python does it from threading's exit hook, which an
+    embedded interpreter that is never finalized (a C program's) does not run; and
+    multiprocessing's own exit function, which runs after this one, waits for the workers."""
+    for pool in list(_pools):
+        _shut_down(pool)
+
+
+atexit.register(_shut_pools_down)
+
+
+def _shut_down(pool):
+    # waits for the workers: exit functions must not find them still running
+    pool.shutdown(wait=True, cancel_futures=True)
+    _pools.discard(pool)
+
+
+def _node_task(call, position, shared, *deps):
+    """Node @position of a single run: its inputs come from @shared and the tasks it depends
+    on. Returns (Frame of its outputs, Frame of its envelope or None), or the Failed of the
+    first node that failed upstream or here."""
+    frame = dict(shared.values)
+    for dep in deps:
+        if isinstance(dep, _common.Failed):
+            return dep
+        frame.update(dep[0].values)
+    args = [frame[i] for i in call.inputs]
+    try:
+        result, envelope = call.invoke(call.resolve(), -1, args)
+    except _common.NodeFailure as failure:
+        return _common.Failed(failure, position, _common.Done(_common.empty_map(), []),
+                              args if call.record else [])
+    return (Frame(dict(zip(call.outputs, call.split(result)))),
+            Frame({"envelope": envelope}) if envelope is not None else None)
+
+
+def _chunk_task(program, shared, rows, start):
+    return program.run(shared, rows, start)
+
+
+def _workers(executor):
+    return executor.get_n_workers() or os.cpu_count() or 1
+
+
+def _pool(executor):
+    """The executor's warm process pool, made on first use and kept while it lives."""
+    with _lock:
+        pool = getattr(executor, "_hn_dask_pool", None)
+        if pool is None:
+            pool = ProcessPoolExecutor(_workers(executor),
+                                       mp_context=multiprocessing.get_context("spawn"))
+            _pools.add(pool)
+            # the pool lives as long as the executor (a GObject weak reference holds it)
+            executor.weak_ref(_shut_down, pool)
+            # the wrapper (and so the pool) lives as long as the executor
+            executor._hn_dask_pool = pool
+        return pool
+
+
+def _client(executor, address, log):
+    """The executor's client of the cluster at @address, connected on first use."""
+    from distributed import Client
+
+    with _lock:
+        client = getattr(executor, "_hn_dask_client", None)
+        if client is not None and client.status == "running":
+            return client
+        timeout = executor.get_connect_timeout()
+        _common.wait_reachable("Dask", address, timeout)
+        log(f"connecting to the Dask scheduler at {address}")
+        try:
+            client = Client(address, timeout=timeout, set_as_default=False)
+        except OSError as e:
+            raise _common.HnError(_common.EXECUTOR_DOMAIN, _common.ENGINE_FAILED,
+                                  f"Cannot connect to the Dask scheduler at {address} within "
+                                  f"{timeout} s: {e}") from None
+        executor._hn_dask_client = client
+        return client
+
+
+def run(executor, run):
+    if dask is None:
+        raise _common.missing("Dask", _import_error, ["dask[distributed]", "cloudpickle"])
+
+    def log(message):
+        _common.log(executor, DOMAIN, message)
+
+    address = executor.get_scheduler_address()
+    scheduler = executor.get_scheduler().value_nick
+    work = _common.Work(run, shippable=bool(address) or scheduler == "processes")
+    try:
+        if work.is_map and work.n_rows == 0:
+            return work.empty_result()
+        if address:
+            return _run_cluster(executor, work, _client(executor, address, log), log)
+        return _run_local(executor, work, scheduler, log)
+    except _common.HnError:
+        raise
+    except Exception as e:
+        failure = work.recover(e)
+        if failure is not None:
+            raise failure from None
+        raise
+    finally:
+        work.release()
+
+
+def _get(executor, scheduler):
+    if scheduler == "synchronous":
+        return dask.local.get_sync
+    if scheduler == "processes":
+        pool = _pool(executor)
+        return lambda dsk, keys: dask.multiprocessing.get(dsk, keys, pool=pool)
+    workers = _workers(executor)
+    return lambda dsk, keys: dask.threaded.get(dsk, keys, num_workers=workers)
+
+
+def _run_local(executor, work, scheduler, log):
+    get = _get(executor, scheduler)
+    shared = Frame(work.shared)
+    dsk = {}
+    if not work.is_map:
+        producer = {}
+        keys = []
+        for position, call in enumerate(work.calls):
+            key = f"{call.name}-{work.token[:8]}-{position}"
+            deps = list(dict.fromkeys(producer[i] for i in call.inputs if i in producer))
+            dsk[key] = (_node_task, call, position, shared, *deps)
+            for o in call.outputs:
+                producer[o] = key
+            keys.append(key)
+        log(f"{scheduler}: a graph of {len(keys)} task(s): {', '.join(keys)}")
+        results = get(dsk, keys)
+        failures = [r for r in results if isinstance(r, _common.Failed)]
+        if failures:
+            return work.finish([min(failures, key=lambda f: f.position)])
+        frame = {}
+        events = []
+        for position, (produced, envelope) in enumerate(results):
+            frame.update(produced.values)
+            if envelope is not None:
+                events.append((position, -1, _values.serialize(envelope.values["envelope"])))
+        outputs = _plan.build_result([frame], work.plan.outputs, True)
+        return work.finish([_common.Done(outputs, events)])
+
+    size = executor.get_chunk_size() or _common.chunk_size(work.n_rows, _workers(executor))
+    bounds = work.chunks(size)
+    name = work.task_name()
+    keys = []
+    for index, (a, b) in enumerate(bounds):
+        key = f"{name}-{work.token[:8]}-{index}"
+        dsk[key] = (_chunk_task, work.program, shared, work.rows(a, b), a)
+        keys.append(key)
+    log(f"{scheduler}: {len(keys)} chunk task(s) {name} of up to {size} item(s)")
+    return work.finish(get(dsk, keys))
+
+
+def _run_cluster(executor, work, client, log):
+    retries = executor.get_retries()
+    name = work.task_name()
+    if not work.is_map:
+        futures = [client.submit(_chunk_task, work.program, Frame(work.shared), work.rows(0, 1),
+                                 -1, key=f"{name}-{work.token}", pure=False, retries=retries)]
+        log(f"cluster: one task {name}")
+    else:
+        workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        size = executor.get_chunk_size() or _common.chunk_size(work.n_rows, workers)
+        bounds = work.chunks(size)
+        program = client.scatter(work.program, hash=False)
+        shared = client.scatter(Frame(work.shared), hash=False)
+        futures = client.map(_chunk_task, [program] * len(bounds), [shared] * len(bounds),
+                             [work.rows(a, b) for a, b in bounds], [a for a, _ in bounds],
+                             key=[f"{name}-{work.token}-{i}" for i in range(len(bounds))],
+                             pure=False, retries=retries)
+        log(f"cluster: {len(bounds)} chunk task(s) {name} of up to {size} item(s) on "
+            f"{workers} worker(s)")
+    pause = 0.002
+    while not all(f.done() for f in futures):
+        try:
+            _common.check_cancelled(work.run)
+        except _common.HnError:
+            client.cancel(futures)
+            raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+    return work.finish(client.gather(futures))

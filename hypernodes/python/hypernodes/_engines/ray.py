@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""HnRayExecutor: a run is one Ray task that runs the whole plan in a worker; a map is one task
+per batch of items. The program (node recipes) and the inputs the items share are put in the
+object store once per run and passed as top-level ObjectRefs, which Ray resolves before the task
+starts."""
+
+import threading
+
+from . import _common
+
+try:
+    import ray
+except ImportError as e:  # reported when a run starts, never at import of the executor
+    ray = None
+    _import_error = e
+
+DOMAIN = "Hn-Ray"
+BATCH_MIN, BATCH_MAX = 100, 1000
+
+_remote = None
+_init_lock = threading.Lock()
+
+
+def _run_batch(program, shared, rows, start):
+    """The Ray task: Program.run over a batch of rows."""
+    return program.run(shared, rows, start)
+
+
+def _task():
+    """The remote function, defined once per process."""
+    global _remote
+    if _remote is None:
+        _remote = ray.remote(_run_batch)
+    return _remote
+
+
+def ensure_ray(address, timeout, log=None):
+    """Connects to Ray unless it is initialized already (then the cluster is shared, with Daft
+    on Ray among others); an address must answer within @timeout seconds."""
+    with _init_lock:
+        if ray.is_initialized():
+            return
+        if address:
+            _common.wait_reachable("Ray", address, timeout)
+        if log:
+            log(f"ray.init(address={address!r})")
+        ray.init(address=address or None, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)
+
+
+def run(executor, run):
+    if ray is None:
+        raise _common.missing("Ray", _import_error, ["ray", "cloudpickle"])
+
+    def log(message):
+        _common.log(executor, DOMAIN, message)
+
+    work = _common.Work(run, shippable=True)
+    try:
+        if work.is_map and work.n_rows == 0:
+            return work.empty_result()
+        ensure_ray(executor.get_ray_address(), executor.get_connect_timeout(), log)
+        return _execute(executor, work, log)
+    except _common.HnError:
+        raise
+    except Exception as e:
+        failure = work.recover(e)
+        if failure is not None:
+            raise failure from None
+        raise
+    finally:
+        work.release()
+
+
+def _execute(executor, work, log):
+    options = dict(num_cpus=executor.get_num_cpus(), num_gpus=executor.get_num_gpus(),
+                   max_retries=executor.get_max_retries(), retry_exceptions=False,
+                   name=work.task_name())
+    resources = ray.cluster_resources()
+    for key, amount in (("CPU", options["num_cpus"]), ("GPU", options["num_gpus"])):
+        if amount > resources.get(key, 0):
+            # Ray would wait for ever for a node that can run the task
+            raise _common.HnError(_common.EXECUTOR_DOMAIN, _common.ENGINE_FAILED,
+                                  f"The Ray executor asks for {amount:g} {key} per task, and "
+                                  f"the cluster has {resources.get(key, 0):g}")
+    task = _task().options(**options)
+    program = ray.put(work.program)
+    shared = ray.put(_common.Frame(work.shared))
+    if work.is_map:
+        cpus = max(1, int(resources.get("CPU", 1)))
+        size = _common.chunk_size(work.n_rows, cpus, per_worker=4, low=BATCH_MIN, high=BATCH_MAX)
+    else:
+        size = 1
+    bounds = work.chunks(size)
+    log(f"{len(bounds)} task(s) {options['name']} of up to {size} item(s)")
+    refs = [task.remote(program, shared, work.rows(a, b), a if work.is_map else -1)
+            for a, b in bounds]
+    return work.finish(_wait(work.run, refs))
+
+
+def _wait(run, refs):
+    """ray.get of @refs that the run's cancellable interrupts."""
+    pending = list(refs)
+    while pending:
+        _, pending = ray.wait(pending, num_returns=len(pending), timeout=0.2)
+        try:
+            _common.check_cancelled(run)
+        except _common.HnError:
+            for ref in pending:
+                ray.cancel(ref, force=True)
+            raise
+    return ray.get(refs)

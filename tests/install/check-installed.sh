@@ -59,6 +59,9 @@ echo "== Vala: valac --pkg hypernodes-1"
 echo "== the hn command"
 [ "$("${clean[@]}" sh -c 'command -v hn')" = /usr/local/bin/hn ]
 "${clean[@]}" hn --help > hn-help.txt
-grep -q 'info|run|map' hn-help.txt
+grep -q '^  run ' hn-help.txt
+"${clean[@]}" hn --version | grep -q '^hn '
+# the man page is installed where man looks
+[ -f /usr/local/share/man/man1/hn.1 ]
 
 echo "installed copy: ok"

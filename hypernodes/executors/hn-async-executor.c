@@ -82,6 +82,7 @@ typedef struct
   gboolean            pumping;
   gboolean            finished;
   GError             *error;
+  gsize               error_item;
 } Job;
 
 typedef struct
@@ -130,12 +131,19 @@ item_label (Job   *job,
   return job->is_map ? (gint64) item : -1;
 }
 
+/* The error of the first failing item wins, as with the sequential executor: items before it
+ * that are under way go on (one of them may fail too), nothing after it starts. */
 static void
 job_fail (Job    *job,
+          gsize   item,
           GError *error)
 {
-  if (job->error == NULL)
-    job->error = error;
+  if (job->error == NULL || item < job->error_item)
+    {
+      g_clear_error (&job->error);
+      job->error = error;
+      job->error_item = item;
+    }
   else
     g_error_free (error);
 }
@@ -212,7 +220,7 @@ call_done (Call *call)
   state->n_cached += cached ? 1 : 0;
 
   if (!_hn_invocation_complete (invocation, state->frame, &error))
-    job_fail (job, error);
+    job_fail (job, call->item, error);
   else
     {
       HnGraphNode *gn = &run->graph->nodes[node];
@@ -287,7 +295,7 @@ start_call (Job   *job,
                                    item_label (job, item), &error);
   if (invocation == NULL)
     {
-      job_fail (job, error);
+      job_fail (job, item, error);
       return;
     }
 
@@ -328,7 +336,7 @@ activate_item (Job   *job,
       state->frame = _hn_frame_new (run->graph);
       if (!_hn_map_driver_begin_item (&job->driver, item, state->frame, &error))
         {
-          job_fail (job, error);
+          job_fail (job, item, error);
           return FALSE;
         }
     }
@@ -353,21 +361,27 @@ pump (Job *job)
     return;
 
   job->pumping = TRUE;
-  while (job->error == NULL && !_hn_run_is_cancelled (job->run))
+  while (!_hn_run_is_cancelled (job->run))
     {
       if (job->ready_head < job->ready->len)
         {
-          Ready r;
+          Ready r = g_array_index (job->ready, Ready, job->ready_head);
 
+          /* after a failure, only the items before it go on */
+          if (job->error != NULL && r.item >= job->error_item)
+            {
+              job->ready_head++;
+              continue;
+            }
           if (job->in_flight >= max)
             break;
-          r = g_array_index (job->ready, Ready, job->ready_head++);
+          job->ready_head++;
           start_call (job, r.item, r.step);
           continue;
         }
 
       /* Keep the queue short: a new item only when there is room for its nodes. */
-      if (job->next_item < job->n_items && job->in_flight < max)
+      if (job->error == NULL && job->next_item < job->n_items && job->in_flight < max)
         {
           if (!activate_item (job, job->next_item++))
             break;

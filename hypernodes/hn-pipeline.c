@@ -877,14 +877,17 @@ hn_pipeline_run (HnPipeline          *self,
   return hn_backend_execute (backend_of (run), run, error);
 }
 
+/* Completes the task of an async entry point, from the backend or the executor that ran it. */
 static void
-backend_done (GObject      *source,
+execute_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GVariant *ret = hn_backend_execute_finish (HN_BACKEND (source), result, &error);
+  GVariant *ret = HN_IS_BACKEND (source)
+    ? hn_backend_execute_finish (HN_BACKEND (source), result, &error)
+    : hn_executor_execute_finish (HN_EXECUTOR (source), result, &error);
 
   if (ret == NULL)
     g_task_return_error (task, error);
@@ -892,16 +895,19 @@ backend_done (GObject      *source,
     g_task_return_pointer (task, ret, (GDestroyNotify) g_variant_unref);
 }
 
+/* Starts @run (taken over) on @executor, or with its config's backend when @executor is NULL;
+ * @run NULL means it could not be made, and @error says why. The task's source is @source. */
 static void
-start_async (HnPipeline          *self,
+start_async (gpointer             source,
              gpointer             source_tag,
+             HnExecutor          *executor,
              HnRun               *run,
              GError              *error,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_check_cancellable (task, FALSE);
@@ -911,7 +917,10 @@ start_async (HnPipeline          *self,
       g_object_unref (task);
       return;
     }
-  hn_backend_execute_async (backend_of (run), run, backend_done, task);
+  if (executor != NULL)
+    hn_executor_execute_async (executor, run, execute_done, task);
+  else
+    hn_backend_execute_async (backend_of (run), run, execute_done, task);
   hn_run_unref (run);
 }
 
@@ -946,7 +955,7 @@ hn_pipeline_run_async (HnPipeline          *self,
 
   run = make_run (self, NULL, self->bound, inputs ? g_variant_ref_sink (inputs) : NULL, NULL,
                   outputs, NULL, cancellable, &error);
-  start_async (self, hn_pipeline_run_async, run, error, cancellable, callback, user_data);
+  start_async (self, hn_pipeline_run_async, NULL, run, error, cancellable, callback, user_data);
 }
 
 /**
@@ -1070,7 +1079,7 @@ hn_pipeline_map_async (HnPipeline          *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   run = make_map_run (self, inputs, map_over, mode, outputs, cancellable, &error);
-  start_async (self, hn_pipeline_map_async, run, error, cancellable, callback, user_data);
+  start_async (self, hn_pipeline_map_async, NULL, run, error, cancellable, callback, user_data);
 }
 
 /**
@@ -1136,44 +1145,6 @@ hn_executor_run_pipeline (HnExecutor          *self,
   return run ? hn_executor_execute (self, run, error) : NULL;
 }
 
-static void
-executor_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  GVariant *ret = hn_executor_execute_finish (HN_EXECUTOR (source), result, &error);
-
-  if (ret == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, ret, (GDestroyNotify) g_variant_unref);
-}
-
-static void
-executor_start_async (HnExecutor          *self,
-                      gpointer             source_tag,
-                      HnRun               *run,
-                      GError              *error,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_check_cancellable (task, FALSE);
-  if (run == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  hn_executor_execute_async (self, run, executor_done, task);
-  hn_run_unref (run);
-}
-
 /**
  * hn_executor_run_pipeline_async:
  * @self: an [iface@Executor]
@@ -1209,8 +1180,8 @@ hn_executor_run_pipeline_async (HnExecutor          *self,
 
   run = make_run (pipeline, self, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
                   NULL, outputs, context, cancellable, &error);
-  executor_start_async (self, hn_executor_run_pipeline_async, run, error, cancellable, callback,
-                        user_data);
+  start_async (self, hn_executor_run_pipeline_async, self, run, error, cancellable, callback,
+               user_data);
 }
 
 /**
@@ -1317,8 +1288,8 @@ hn_executor_map_items_async (HnExecutor          *self,
   owned_items = g_variant_ref_sink (items);
   run = make_run (pipeline, self, pipeline->bound, inputs ? g_variant_ref_sink (inputs) : NULL,
                   _hn_map_source_new_items (owned_items), outputs, context, cancellable, &error);
-  executor_start_async (self, hn_executor_map_items_async, run, error, cancellable, callback,
-                        user_data);
+  start_async (self, hn_executor_map_items_async, self, run, error, cancellable, callback,
+               user_data);
 }
 
 /**

@@ -13,10 +13,15 @@ G_BEGIN_DECLS
 
 /* Loads the bound and given inputs of a single run into @frame and checks nothing is missing. */
 gboolean  _hn_run_load_inputs      (HnRun               *run,
-                                    GVariant           **frame,
+                                    HnValue            **frame,
                                     GError             **error);
 /* A whole single run in the calling thread, in order: load, steps, collect. */
 GVariant *_hn_run_sequential       (HnRun               *run,
+                                    GError             **error);
+/* The result of a single run from its frame: an a{sv}, or (a run that keeps values) an empty
+ * one with the values kept in the run. */
+GVariant *_hn_run_collect          (HnRun               *run,
+                                    HnValue            **frame,
                                     GError             **error);
 /* Checks the inputs (or items) of @run as a run would, without calling any node. */
 gboolean  _hn_run_check            (HnRun               *run,
@@ -29,13 +34,13 @@ typedef struct _HnMapDriver HnMapDriver;
  * the requested outputs for _hn_map_driver_finish(). */
 typedef void (*HnMapCollect) (HnMapDriver  *driver,
                               gsize         index,
-                              GVariant    **frame,
+                              HnValue     **frame,
                               gpointer      user_data);
 
 struct _HnMapDriver
 {
   HnRun         *run;
-  GVariant     **template;   /* bound and shared inputs */
+  HnValue      **template;   /* bound and shared inputs */
   gsize          n_items;
   GVariant     **results;    /* default collector */
   HnMapCollect   collect;
@@ -50,19 +55,20 @@ gboolean  _hn_map_driver_init       (HnMapDriver         *driver,
 /* Loads item @index into @frame (empty) on top of the shared inputs. */
 gboolean  _hn_map_driver_begin_item (HnMapDriver         *driver,
                                      gsize                index,
-                                     GVariant           **frame,
+                                     HnValue            **frame,
                                      GError             **error);
 /* Collects a finished item and clears @frame. @started is the g_get_monotonic_time() of its
  * start; @all_cached whether every node of it came from the cache. */
-void      _hn_map_driver_end_item   (HnMapDriver         *driver,
+gboolean  _hn_map_driver_end_item   (HnMapDriver         *driver,
                                      gsize                index,
-                                     GVariant           **frame,
+                                     HnValue            **frame,
                                      gint64               started,
-                                     gboolean             all_cached);
+                                     gboolean             all_cached,
+                                     GError             **error);
 /* begin, every step in order, end; @frame is cleared in every case. */
 gboolean  _hn_map_driver_run_item   (HnMapDriver         *driver,
                                      gsize                index,
-                                     GVariant           **frame,
+                                     HnValue            **frame,
                                      GError             **error);
 /* The aa{sv} of the default collector, in item order. */
 GVariant *_hn_map_driver_finish     (HnMapDriver         *driver);

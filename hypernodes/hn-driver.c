@@ -42,14 +42,34 @@ hn_run_check (HnRun   *self,
 }
 
 gboolean
-_hn_run_load_inputs (HnRun      *run,
-                     GVariant  **frame,
-                     GError    **error)
+_hn_run_load_inputs (HnRun     *run,
+                     HnValue  **frame,
+                     GError   **error)
 {
   return _hn_frame_check_dict (run->inputs, _("The inputs"), error) &&
          _hn_frame_load_dict (run->graph, run->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
          _hn_frame_load_dict (run->graph, run->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+         _hn_frame_load_values (run->graph, run->values, -1, frame, error) &&
          _hn_frame_check_missing (run->graph, run->plan, frame, -1, error);
+}
+
+static GVariant *
+empty_dict (void)
+{
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+}
+
+GVariant *
+_hn_run_collect (HnRun     *run,
+                 HnValue  **frame,
+                 GError   **error)
+{
+  if (!run->keep)
+    return _hn_frame_collect (run->graph, run->plan, frame, -1, error);
+  if (!_hn_run_alloc_kept (run, 1, error))
+    return NULL;
+  _hn_frame_keep (run->plan, frame, run->kept);
+  return empty_dict ();
 }
 
 GVariant *
@@ -58,8 +78,8 @@ _hn_run_sequential (HnRun   *run,
 {
   HnGraph *graph = run->graph;
   const HnPlan *plan = run->plan;
-  GVariant *stack_frame[32] = { NULL, };
-  GVariant **frame = graph->n_slots <= G_N_ELEMENTS (stack_frame)
+  HnValue *stack_frame[32] = { NULL, };
+  HnValue **frame = graph->n_slots <= G_N_ELEMENTS (stack_frame)
     ? stack_frame : _hn_frame_new (graph);
   GVariant *result = NULL;
 
@@ -73,7 +93,7 @@ _hn_run_sequential (HnRun   *run,
   /* a cancellation (or timeout) during the last node fails the run too */
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
     goto out;
-  result = _hn_frame_collect (graph, plan, frame);
+  result = _hn_run_collect (run, frame, error);
 
 out:
   _hn_frame_clear (graph, frame);
@@ -84,13 +104,13 @@ out:
 
 static gboolean load_item (HnMapDriver  *driver,
                            gsize         index,
-                           GVariant    **frame,
+                           HnValue     **frame,
                            GError      **error);
 
 static void
 discard_item (HnMapDriver  *driver,
               gsize         index,
-              GVariant    **frame,
+              HnValue     **frame,
               gpointer      user_data)
 {
 }
@@ -99,7 +119,7 @@ gboolean
 _hn_run_check (HnRun   *run,
                GError **error)
 {
-  GVariant **frame = _hn_frame_new (run->graph);
+  HnValue **frame = _hn_frame_new (run->graph);
   gboolean ok;
 
   if (run->source == NULL)
@@ -172,7 +192,8 @@ _hn_map_driver_init (HnMapDriver   *driver,
   if (!_hn_frame_load_dict (graph, run->bound, -1, HN_FRAME_LOAD_LENIENT, driver->template,
                             error) ||
       !_hn_frame_load_dict (graph, run->inputs, -1, HN_FRAME_LOAD_LENIENT, driver->template,
-                            error))
+                            error) ||
+      !_hn_frame_load_values (graph, run->values, -1, driver->template, error))
     {
       _hn_map_driver_clear (driver);
       return FALSE;
@@ -189,6 +210,11 @@ _hn_map_driver_init (HnMapDriver   *driver,
           _hn_map_driver_clear (driver);
           return FALSE;
         }
+      if (run->keep && !_hn_run_alloc_kept (run, driver->n_items, error))
+        {
+          _hn_map_driver_clear (driver);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -197,7 +223,7 @@ _hn_map_driver_init (HnMapDriver   *driver,
 static gboolean
 load_item (HnMapDriver  *driver,
            gsize         index,
-           GVariant    **frame,
+           HnValue     **frame,
            GError      **error)
 {
   HnRun *run = driver->run;
@@ -207,7 +233,7 @@ load_item (HnMapDriver  *driver,
     {
       guint slot = plan->root_slots[r];
       if (driver->template[slot] != NULL)
-        frame[slot] = g_variant_ref (driver->template[slot]);
+        frame[slot] = _hn_value_ref (driver->template[slot]);
     }
 
   return _hn_map_source_load_item (run->source, run->graph, index, frame, error) &&
@@ -217,7 +243,7 @@ load_item (HnMapDriver  *driver,
 gboolean
 _hn_map_driver_begin_item (HnMapDriver  *driver,
                            gsize         index,
-                           GVariant    **frame,
+                           HnValue     **frame,
                            GError      **error)
 {
   HnRun *run = driver->run;
@@ -228,23 +254,34 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
   return load_item (driver, index, frame, error);
 }
 
-void
+gboolean
 _hn_map_driver_end_item (HnMapDriver  *driver,
                          gsize         index,
-                         GVariant    **frame,
+                         HnValue     **frame,
                          gint64        started,
-                         gboolean      all_cached)
+                         gboolean      all_cached,
+                         GError      **error)
 {
   HnRun *run = driver->run;
 
   if (driver->collect != NULL)
     driver->collect (driver, index, frame, driver->collect_data);
+  else if (run->keep)
+    _hn_frame_keep (run->plan, frame, run->kept + index * run->plan->n_outputs);
   else
-    driver->results[index] = _hn_frame_collect (run->graph, run->plan, frame);
+    {
+      driver->results[index] = _hn_frame_collect (run->graph, run->plan, frame, (gint64) index,
+                                                   error);
+      if (driver->results[index] == NULL)
+        {
+          _hn_frame_clear (run->graph, frame);
+          return FALSE;
+        }
+    }
   _hn_frame_clear (run->graph, frame);
 
   if (!_hn_run_wants (run, HN_HOOK_MAP_ITEM_DONE))
-    return;
+    return TRUE;
   if (all_cached && run->plan->n_steps > 0)
     _hn_callbacks_map_item_cached (run->callbacks, run->n_callbacks, index,
                                    hn_run_get_context (run));
@@ -252,12 +289,13 @@ _hn_map_driver_end_item (HnMapDriver  *driver,
     _hn_callbacks_map_item_end (run->callbacks, run->n_callbacks, index,
                                 (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
                                 hn_run_get_context (run));
+  return TRUE;
 }
 
 gboolean
 _hn_map_driver_run_item (HnMapDriver  *driver,
                          gsize         index,
-                         GVariant    **frame,
+                         HnValue     **frame,
                          GError      **error)
 {
   HnRun *run = driver->run;
@@ -275,18 +313,26 @@ _hn_map_driver_run_item (HnMapDriver  *driver,
     }
 
   if (ok)
-    _hn_map_driver_end_item (driver, index, frame, started, all_cached);
-  else
-    _hn_frame_clear (run->graph, frame);
-  return ok;
+    return _hn_map_driver_end_item (driver, index, frame, started, all_cached, error);
+  _hn_frame_clear (run->graph, frame);
+  return FALSE;
 }
 
 GVariant *
 _hn_map_driver_finish (HnMapDriver *driver)
 {
-  GVariant *result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT,
-                                                              driver->results,
-                                                              driver->n_items));
+  GVariant *result;
+
+  if (driver->run->keep)
+    {
+      /* the values are in the run: one shared empty dictionary per item */
+      g_autoptr(GVariant) empty = empty_dict ();
+
+      for (gsize i = 0; i < driver->n_items; i++)
+        driver->results[i] = g_variant_ref (empty);
+    }
+  result = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, driver->results,
+                                                    driver->n_items));
 
   /* the array holds the items now */
   for (gsize i = 0; i < driver->n_items; i++)
@@ -311,7 +357,7 @@ static gboolean
 run_items (HnMapDriver  *driver,
            GError      **error)
 {
-  GVariant **frame = _hn_frame_new (driver->run->graph);
+  HnValue **frame = _hn_frame_new (driver->run->graph);
   gboolean ok = TRUE;
 
   for (gsize i = 0; ok && i < driver->n_items; i++)

@@ -8,11 +8,13 @@
 #pragma once
 
 #include "hn-plan-private.h"
+#include "hn-value-private.h"
 
 G_BEGIN_DECLS
 
-/* A frame holds the values of one run or map item: one GVariant per slot of the graph, NULL
- * while a slot has no value. Frames are plain arrays; the functions here fill and read them. */
+/* A frame holds the values of one run or map item: one HnValue (a GVariant, or a host object)
+ * per slot of the graph, NULL while a slot has no value. Frames are plain arrays; the functions
+ * here fill and read them. */
 
 typedef enum
 {
@@ -23,11 +25,28 @@ typedef enum
   HN_FRAME_LOAD_STRICT,
 } HnFrameLoad;
 
-GVariant **_hn_frame_new           (HnGraph       *graph);
+/* Values given by name, as a language bridge passes them: parallel arrays. */
+typedef struct
+{
+  guint      n_values;
+  char     **names;
+  HnValue  **values;
+} HnValueDict;
+
+HnValue  **_hn_frame_new           (HnGraph       *graph);
 void       _hn_frame_clear         (HnGraph       *graph,
-                                    GVariant     **frame);
+                                    HnValue      **frame);
 void       _hn_frame_free          (HnGraph       *graph,
-                                    GVariant     **frame);
+                                    HnValue      **frame);
+static inline void
+_hn_frame_set (HnValue **frame,
+               guint     slot,
+               HnValue  *value)
+{
+  if (frame[slot] != NULL)
+    _hn_value_unref (frame[slot]);
+  frame[slot] = value;
+}
 /* Fails unless @value is NULL or an a{sv}; @what names it in the message. */
 gboolean   _hn_frame_check_dict    (GVariant      *value,
                                     const char    *what,
@@ -38,17 +57,38 @@ gboolean   _hn_frame_load_dict     (HnGraph       *graph,
                                     GVariant      *dict,
                                     gint64         item,
                                     HnFrameLoad    mode,
-                                    GVariant     **frame,
+                                    HnValue      **frame,
                                     GError       **error);
-/* Fails naming every root input of @plan that @frame lacks. */
+/* The same for values given by name (NULL for none); host values are checked where they are
+ * consumed. */
+gboolean   _hn_frame_load_values   (HnGraph            *graph,
+                                    const HnValueDict  *dict,
+                                    gint64              item,
+                                    HnValue           **frame,
+                                    GError            **error);
+/* Fails naming every root input of @plan that @frame lacks (optional ones aside). */
 gboolean   _hn_frame_check_missing (HnGraph       *graph,
                                     const HnPlan  *plan,
-                                    GVariant     **frame,
+                                    HnValue      **frame,
                                     gint64         item,
                                     GError       **error);
-/* The returned slots of @plan as an a{sv}. */
+/* The returned slots of @plan as an a{sv}; fails if a host value there cannot become data. */
 GVariant  *_hn_frame_collect       (HnGraph       *graph,
                                     const HnPlan  *plan,
-                                    GVariant     **frame);
+                                    HnValue      **frame,
+                                    gint64         item,
+                                    GError       **error);
+/* Moves the returned slots of @plan into @values (plan->n_outputs of them). */
+void       _hn_frame_keep          (const HnPlan  *plan,
+                                    HnValue      **frame,
+                                    HnValue      **values);
+
+HnValueDict *_hn_value_dict_new    (guint                n_values,
+                                    const char * const  *names,
+                                    HnValue * const     *values);
+void         _hn_value_dict_free   (HnValueDict         *dict);
+/* The value of @name, or NULL. */
+HnValue     *_hn_value_dict_lookup (const HnValueDict   *dict,
+                                    const char          *name);
 
 G_END_DECLS

@@ -12,23 +12,27 @@
 #include "hn-error.h"
 #include "hn-frame-private.h"
 
-GVariant **
+HnValue **
 _hn_frame_new (HnGraph *graph)
 {
-  return g_new0 (GVariant *, MAX (graph->n_slots, 1));
+  return g_new0 (HnValue *, MAX (graph->n_slots, 1));
 }
 
 void
-_hn_frame_clear (HnGraph   *graph,
-                 GVariant **frame)
+_hn_frame_clear (HnGraph  *graph,
+                 HnValue **frame)
 {
   for (guint s = 0; s < graph->n_slots; s++)
-    g_clear_pointer (&frame[s], g_variant_unref);
+    if (frame[s] != NULL)
+      {
+        _hn_value_unref (frame[s]);
+        frame[s] = NULL;
+      }
 }
 
 void
-_hn_frame_free (HnGraph   *graph,
-                GVariant **frame)
+_hn_frame_free (HnGraph  *graph,
+                HnValue **frame)
 {
   if (frame == NULL)
     return;
@@ -80,7 +84,7 @@ _hn_frame_load_dict (HnGraph      *graph,
                      GVariant     *dict,
                      gint64        item,
                      HnFrameLoad   mode,
-                     GVariant    **frame,
+                     HnValue     **frame,
                      GError      **error)
 {
   GVariantIter iter;
@@ -107,18 +111,85 @@ _hn_frame_load_dict (HnGraph      *graph,
           g_variant_unref (value);
           return FALSE;
         }
-      if (frame[slot] != NULL)
-        g_variant_unref (frame[slot]);
-      frame[slot] = value;
+      _hn_frame_set (frame, slot, (HnValue *) value);
     }
 
   return TRUE;
 }
 
 gboolean
+_hn_frame_load_values (HnGraph            *graph,
+                       const HnValueDict  *dict,
+                       gint64              item,
+                       HnValue           **frame,
+                       GError            **error)
+{
+  if (dict == NULL)
+    return TRUE;
+
+  for (guint i = 0; i < dict->n_values; i++)
+    {
+      int slot = _hn_graph_lookup_slot (graph, dict->names[i]);
+      HnValue *value = dict->values[i];
+
+      if (slot < 0)
+        continue;
+      if (graph->producer[slot] >= 0)
+        return unknown_input_error (graph, dict->names[i], item, error);
+      if (!_hn_value_is_host (value) &&
+          !_hn_graph_check_root_value (graph, slot, (GVariant *) value, item, error))
+        return FALSE;
+      _hn_frame_set (frame, slot, _hn_value_ref (value));
+    }
+  return TRUE;
+}
+
+HnValueDict *
+_hn_value_dict_new (guint                n_values,
+                    const char * const  *names,
+                    HnValue * const     *values)
+{
+  HnValueDict *dict = g_new0 (HnValueDict, 1);
+
+  dict->n_values = n_values;
+  dict->names = g_new0 (char *, n_values + 1);
+  dict->values = g_new0 (HnValue *, MAX (n_values, 1));
+  for (guint i = 0; i < n_values; i++)
+    {
+      dict->names[i] = g_strdup (names[i]);
+      dict->values[i] = _hn_value_ref (values[i]);
+    }
+  return dict;
+}
+
+void
+_hn_value_dict_free (HnValueDict *dict)
+{
+  if (dict == NULL)
+    return;
+  for (guint i = 0; i < dict->n_values; i++)
+    _hn_value_unref (dict->values[i]);
+  g_free (dict->values);
+  g_strfreev (dict->names);
+  g_free (dict);
+}
+
+HnValue *
+_hn_value_dict_lookup (const HnValueDict *dict,
+                       const char        *name)
+{
+  if (dict == NULL)
+    return NULL;
+  for (guint i = dict->n_values; i-- > 0;)
+    if (g_str_equal (dict->names[i], name))
+      return dict->values[i];
+  return NULL;
+}
+
+gboolean
 _hn_frame_check_missing (HnGraph       *graph,
                          const HnPlan  *plan,
-                         GVariant     **frame,
+                         HnValue      **frame,
                          gint64         item,
                          GError       **error)
 {
@@ -126,7 +197,7 @@ _hn_frame_check_missing (HnGraph       *graph,
   guint n_missing = 0;
 
   for (guint r = 0; r < plan->n_roots; r++)
-    if (frame[plan->root_slots[r]] == NULL)
+    if (frame[plan->root_slots[r]] == NULL && !plan->root_optional[r])
       {
         if (missing == NULL)
           missing = g_string_new (NULL);
@@ -156,7 +227,9 @@ _hn_frame_check_missing (HnGraph       *graph,
 GVariant *
 _hn_frame_collect (HnGraph       *graph,
                    const HnPlan  *plan,
-                   GVariant     **frame)
+                   HnValue      **frame,
+                   gint64         item,
+                   GError       **error)
 {
   GVariantBuilder builder;
 
@@ -164,7 +237,36 @@ _hn_frame_collect (HnGraph       *graph,
   for (guint o = 0; o < plan->n_outputs; o++)
     {
       guint slot = plan->output_slots[o];
-      g_variant_builder_add (&builder, "{sv}", graph->slot_names[slot], frame[slot]);
+      g_autoptr(GError) local = NULL;
+      GVariant *value = _hn_value_to_variant (frame[slot], NULL, &local);
+
+      if (value == NULL)
+        {
+          g_variant_builder_clear (&builder);
+          if (item >= 0)
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         _("Output “%s” of item %lld cannot be returned as a GVariant: %s "
+                           "(use the API of the language that made it, or give the port a "
+                           "type)"),
+                         graph->slot_names[slot], (long long) item, local->message);
+          else
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         _("Output “%s” cannot be returned as a GVariant: %s (use the API of "
+                           "the language that made it, or give the port a type)"),
+                         graph->slot_names[slot], local->message);
+          return NULL;
+        }
+      g_variant_builder_add (&builder, "{sv}", graph->slot_names[slot], value);
+      g_variant_unref (value);
     }
   return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+void
+_hn_frame_keep (const HnPlan  *plan,
+                HnValue      **frame,
+                HnValue      **values)
+{
+  for (guint o = 0; o < plan->n_outputs; o++)
+    values[o] = _hn_value_ref (frame[plan->output_slots[o]]);
 }

@@ -23,6 +23,9 @@ typedef struct
   const char          *name;
   /* Runs the node inside a run (pipeline nodes), or NULL to call the node's invoke vfunc. */
   HnNodeRunInvoke      run_invoke;
+  /* Calls the node on HnValues (language bridges), or NULL. */
+  HnNodeValueFunc      value_func;
+  gpointer             value_data;
   guint                n_inputs;
   guint               *input_slots;
   /* Type to check an input against when it is consumed, NULL when the producer's declared type

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * @run, or -1. *@cached (if given) is set to whether the result came from the cache. */
 gboolean      _hn_invoke                 (HnRun         *run,
                                           guint          index,
-                                          GVariant     **frame,
+                                          HnValue      **frame,
                                           gint64         item,
                                           gboolean      *cached,
                                           GError       **error);
@@ -39,7 +39,7 @@ typedef void (*HnInvocationDone) (HnInvocation *invocation,
  * expects or the run is cancelled. */
 HnInvocation *_hn_invocation_new         (HnRun         *run,
                                           guint          index,
-                                          GVariant     **frame,
+                                          HnValue      **frame,
                                           gint64         item,
                                           GError       **error);
 /* The graph index of the node. */
@@ -58,7 +58,7 @@ void          _hn_invocation_call_async  (HnInvocation  *invocation,
 /* Checks the result and splits it into @frame (the frame given to _hn_invocation_new()), then
  * frees @invocation. */
 gboolean      _hn_invocation_complete    (HnInvocation  *invocation,
-                                          GVariant     **frame,
+                                          HnValue      **frame,
                                           GError       **error);
 /* Frees an invocation that will not complete. */
 void          _hn_invocation_free        (HnInvocation  *invocation);

@@ -18,6 +18,7 @@
 #include "hn-node-private.h"
 #include "hn-run.h"
 #include "hn-tsan-private.h"
+#include "hn-value-private.h"
 
 struct _HnInvocation
 {
@@ -26,14 +27,17 @@ struct _HnInvocation
   gint64            item;
   guint             attempt;
   gboolean          cached;
+  gboolean          checked;     /* the call failed the library's own checks */
   char             *key;
   gint64            started;
-  GVariant         *result;
+  GVariant         *result;      /* of an asynchronous call */
   GError           *error;
   HnInvocationDone  done;
   gpointer          done_data;
+  GVariant        **variants;    /* the arguments as variants, for invoke_async */
+  HnValue         **results;     /* of a synchronous call, one per output */
   guint             n_args;
-  GVariant         *args[];
+  HnValue          *args[];
 };
 
 static gboolean
@@ -99,10 +103,41 @@ node_failed (HnRun        *run,
 }
 
 static gboolean
+type_mismatch (HnRun        *run,
+               HnGraphNode  *gn,
+               guint         p,
+               const char   *what,
+               gint64        item,
+               GError      **error)
+{
+  HnGraph *graph = run->graph;
+  int producer = graph->producer[gn->input_slots[p]];
+  g_autofree char *label = NULL;
+  g_autofree char *src_label = NULL;
+  gint64 top_item;
+
+  label = _hn_run_describe_node (run, gn->name, item, &top_item);
+  if (producer < 0)
+    src_label = g_strdup (_("the caller"));
+  else
+    src_label = _hn_run_describe_node (run, graph->nodes[producer].name, -1, NULL);
+  if (top_item >= 0)
+    g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                 _("Input “%s” of node “%s” on item %lld (from %s): %s"),
+                 graph->slot_names[gn->input_slots[p]], label, (long long) top_item, src_label,
+                 what);
+  else
+    g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                 _("Input “%s” of node “%s” (from %s): %s"),
+                 graph->slot_names[gn->input_slots[p]], label, src_label, what);
+  return FALSE;
+}
+
+static gboolean
 gather (HnRun        *run,
         HnGraphNode  *gn,
-        GVariant    **frame,
-        GVariant    **args,
+        HnValue     **frame,
+        HnValue     **args,
         gint64        item,
         GError      **error)
 {
@@ -110,9 +145,16 @@ gather (HnRun        *run,
 
   for (guint p = 0; p < gn->n_inputs; p++)
     {
-      GVariant *value = frame[gn->input_slots[p]];
+      HnValue *value = frame[gn->input_slots[p]];
 
-      if (gn->input_checks[p] != NULL && !g_variant_is_of_type (value, gn->input_checks[p]))
+      /* an optional input nobody gave (hn_frame_check_missing() let only those through) */
+      if (value == NULL)
+        {
+          args[p] = NULL;
+          continue;
+        }
+      if (gn->input_checks[p] != NULL && !_hn_value_is_host (value) &&
+          !g_variant_is_of_type ((GVariant *) value, gn->input_checks[p]))
         {
           HnGraphNode *src = &graph->nodes[graph->producer[gn->input_slots[p]]];
           g_autofree char *src_label = _hn_run_describe_node (run, src->name, -1, NULL);
@@ -125,14 +167,14 @@ gather (HnRun        *run,
                          _("Node “%s” produced “%s” with type “%s” on item %lld, but node “%s” "
                            "expects type “%s”"),
                          src_label, graph->slot_names[gn->input_slots[p]],
-                         g_variant_get_type_string (value), (long long) top_item, label,
-                         g_variant_type_peek_string (gn->input_checks[p]));
+                         g_variant_get_type_string ((GVariant *) value), (long long) top_item,
+                         label, g_variant_type_peek_string (gn->input_checks[p]));
           else
             g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
                          _("Node “%s” produced “%s” with type “%s”, but node “%s” expects type "
                            "“%s”"),
                          src_label, graph->slot_names[gn->input_slots[p]],
-                         g_variant_get_type_string (value), label,
+                         g_variant_get_type_string ((GVariant *) value), label,
                          g_variant_type_peek_string (gn->input_checks[p]));
           return FALSE;
         }
@@ -140,6 +182,59 @@ gather (HnRun        *run,
     }
 
   return TRUE;
+}
+
+/* The arguments of a node called on variants: host values become data of the port's type. */
+static gboolean
+args_as_variants (HnRun         *run,
+                  HnGraphNode   *gn,
+                  HnValue      **args,
+                  GVariant     **variants,
+                  gint64         item,
+                  GError       **error)
+{
+  for (guint p = 0; p < gn->n_inputs; p++)
+    {
+      g_autoptr(GError) local = NULL;
+      const GVariantType *type;
+
+      if (args[p] == NULL || !_hn_value_is_host (args[p]))
+        {
+          variants[p] = args[p] ? g_variant_ref ((GVariant *) args[p]) : NULL;
+          continue;
+        }
+      type = _hn_node_get_input_type_at (gn->node, p);
+      if (type != NULL && g_variant_type_equal (type, G_VARIANT_TYPE_ANY))
+        type = NULL;
+      variants[p] = _hn_value_to_variant (args[p], type, &local);
+      if (variants[p] == NULL)
+        {
+          for (guint q = 0; q < p; q++)
+            g_clear_pointer (&variants[q], g_variant_unref);
+          return type_mismatch (run, gn, p, local->message, item, error);
+        }
+    }
+  return TRUE;
+}
+
+static void
+free_variants (GVariant **variants,
+               guint      n)
+{
+  for (guint p = 0; p < n; p++)
+    g_clear_pointer (&variants[p], g_variant_unref);
+}
+
+static void
+clear_results (HnValue **results,
+               guint     n)
+{
+  for (guint o = 0; o < n; o++)
+    if (results[o] != NULL)
+      {
+        _hn_value_unref (results[o]);
+        results[o] = NULL;
+      }
 }
 
 /* Whether a failed call may be tried again. */
@@ -187,51 +282,129 @@ call_async_blocking (HnRun         *run,
   return value;
 }
 
-/* One synchronous attempt. Returns the value, or NULL with @error set (or not, for a node that
- * returned nothing and said nothing). */
-static GVariant *
+/* Splits a node's variant result into @results, checking its shape. Takes @value. */
+static gboolean
+split_result (HnRun        *run,
+              HnGraphNode  *gn,
+              GVariant     *value,
+              HnValue     **results,
+              gint64        item,
+              GError      **error)
+{
+  g_autoptr(GVariant) result = g_variant_take_ref (value);
+
+  if (gn->n_outputs == 1)
+    {
+      results[0] = (HnValue *) g_steal_pointer (&result);
+      return TRUE;
+    }
+  if (!g_variant_is_of_type (result, G_VARIANT_TYPE_TUPLE) ||
+      g_variant_n_children (result) != gn->n_outputs)
+    return invalid_result (run, gn, item, error,
+                           _("has %u outputs and must return a tuple of %u values, not a value "
+                             "of type “%s”"),
+                           gn->n_outputs, gn->n_outputs, g_variant_get_type_string (result));
+  for (guint o = 0; o < gn->n_outputs; o++)
+    results[o] = (HnValue *) g_variant_get_child_value (result, o);
+  return TRUE;
+}
+
+/* One synchronous attempt: fills @results, or fails. A node that returned nothing and said
+ * nothing fails with no error set; call_failed() says so. *@checked is set when the library's
+ * own checks failed (arguments that cannot convert, a result of the wrong shape): such errors
+ * name the node already, and trying again would not help. */
+static gboolean
 call_once (HnRun         *run,
            HnGraphNode   *gn,
-           GVariant     **args,
+           HnValue      **args,
            gint64         item,
+           HnValue      **results,
+           gboolean      *checked,
            GError       **error)
 {
+  GVariant *stack_variants[8];
+  g_autofree GVariant **heap_variants = NULL;
+  GVariant **variants = stack_variants;
+  GError *local = NULL;
+  GVariant *value;
+
   if (run->root->timeout_state != NULL)
     g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
 
   if (gn->run_invoke != NULL)
-    return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, error);
+    return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, results, error);
+
+  if (gn->value_func != NULL)
+    {
+      if (gn->value_func (gn->node, args, gn->n_inputs, results, run->cancellable,
+                          gn->value_data, &local))
+        {
+          for (guint o = 0; o < gn->n_outputs; o++)
+            if (results[o] == NULL)
+              {
+                clear_results (results, gn->n_outputs);
+                return FALSE;
+              }
+          return TRUE;
+        }
+      clear_results (results, gn->n_outputs);
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+
+  if (gn->n_inputs > G_N_ELEMENTS (stack_variants))
+    variants = heap_variants = g_new (GVariant *, gn->n_inputs);
+  if (!args_as_variants (run, gn, args, variants, item, error))
+    {
+      *checked = TRUE;
+      return FALSE;
+    }
 
   if (!_hn_node_has_sync (gn->node) && _hn_node_has_async (gn->node))
-    return call_async_blocking (run, gn, args, error);
+    value = call_async_blocking (run, gn, variants, &local);
+  else
+    value = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, variants, gn->n_inputs,
+                                                  run->cancellable, &local);
+  free_variants (variants, gn->n_inputs);
 
-  return HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, args, gn->n_inputs, run->cancellable,
-                                               error);
+  if (local != NULL)
+    {
+      /* an error wins over a value returned with it */
+      if (value != NULL)
+        g_variant_unref (g_variant_ref_sink (value));
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (value == NULL)
+    return FALSE;
+  *checked = !split_result (run, gn, value, results, item, error);
+  return !*checked;
 }
 
-static GVariant *
+static gboolean
 call_with_retries (HnRun        *run,
                    HnGraphNode  *gn,
-                   GVariant    **args,
+                   HnValue     **args,
                    gint64        item,
+                   HnValue     **results,
                    guint        *attempts,
+                   gboolean     *checked,
                    GError      **error)
 {
   for (guint attempt = 0;; attempt++)
     {
       GError *local = NULL;
-      GVariant *result = call_once (run, gn, args, item, &local);
+      gboolean ok;
 
+      *checked = FALSE;
+      ok = call_once (run, gn, args, item, results, checked, &local);
       *attempts = attempt + 1;
-      if (local == NULL)
-        return result;
-      if (result != NULL)
-        /* an error wins over a value returned with it */
-        g_variant_unref (g_variant_ref_sink (result));
-      if (!should_retry (run, gn, local, attempt))
+      if (ok || local == NULL)
+        return ok;
+      if (*checked || !should_retry (run, gn, local, attempt))
         {
           g_propagate_error (error, local);
-          return NULL;
+          return FALSE;
         }
       g_debug ("Node “%s” failed (attempt %u of %u), trying again: %s",
                gn->name, attempt + 1, run->retries + 1, local->message);
@@ -239,78 +412,107 @@ call_with_retries (HnRun        *run,
     }
 }
 
-/* Takes @value and @node_error (either may be NULL): wraps errors with the node's name, checks
- * the result and splits it into @frame. */
+/* Wraps the error of a failed call with the node's name (@node_error is taken; NULL for a node
+ * that returned nothing and said nothing). */
+static gboolean
+call_failed (HnRun        *run,
+             HnGraphNode  *gn,
+             GError       *node_error,
+             gboolean      checked,
+             gint64        item,
+             guint         attempts,
+             GError      **error)
+{
+  g_autoptr(GError) local_error = node_error;
+
+  if (local_error == NULL)
+    return invalid_result (run, gn, item, error, _("returned no value and no error"));
+
+  /* cancellations and the library's own checks pass as they are; so do the errors of a
+   * nested pipeline, which name their node already */
+  if (checked || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      gn->run_invoke != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  node_failed (run, gn, item, attempts, local_error->message, error);
+  return FALSE;
+}
+
+/* Checks @results against the declared output types and moves them into @frame. */
 static gboolean
 store (HnRun        *run,
        HnGraphNode  *gn,
-       GVariant    **frame,
-       GVariant     *value,
-       GError       *node_error,
+       HnValue     **frame,
+       HnValue     **results,
        gint64        item,
-       guint         attempts,
        GError      **error)
 {
-  g_autoptr(GError) local_error = node_error;
-  g_autoptr(GVariant) result = value;
-
-  if (result == NULL)
+  for (guint o = 0; o < gn->n_outputs; o++)
     {
-      if (local_error == NULL)
-        return invalid_result (run, gn, item, error, _("returned no value and no error"));
+      const GVariantType *check = gn->output_checks[o];
 
-      /* cancellations pass as they are; so do the errors of a nested pipeline, which name
-       * their node already */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          gn->run_invoke != NULL)
+      if (check == NULL)
+        continue;
+      if (_hn_value_is_host (results[o]))
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_autoptr(GError) local = NULL;
+          GVariant *v = _hn_value_to_variant (results[o], check, &local);
+
+          if (v == NULL)
+            {
+              invalid_result (run, gn, item, error, _("output “%s”: %s"), gn->output_names[o],
+                              local->message);
+              clear_results (results, gn->n_outputs);
+              return FALSE;
+            }
+          _hn_value_unref (results[o]);
+          results[o] = (HnValue *) v;
+        }
+      else if (!g_variant_is_of_type ((GVariant *) results[o], check))
+        {
+          invalid_result (run, gn, item, error,
+                          _("returned type “%s” for output “%s”, declared as “%s”"),
+                          g_variant_get_type_string ((GVariant *) results[o]),
+                          gn->output_names[o], g_variant_type_peek_string (check));
+          clear_results (results, gn->n_outputs);
           return FALSE;
         }
-
-      node_failed (run, gn, item, attempts, local_error->message, error);
-      return FALSE;
     }
-  g_variant_take_ref (result);
-
-  if (gn->n_outputs == 1)
-    {
-      if (gn->output_checks[0] != NULL && !g_variant_is_of_type (result, gn->output_checks[0]))
-        return invalid_result (run, gn, item, error,
-                               _("returned type “%s” for output “%s”, declared as “%s”"),
-                               g_variant_get_type_string (result),
-                               gn->output_names[0],
-                               g_variant_type_peek_string (gn->output_checks[0]));
-      g_clear_pointer (&frame[gn->output_slots[0]], g_variant_unref);
-      frame[gn->output_slots[0]] = g_steal_pointer (&result);
-      return TRUE;
-    }
-
-  if (!g_variant_is_of_type (result, G_VARIANT_TYPE_TUPLE) ||
-      g_variant_n_children (result) != gn->n_outputs)
-    return invalid_result (run, gn, item, error,
-                           _("has %u outputs and must return a tuple of %u values, not a value "
-                             "of type “%s”"),
-                           gn->n_outputs, gn->n_outputs, g_variant_get_type_string (result));
 
   for (guint o = 0; o < gn->n_outputs; o++)
     {
-      GVariant *member = g_variant_get_child_value (result, o);
-
-      if (gn->output_checks[o] != NULL && !g_variant_is_of_type (member, gn->output_checks[o]))
-        {
-          g_variant_unref (member);
-          return invalid_result (run, gn, item, error,
-                                 _("returned type “%s” for output “%s”, declared as “%s”"),
-                                 g_variant_get_type_string (member),
-                                 gn->output_names[o],
-                                 g_variant_type_peek_string (gn->output_checks[o]));
-        }
-      g_clear_pointer (&frame[gn->output_slots[o]], g_variant_unref);
-      frame[gn->output_slots[o]] = member;
+      _hn_frame_set (frame, gn->output_slots[o], results[o]);
+      results[o] = NULL;
     }
-
   return TRUE;
+}
+
+/* The results as one variant, as callbacks and the cache see them: the single output, or a
+ * tuple. Host values become data; @error is set if one cannot. */
+static GVariant *
+results_as_variant (HnGraphNode  *gn,
+                    HnValue     **results,
+                    GError      **error)
+{
+  g_autofree GVariant **variants = g_new0 (GVariant *, MAX (gn->n_outputs, 1));
+  GVariant *result = NULL;
+  guint o;
+
+  for (o = 0; o < gn->n_outputs; o++)
+    {
+      variants[o] = _hn_value_to_variant (results[o], NULL, error);
+      if (variants[o] == NULL)
+        break;
+    }
+  if (o == gn->n_outputs)
+    result = gn->n_outputs == 1 ? g_variant_ref (variants[0])
+                                : g_variant_ref_sink (g_variant_new_tuple (variants,
+                                                                           gn->n_outputs));
+  free_variants (variants, gn->n_outputs);
+  return result;
 }
 
 /* ---- cache ----------------------------------------------------------------------------- */
@@ -328,10 +530,12 @@ checksum_string (GChecksum  *sum,
 }
 
 /* The cache key of a call: the node's identity and the serialized inputs with their types. No
- * addresses: the same call makes the same key in every process. */
+ * addresses: the same call makes the same key in every process. A host value is keyed by the
+ * data it converts to (for Python, its __cache_key__ or its pickle); one that cannot convert
+ * makes the call uncacheable (NULL). */
 static char *
 cache_key (HnGraphNode  *gn,
-           GVariant    **args)
+           HnValue     **args)
 {
   GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
   const char * const *outputs = hn_node_get_outputs (gn->node);
@@ -345,9 +549,26 @@ cache_key (HnGraphNode  *gn,
   checksum_string (sum, g_object_get_data (G_OBJECT (gn->node), "hn-build-id"));
   for (guint p = 0; p < gn->n_inputs; p++)
     {
-      g_autoptr(GVariant) normal = g_variant_get_normal_form (args[p]);
-      guint64 size = g_variant_get_size (normal);
+      g_autoptr(GVariant) value = NULL;
+      g_autoptr(GVariant) normal = NULL;
+      g_autoptr(GError) error = NULL;
+      guint64 size;
 
+      if (args[p] == NULL)
+        {
+          checksum_string (sum, NULL);
+          continue;
+        }
+      value = _hn_value_to_variant (args[p], NULL, &error);
+      if (value == NULL)
+        {
+          g_debug ("Node “%s” is not cached for this call: input %u has no key: %s", gn->name,
+                   p, error->message);
+          g_checksum_free (sum);
+          return NULL;
+        }
+      normal = g_variant_get_normal_form (value);
+      size = g_variant_get_size (normal);
       checksum_string (sum, g_variant_get_type_string (normal));
       g_checksum_update (sum, (const guchar *) &size, sizeof size);
       g_checksum_update (sum, g_variant_get_data (normal), size);
@@ -370,16 +591,22 @@ static gboolean
 lookup (HnRun        *run,
         HnGraphNode  *gn,
         const char   *key,
-        GVariant    **frame,
+        HnValue     **frame,
         gint64        item)
 {
   GVariant *hit = hn_cache_lookup (run->cache, key);
+  HnValue *stack_results[4] = { NULL, };
+  g_autofree HnValue **heap_results = NULL;
+  HnValue **results = stack_results;
   GError *local = NULL;
 
   if (hit == NULL)
     return FALSE;
+  if (gn->n_outputs > G_N_ELEMENTS (stack_results))
+    results = heap_results = g_new0 (HnValue *, gn->n_outputs);
   /* the entry must fit the node's outputs; if not, the node runs and replaces it */
-  if (!store (run, gn, frame, hit, NULL, item, 1, &local))
+  if (!split_result (run, gn, hit, results, item, &local) ||
+      !store (run, gn, frame, results, item, &local))
     {
       g_debug ("Cache entry %s does not fit node “%s”: %s", key, gn->name, local->message);
       g_error_free (local);
@@ -392,38 +619,77 @@ lookup (HnRun        *run,
 }
 
 static void
-store_in_cache (HnRun      *run,
+store_in_cache (HnRun       *run,
                 HnGraphNode *gn,
-                const char *key,
-                GVariant   *result)
+                const char  *key,
+                HnValue    **results)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = results_as_variant (gn, results, &error);
 
+  if (result == NULL)
+    {
+      g_debug ("The result of node “%s” is not cached: %s", gn->name, error->message);
+      return;
+    }
   /* a cache that cannot store (a full disk) is a warning, not a failed run */
   if (!hn_cache_store (run->cache, key, result, &error))
     g_warning ("Cannot cache the result of node “%s”: %s", gn->name, error->message);
 }
 
-/* After a call: the cache and the callbacks see the outcome. @result is the node's value (not
- * consumed), NULL on failure. */
+/* A variant for callbacks of a value: the value as data, or a description of a host value that
+ * cannot become data. */
+static GVariant *
+value_for_callbacks (HnValue *value)
+{
+  GVariant *v;
+
+  if (value == NULL)
+    return g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL));
+  v = _hn_value_to_variant (value, NULL, NULL);
+  if (v == NULL)
+    {
+      g_autofree char *what = _hn_value_describe (value);
+      v = g_variant_ref_sink (g_variant_new_string (what));
+    }
+  return v;
+}
+
+/* After a call: the cache and the callbacks see the outcome. @results are the node's values
+ * (not consumed), NULL on failure. */
 static void
 after_call (HnRun        *run,
             HnGraphNode  *gn,
             const char   *key,
-            GVariant     *result,
+            HnValue     **results,
             gboolean      ok,
             gint64        item,
             gint64        started,
             GError      **error)
 {
   if (ok && key != NULL)
-    store_in_cache (run, gn, key, result);
+    store_in_cache (run, gn, key, results);
   if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     return;
   if (ok)
-    _hn_callbacks_node_end (run->callbacks, run->n_callbacks, gn->node, item, result,
-                            (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
-                            hn_run_get_context (run));
+    {
+      g_autoptr(GVariant) result = NULL;
+
+      if (gn->n_outputs == 1)
+        result = value_for_callbacks (results[0]);
+      else
+        {
+          g_autofree GVariant **members = g_new (GVariant *, MAX (gn->n_outputs, 1));
+
+          for (guint o = 0; o < gn->n_outputs; o++)
+            members[o] = value_for_callbacks (results[o]);
+          result = g_variant_ref_sink (g_variant_new_tuple (members, gn->n_outputs));
+          free_variants (members, gn->n_outputs);
+        }
+      _hn_callbacks_node_end (run->callbacks, run->n_callbacks, gn->node, item, result,
+                              (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                              hn_run_get_context (run));
+    }
   else if (error != NULL && *error != NULL)
     _hn_callbacks_node_error (run->callbacks, run->n_callbacks, gn->node, item, *error,
                               hn_run_get_context (run));
@@ -432,38 +698,89 @@ after_call (HnRun        *run,
 static void
 before_call (HnRun        *run,
              HnGraphNode  *gn,
-             GVariant    **args,
+             HnValue     **args,
              gint64        item)
 {
-  if (_hn_run_wants (run, HN_HOOK_NODE_START))
-    _hn_callbacks_node_start (run->callbacks, run->n_callbacks, gn->node, item, args,
-                              gn->n_inputs, hn_run_get_context (run));
+  g_autofree GVariant **variants = NULL;
+
+  if (!_hn_run_wants (run, HN_HOOK_NODE_START))
+    return;
+  variants = g_new (GVariant *, MAX (gn->n_inputs, 1));
+  for (guint p = 0; p < gn->n_inputs; p++)
+    variants[p] = value_for_callbacks (args[p]);
+  _hn_callbacks_node_start (run->callbacks, run->n_callbacks, gn->node, item, variants,
+                            gn->n_inputs, hn_run_get_context (run));
+  free_variants (variants, gn->n_inputs);
+}
+
+/* Calls the node, stores its results, tells the cache and callbacks. */
+static gboolean
+call_and_store (HnRun        *run,
+                HnGraphNode  *gn,
+                HnValue     **args,
+                HnValue     **frame,
+                const char   *key,
+                gint64        item,
+                GError      **error)
+{
+  HnValue *stack_results[8] = { NULL, };
+  g_autofree HnValue **heap_results = NULL;
+  HnValue **results = stack_results;
+  GError *node_error = NULL;
+  gboolean checked;
+  gint64 started;
+  guint attempts;
+  gboolean ok;
+
+  if (gn->n_outputs > G_N_ELEMENTS (stack_results))
+    results = heap_results = g_new0 (HnValue *, gn->n_outputs);
+
+  /* the plain path, when nothing watches: as cheap as a direct call */
+  if (key == NULL && !_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
+    {
+      if (!call_with_retries (run, gn, args, item, results, &attempts, &checked, &node_error))
+        return call_failed (run, gn, node_error, checked, item, attempts, error);
+      return store (run, gn, frame, results, item, error);
+    }
+
+  before_call (run, gn, args, item);
+  started = g_get_monotonic_time ();
+  ok = call_with_retries (run, gn, args, item, results, &attempts, &checked, &node_error);
+  if (!ok)
+    call_failed (run, gn, node_error, checked, item, attempts, error);
+  else
+    {
+      /* the callbacks and cache see the values the frame gets */
+      ok = store (run, gn, frame, results, item, error);
+      if (ok)
+        for (guint o = 0; o < gn->n_outputs; o++)
+          results[o] = _hn_value_ref (frame[gn->output_slots[o]]);
+    }
+  after_call (run, gn, key, ok ? results : NULL, ok, item, started, error);
+  if (ok)
+    clear_results (results, gn->n_outputs);
+  return ok;
 }
 
 gboolean
 _hn_invoke (HnRun      *run,
             guint       index,
-            GVariant  **frame,
+            HnValue   **frame,
             gint64      item,
             gboolean   *cached,
             GError    **error)
 {
   HnGraphNode *gn = &run->graph->nodes[index];
-  GVariant *stack_args[8];
-  g_autofree GVariant **heap_args = NULL;
+  HnValue *stack_args[8];
+  g_autofree HnValue **heap_args = NULL;
   g_autofree char *key = NULL;
-  GVariant **args = stack_args;
-  GError *node_error = NULL;
-  GVariant *result;
-  gint64 started = 0;
-  guint attempts;
-  gboolean ok;
+  HnValue **args = stack_args;
 
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return FALSE;
 
   if (gn->n_inputs > G_N_ELEMENTS (stack_args))
-    args = heap_args = g_new (GVariant *, gn->n_inputs);
+    args = heap_args = g_new (HnValue *, gn->n_inputs);
 
   if (!gather (run, gn, frame, args, item, error))
     return FALSE;
@@ -471,7 +788,7 @@ _hn_invoke (HnRun      *run,
   if (cacheable (run, gn))
     {
       key = cache_key (gn, args);
-      if (lookup (run, gn, key, frame, item))
+      if (key != NULL && lookup (run, gn, key, frame, item))
         {
           if (cached != NULL)
             *cached = TRUE;
@@ -479,29 +796,13 @@ _hn_invoke (HnRun      *run,
         }
     }
 
-  /* the plain path, when nothing watches: as cheap as a direct call */
-  if (key == NULL && !_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
-    {
-      result = call_with_retries (run, gn, args, item, &attempts, &node_error);
-      return store (run, gn, frame, result, node_error, item, attempts, error);
-    }
-
-  before_call (run, gn, args, item);
-  started = g_get_monotonic_time ();
-  result = call_with_retries (run, gn, args, item, &attempts, &node_error);
-  if (result != NULL)
-    g_variant_take_ref (result);
-  ok = store (run, gn, frame, result ? g_variant_ref (result) : NULL, node_error, item, attempts,
-              error);
-  after_call (run, gn, key, result, ok, item, started, error);
-  g_clear_pointer (&result, g_variant_unref);
-  return ok;
+  return call_and_store (run, gn, args, frame, key, item, error);
 }
 
 HnInvocation *
 _hn_invocation_new (HnRun      *run,
                     guint       index,
-                    GVariant  **frame,
+                    HnValue   **frame,
                     gint64      item,
                     GError    **error)
 {
@@ -511,24 +812,26 @@ _hn_invocation_new (HnRun      *run,
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return NULL;
 
-  invocation = g_malloc0 (sizeof (HnInvocation) + sizeof (GVariant *) * gn->n_inputs);
+  invocation = g_malloc0 (sizeof (HnInvocation) + sizeof (HnValue *) * gn->n_inputs);
   invocation->run = hn_run_ref (run);
   invocation->index = index;
   invocation->item = item;
   invocation->n_args = gn->n_inputs;
   if (!gather (run, gn, frame, invocation->args, item, error))
     {
-      memset (invocation->args, 0, sizeof (GVariant *) * gn->n_inputs);
+      memset (invocation->args, 0, sizeof (HnValue *) * gn->n_inputs);
       _hn_invocation_free (invocation);
       return NULL;
     }
   for (guint p = 0; p < gn->n_inputs; p++)
-    g_variant_ref (invocation->args[p]);
+    if (invocation->args[p] != NULL)
+      _hn_value_ref (invocation->args[p]);
 
   if (cacheable (run, gn))
     {
       invocation->key = cache_key (gn, invocation->args);
-      invocation->cached = lookup (run, gn, invocation->key, frame, item);
+      invocation->cached = invocation->key != NULL &&
+                           lookup (run, gn, invocation->key, frame, item);
     }
   return invocation;
 }
@@ -542,8 +845,17 @@ _hn_invocation_is_cached (HnInvocation *invocation)
 void
 _hn_invocation_free (HnInvocation *invocation)
 {
+  guint n_outputs = invocation->run->graph->nodes[invocation->index].n_outputs;
+
   for (guint p = 0; p < invocation->n_args; p++)
-    g_clear_pointer (&invocation->args[p], g_variant_unref);
+    if (invocation->args[p] != NULL)
+      _hn_value_unref (invocation->args[p]);
+  if (invocation->variants != NULL)
+    free_variants (invocation->variants, invocation->n_args);
+  g_free (invocation->variants);
+  if (invocation->results != NULL)
+    clear_results (invocation->results, n_outputs);
+  g_free (invocation->results);
   g_clear_pointer (&invocation->result, g_variant_unref);
   g_clear_error (&invocation->error);
   g_free (invocation->key);
@@ -562,7 +874,7 @@ _hn_invocation_has_async (HnInvocation *invocation)
 {
   HnGraphNode *gn = &invocation->run->graph->nodes[invocation->index];
 
-  return gn->run_invoke == NULL && _hn_node_has_async (gn->node);
+  return gn->run_invoke == NULL && gn->value_func == NULL && _hn_node_has_async (gn->node);
 }
 
 void
@@ -570,13 +882,13 @@ _hn_invocation_call (HnInvocation *invocation)
 {
   HnRun *run = invocation->run;
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
-  GVariant *result;
 
+  invocation->results = g_new0 (HnValue *, MAX (gn->n_outputs, 1));
   before_call (run, gn, invocation->args, invocation->item);
   invocation->started = g_get_monotonic_time ();
-  result = call_with_retries (run, gn, invocation->args, invocation->item,
-                              &invocation->attempt, &invocation->error);
-  invocation->result = result;
+  if (!call_with_retries (run, gn, invocation->args, invocation->item, invocation->results,
+                          &invocation->attempt, &invocation->checked, &invocation->error))
+    g_clear_pointer (&invocation->results, g_free);
 }
 
 static void attempt_async (HnInvocation *invocation);
@@ -621,7 +933,7 @@ attempt_async (HnInvocation *invocation)
 
   if (run->root->timeout_state != NULL)
     g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
-  HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, invocation->args, invocation->n_args,
+  HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, invocation->variants, invocation->n_args,
                                               run->cancellable, invoke_async_done, invocation);
 }
 
@@ -631,22 +943,31 @@ _hn_invocation_call_async (HnInvocation     *invocation,
                            gpointer          user_data)
 {
   HnRun *run = invocation->run;
+  HnGraphNode *gn = &run->graph->nodes[invocation->index];
 
   invocation->done = done;
   invocation->done_data = user_data;
-  before_call (run, &run->graph->nodes[invocation->index], invocation->args, invocation->item);
+  before_call (run, gn, invocation->args, invocation->item);
   invocation->started = g_get_monotonic_time ();
+  invocation->variants = g_new0 (GVariant *, MAX (invocation->n_args, 1));
+  if (!args_as_variants (run, gn, invocation->args, invocation->variants, invocation->item,
+                         &invocation->error))
+    {
+      invocation->checked = TRUE;
+      done (invocation, user_data);
+      return;
+    }
   attempt_async (invocation);
 }
 
 gboolean
 _hn_invocation_complete (HnInvocation  *invocation,
-                         GVariant     **frame,
+                         HnValue      **frame,
                          GError       **error)
 {
   HnRun *run = invocation->run;
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
-  GVariant *result;
+  g_autofree HnValue **results = NULL;
   gboolean ok;
 
   if (invocation->cached)
@@ -655,13 +976,34 @@ _hn_invocation_complete (HnInvocation  *invocation,
       return TRUE;
     }
 
-  result = g_steal_pointer (&invocation->result);
-  if (result != NULL)
-    g_variant_take_ref (result);
-  ok = store (run, gn, frame, result ? g_variant_ref (result) : NULL,
-              g_steal_pointer (&invocation->error), invocation->item, invocation->attempt, error);
-  after_call (run, gn, invocation->key, result, ok, invocation->item, invocation->started, error);
-  g_clear_pointer (&result, g_variant_unref);
+  if (invocation->result != NULL)
+    {
+      /* an asynchronous call: its variant is split here */
+      results = g_new0 (HnValue *, MAX (gn->n_outputs, 1));
+      if (!split_result (run, gn, g_steal_pointer (&invocation->result), results,
+                         invocation->item, &invocation->error))
+        {
+          invocation->checked = TRUE;
+          g_clear_pointer (&results, g_free);
+        }
+    }
+  else
+    results = g_steal_pointer (&invocation->results);
+
+  if (results == NULL)
+    ok = call_failed (run, gn, g_steal_pointer (&invocation->error), invocation->checked,
+                      invocation->item, invocation->attempt, error);
+  else
+    {
+      ok = store (run, gn, frame, results, invocation->item, error);
+      if (ok)
+        for (guint o = 0; o < gn->n_outputs; o++)
+          results[o] = _hn_value_ref (frame[gn->output_slots[o]]);
+    }
+  after_call (run, gn, invocation->key, ok ? results : NULL, ok, invocation->item,
+              invocation->started, error);
+  if (ok)
+    clear_results (results, gn->n_outputs);
   _hn_invocation_free (invocation);
   return ok;
 }
@@ -695,13 +1037,10 @@ hn_run_invoke_node (HnRun             *self,
   HnGraphNode gn = { 0, };
   g_autofree guint *slots = NULL;
   g_autofree const GVariantType **checks = NULL;
-  g_autofree GVariant **frame = NULL;
-  g_autofree GVariant **owned = NULL;
+  g_autofree HnValue **frame = NULL;
+  g_autofree HnValue **owned = NULL;
   g_autofree char *key = NULL;
-  GError *node_error = NULL;
   GVariant *result = NULL;
-  gint64 started;
-  guint attempts;
   gboolean ok;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -712,6 +1051,7 @@ hn_run_invoke_node (HnRun             *self,
   gn.node = node;
   gn.name = hn_node_get_name (node);
   gn.run_invoke = _hn_node_get_run_invoke (node);
+  gn.value_func = _hn_node_get_value_func (node, &gn.value_data);
   gn.n_inputs = _hn_node_get_n_inputs (node);
   gn.n_outputs = _hn_node_get_n_outputs (node);
   if (n_args != gn.n_inputs)
@@ -737,35 +1077,46 @@ hn_run_invoke_node (HnRun             *self,
   gn.output_names = hn_node_get_outputs (node);
 
   /* floating arguments are sunk and dropped here, as hn_node_invoke() does */
-  owned = g_new (GVariant *, MAX (n_args, 1));
+  owned = g_new0 (HnValue *, MAX (n_args, 1));
   for (guint i = 0; i < n_args; i++)
-    owned[i] = g_variant_ref_sink (args[i]);
+    owned[i] = args[i] ? (HnValue *) g_variant_ref_sink (args[i]) : NULL;
 
-  frame = g_new0 (GVariant *, MAX (gn.n_outputs, 1));
+  frame = g_new0 (HnValue *, MAX (gn.n_outputs, 1));
   if (cacheable (self, &gn))
     key = cache_key (&gn, owned);
   if (key != NULL && lookup (self, &gn, key, frame, item))
     ok = TRUE;
   else
-    {
-      before_call (self, &gn, owned, item);
-      started = g_get_monotonic_time ();
-      result = call_with_retries (self, &gn, owned, item, &attempts, &node_error);
-      if (result != NULL)
-        g_variant_take_ref (result);
-      ok = store (self, &gn, frame, result ? g_variant_ref (result) : NULL, node_error, item,
-                  attempts, error);
-      after_call (self, &gn, key, result, ok, item, started, error);
-      g_clear_pointer (&result, g_variant_unref);
-    }
+    ok = call_and_store (self, &gn, owned, frame, key, item, error);
   if (ok)
-    result = gn.n_outputs == 1 ? g_variant_ref (frame[0])
-                               : g_variant_ref_sink (g_variant_new_tuple (frame, gn.n_outputs));
+    {
+      g_autofree GVariant **variants = g_new0 (GVariant *, MAX (gn.n_outputs, 1));
+      GError *local = NULL;
+
+      for (guint o = 0; ok && o < gn.n_outputs; o++)
+        {
+          variants[o] = _hn_value_to_variant (frame[o], NULL, &local);
+          if (variants[o] == NULL)
+            {
+              invalid_result (self, &gn, item, error, _("output “%s”: %s"),
+                              gn.output_names[o], local->message);
+              g_error_free (local);
+              ok = FALSE;
+            }
+        }
+      if (ok)
+        result = gn.n_outputs == 1
+          ? g_variant_ref (variants[0])
+          : g_variant_ref_sink (g_variant_new_tuple (variants, gn.n_outputs));
+      free_variants (variants, gn.n_outputs);
+    }
 
   for (guint o = 0; o < gn.n_outputs; o++)
-    g_clear_pointer (&frame[o], g_variant_unref);
+    if (frame[o] != NULL)
+      _hn_value_unref (frame[o]);
   for (guint i = 0; i < n_args; i++)
-    g_variant_unref (owned[i]);
+    if (owned[i] != NULL)
+      _hn_value_unref (owned[i]);
   return result;
 }
 

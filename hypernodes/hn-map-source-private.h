@@ -23,6 +23,8 @@ HnMapSource  *_hn_map_source_new_columns (HnGraph             *graph,
                                           GVariant            *inputs,
                                           GVariant            *bound,
                                           const char * const  *map_over,
+                                          HnValue * const * const *value_columns,
+                                          const gsize         *value_lengths,
                                           HnMapMode            mode,
                                           GVariant           **shared,
                                           GError             **error);
@@ -38,7 +40,7 @@ GVariant     *_hn_map_source_get_items   (HnMapSource         *source);
 gboolean      _hn_map_source_load_item   (HnMapSource         *source,
                                           HnGraph             *graph,
                                           gsize                index,
-                                          GVariant           **frame,
+                                          HnValue            **frame,
                                           GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HnMapSource, _hn_map_source_unref)

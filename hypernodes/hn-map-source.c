@@ -21,6 +21,7 @@ struct _HnMapSource
   char            **names;
   int              *slots;
   GVariant        **columns;
+  HnValue        ***value_columns;  /* per column, NULL or the values of a bridge */
   gsize            *lengths;
   HnMapMode         mode;
   gsize             n_items;
@@ -53,8 +54,18 @@ _hn_map_source_unref (HnMapSource *source)
     return;
 
   for (guint c = 0; c < source->n_columns; c++)
-    g_variant_unref (source->columns[c]);
+    {
+      if (source->columns[c] != NULL)
+        g_variant_unref (source->columns[c]);
+      if (source->value_columns != NULL && source->value_columns[c] != NULL)
+        {
+          for (gsize i = 0; i < source->lengths[c]; i++)
+            _hn_value_unref (source->value_columns[c][i]);
+          g_free (source->value_columns[c]);
+        }
+    }
   g_free (source->columns);
+  g_free (source->value_columns);
   g_free (source->slots);
   g_free (source->lengths);
   g_strfreev (source->names);
@@ -71,7 +82,7 @@ _hn_map_source_get_n_items (HnMapSource *source)
 
 /* Element @index of the item list, for columns: the zip index, or the digits of @index in the
  * mixed radix of the column lengths (last column fastest) for a product. */
-static GVariant *
+static HnValue *
 column_value (HnMapSource *source,
               guint        column,
               gsize        index)
@@ -85,6 +96,8 @@ column_value (HnMapSource *source,
         idx /= source->lengths[c];
       idx %= source->lengths[column];
     }
+  if (source->value_columns != NULL && source->value_columns[column] != NULL)
+    return _hn_value_ref (source->value_columns[column][idx]);
 
   element = g_variant_get_child_value (source->columns[column], idx);
   /* mixed-type lists arrive as "av": map over the values, not the boxes */
@@ -94,7 +107,7 @@ column_value (HnMapSource *source,
       g_variant_unref (element);
       element = inner;
     }
-  return element;
+  return (HnValue *) element;
 }
 
 GVariant *
@@ -110,7 +123,19 @@ _hn_map_source_get_items (HnMapSource *source)
         {
           for (guint c = 0; c < source->n_columns; c++)
             {
-              GVariant *value = column_value (source, c, i);
+              HnValue *element = column_value (source, c, i);
+              g_autoptr(GError) error = NULL;
+              GVariant *value = _hn_value_to_variant (element, NULL, &error);
+
+              _hn_value_unref (element);
+              /* hn_run_check() fails on such values before an engine asks for the items; a
+               * caller that skipped it gets an empty maybe in place of the value */
+              if (value == NULL)
+                {
+                  g_warning ("Item %" G_GSIZE_FORMAT " of “%s” cannot become data: %s", i,
+                             source->names[c], error->message);
+                  value = g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_UNIT, NULL));
+                }
               entries[c] = g_variant_new_dict_entry (g_variant_new_string (source->names[c]),
                                                      g_variant_new_variant (value));
               g_variant_unref (value);
@@ -125,16 +150,25 @@ _hn_map_source_get_items (HnMapSource *source)
   return source->items;
 }
 
+static void
+unref_column (gpointer column)
+{
+  if (column != NULL)
+    g_variant_unref (column);
+}
+
 HnMapSource *
 _hn_map_source_new_columns (HnGraph             *graph,
                             GVariant            *inputs,
                             GVariant            *bound,
                             const char * const  *map_over,
+                            HnValue * const * const *value_columns,
+                            const gsize         *value_lengths,
                             HnMapMode            mode,
                             GVariant           **shared,
                             GError             **error)
 {
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (unref_column);
   g_autofree gsize *lengths = NULL;
   HnMapSource *source;
   GVariantBuilder rest;
@@ -188,6 +222,13 @@ _hn_map_source_new_columns (HnGraph             *graph,
                          _("“%s” is mapped over twice"), name);
             return NULL;
           }
+
+      if (value_columns != NULL && value_columns[m] != NULL)
+        {
+          g_ptr_array_add (columns, NULL);
+          lengths[m] = value_lengths[m];
+          continue;
+        }
 
       array = inputs ? g_variant_lookup_value (inputs, name, NULL) : NULL;
       if (array == NULL && bound != NULL)
@@ -265,6 +306,17 @@ _hn_map_source_new_columns (HnGraph             *graph,
   for (guint m = 0; m < n_columns; m++)
     source->slots[m] = _hn_graph_lookup_slot (graph, map_over[m]);
   source->columns = (GVariant **) g_ptr_array_steal (columns, NULL);
+  if (value_columns != NULL)
+    {
+      source->value_columns = g_new0 (HnValue **, n_columns);
+      for (guint m = 0; m < n_columns; m++)
+        if (value_columns[m] != NULL)
+          {
+            source->value_columns[m] = g_new (HnValue *, MAX (value_lengths[m], 1));
+            for (gsize i = 0; i < value_lengths[m]; i++)
+              source->value_columns[m][i] = _hn_value_ref (value_columns[m][i]);
+          }
+    }
   source->lengths = g_steal_pointer (&lengths);
   source->mode = mode;
   source->n_items = n_items;
@@ -291,7 +343,7 @@ gboolean
 _hn_map_source_load_item (HnMapSource  *source,
                           HnGraph      *graph,
                           gsize         index,
-                          GVariant    **frame,
+                          HnValue     **frame,
                           GError      **error)
 {
   if (source->n_columns == 0)
@@ -305,15 +357,15 @@ _hn_map_source_load_item (HnMapSource  *source,
   for (guint c = 0; c < source->n_columns; c++)
     {
       guint slot = source->slots[c];
-      GVariant *value = column_value (source, c, index);
+      HnValue *value = column_value (source, c, index);
 
-      if (!_hn_graph_check_root_value (graph, slot, value, (gint64) index, error))
+      if (!_hn_value_is_host (value) &&
+          !_hn_graph_check_root_value (graph, slot, (GVariant *) value, (gint64) index, error))
         {
-          g_variant_unref (value);
+          _hn_value_unref (value);
           return FALSE;
         }
-      g_clear_pointer (&frame[slot], g_variant_unref);
-      frame[slot] = value;
+      _hn_frame_set (frame, slot, value);
     }
   return TRUE;
 }

@@ -13,13 +13,15 @@ G_BEGIN_DECLS
 
 /* How a node runs inside a run: pipeline nodes run their pipeline as a child of @run. Set per
  * node type with _hn_node_type_set_run_invoke(); other nodes are called through their invoke
- * vfunc. @item is the map index of the outer run, or -1. */
-typedef GVariant *(*HnNodeRunInvoke) (HnNode            *self,
-                                      HnRun             *run,
-                                      GVariant * const  *args,
-                                      guint              n_args,
-                                      gint64             item,
-                                      GError           **error);
+ * vfunc. @item is the map index of the outer run, or -1. Sets one new value per output in
+ * @results, or fails. */
+typedef gboolean (*HnNodeRunInvoke) (HnNode            *self,
+                                     HnRun             *run,
+                                     HnValue * const   *args,
+                                     guint              n_args,
+                                     gint64             item,
+                                     HnValue          **results,
+                                     GError           **error);
 
 void                _hn_node_type_set_run_invoke (GType            type,
                                                   HnNodeRunInvoke  func);
@@ -30,6 +32,10 @@ gboolean            _hn_node_validate        (HnNode  *self,
 gboolean            _hn_node_has_async       (HnNode  *self);
 gboolean            _hn_node_has_sync        (HnNode  *self);
 guint               _hn_node_get_n_inputs    (HnNode  *self);
+gboolean            _hn_node_is_input_optional (HnNode *self,
+                                                guint   index);
+HnNodeValueFunc     _hn_node_get_value_func  (HnNode   *self,
+                                              gpointer *user_data);
 guint               _hn_node_get_n_outputs   (HnNode  *self);
 const GVariantType *_hn_node_get_input_type_at  (HnNode *self,
                                                  guint   index);

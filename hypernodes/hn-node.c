@@ -11,6 +11,7 @@
 
 #include "hn-error.h"
 #include "hn-node-private.h"
+#include "hn-value-private.h"
 
 /**
  * HnNode:
@@ -44,6 +45,11 @@ typedef struct
   guint          n_outputs;
   gboolean       cache;
   char          *version;
+  char         **optional_inputs;
+  gboolean      *optional;        /* per input */
+  HnNodeValueFunc value_func;
+  gpointer       value_data;
+  GDestroyNotify value_destroy;
   /* name -> index + 1 of its first occurrence: port lookups and checks stay linear in the number
    * of ports (a node may have many thousands) */
   GHashTable    *input_index;
@@ -61,10 +67,17 @@ enum {
   PROP_OUTPUT_TYPES,
   PROP_CACHE,
   PROP_VERSION,
+  PROP_OPTIONAL_INPUTS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static GVariant *invoke_values_on_variants (HnNode            *self,
+                                            GVariant * const  *args,
+                                            guint              n_args,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
 
 static GVariant *
 hn_node_real_invoke (HnNode            *self,
@@ -176,6 +189,11 @@ hn_node_constructed (GObject *object)
   priv->output_types = parse_types (priv->output_type_strings, priv->n_outputs);
   priv->input_index = index_names (priv->inputs);
   priv->output_index = index_names (priv->outputs);
+  priv->optional = g_new0 (gboolean, MAX (priv->n_inputs, 1));
+  for (guint i = 0; priv->optional_inputs != NULL && priv->optional_inputs[i] != NULL; i++)
+    for (guint p = 0; p < priv->n_inputs; p++)
+      if (g_str_equal (priv->inputs[p], priv->optional_inputs[i]))
+        priv->optional[p] = TRUE;
 }
 
 static void
@@ -194,6 +212,10 @@ hn_node_finalize (GObject *object)
   g_clear_pointer (&priv->outputs, g_strfreev);
   g_clear_pointer (&priv->input_type_strings, g_strfreev);
   g_clear_pointer (&priv->output_type_strings, g_strfreev);
+  g_clear_pointer (&priv->optional_inputs, g_strfreev);
+  g_clear_pointer (&priv->optional, g_free);
+  if (priv->value_destroy != NULL)
+    priv->value_destroy (priv->value_data);
 
   G_OBJECT_CLASS (hn_node_parent_class)->finalize (object);
 }
@@ -235,6 +257,10 @@ hn_node_get_property (GObject    *object,
 
     case PROP_VERSION:
       g_value_set_string (value, priv->version);
+      break;
+
+    case PROP_OPTIONAL_INPUTS:
+      g_value_set_boxed (value, priv->optional_inputs);
       break;
 
     default:
@@ -279,6 +305,10 @@ hn_node_set_property (GObject      *object,
 
     case PROP_VERSION:
       priv->version = g_value_dup_string (value);
+      break;
+
+    case PROP_OPTIONAL_INPUTS:
+      priv->optional_inputs = g_value_dup_boxed (value);
       break;
 
     default:
@@ -374,6 +404,18 @@ hn_node_class_init (HnNodeClass *klass)
     g_param_spec_string ("version", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:optional-inputs:
+   *
+   * The inputs the node can do without (a parameter with a default value, in Python). A run
+   * that neither gives nor computes such an input calls the node with %NULL in its place,
+   * when every node that takes the input has it optional. %NULL (the default) for none.
+   */
+  properties[PROP_OPTIONAL_INPUTS] =
+    g_param_spec_boxed ("optional-inputs", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -526,7 +568,10 @@ hn_node_invoke (HnNode            *self,
   /* floating arguments are consumed, as by every function of the library that takes values */
   for (guint i = 0; i < n_args; i++)
     g_variant_ref_sink (args[i]);
-  result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, error);
+  if (priv->value_func != NULL)
+    result = invoke_values_on_variants (self, args, n_args, cancellable, error);
+  else
+    result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, error);
   for (guint i = 0; i < n_args; i++)
     g_variant_unref (args[i]);
   if (result != NULL)
@@ -817,4 +862,122 @@ hn_node_get_version (HnNode *self)
 
   g_return_val_if_fail (HN_IS_NODE (self), NULL);
   return priv->version;
+}
+
+/**
+ * hn_node_get_optional_inputs:
+ * @self: a [class@Node]
+ *
+ * Gets the inputs the node can do without.
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the value of
+ *   [property@Node:optional-inputs]
+ */
+const char * const *
+hn_node_get_optional_inputs (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  return (const char * const *) priv->optional_inputs;
+}
+
+gboolean
+_hn_node_is_input_optional (HnNode *self,
+                            guint   index)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  return index < priv->n_inputs && priv->optional[index];
+}
+
+/**
+ * hn_node_set_value_func: (skip)
+ * @self: a [class@Node]
+ * @func: the function that computes the node's outputs from [struct@Value]s
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data with the node
+ *
+ * Makes @func the way the node is called, in place of [vfunc@Node.invoke]: it takes one
+ * [struct@Value] per input (%NULL for an optional input not given) and sets one per output,
+ * so host objects pass through unconverted. For language bridges written in C. Call it once,
+ * before the node is in a pipeline. [method@Node.invoke] still works: its variants are
+ * handed to @func as values and the results converted back.
+ */
+void
+hn_node_set_value_func (HnNode          *self,
+                        HnNodeValueFunc  func,
+                        gpointer         user_data,
+                        GDestroyNotify   destroy)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_if_fail (HN_IS_NODE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (priv->value_func == NULL);
+
+  priv->value_func = func;
+  priv->value_data = user_data;
+  priv->value_destroy = destroy;
+}
+
+HnNodeValueFunc
+_hn_node_get_value_func (HnNode   *self,
+                         gpointer *user_data)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  *user_data = priv->value_data;
+  return priv->value_func;
+}
+
+/* Calls the value function of a node on variants: the path of hn_node_invoke() for such nodes. */
+static GVariant *
+invoke_values_on_variants (HnNode            *self,
+                                    GVariant * const  *args,
+                                    guint              n_args,
+                                    GCancellable      *cancellable,
+                                    GError           **error)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+  g_autofree HnValue **values = g_new0 (HnValue *, MAX (n_args, 1));
+  g_autofree HnValue **results = g_new0 (HnValue *, MAX (priv->n_outputs, 1));
+  g_autofree GVariant **variants = g_new0 (GVariant *, MAX (priv->n_outputs, 1));
+  GVariant *result = NULL;
+  gboolean ok;
+
+  for (guint i = 0; i < n_args; i++)
+    values[i] = args[i] ? (HnValue *) g_variant_ref (args[i]) : NULL;
+  ok = priv->value_func (self, values, n_args, results, cancellable, priv->value_data, error);
+  for (guint i = 0; i < n_args; i++)
+    if (values[i] != NULL)
+      _hn_value_unref (values[i]);
+  for (guint o = 0; ok && o < priv->n_outputs; o++)
+    {
+      const GVariantType *type = priv->output_types[o];
+
+      if (results[o] == NULL)
+        {
+          g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
+                       _("Node “%s” returned no value for output “%s”"), priv->name,
+                       priv->outputs[o]);
+          ok = FALSE;
+          break;
+        }
+      if (type != NULL && g_variant_type_equal (type, G_VARIANT_TYPE_ANY))
+        type = NULL;
+      variants[o] = _hn_value_to_variant (results[o], type, error);
+      ok = variants[o] != NULL;
+    }
+  if (ok)
+    result = priv->n_outputs == 1 ? g_variant_ref (variants[0])
+                                  : g_variant_ref_sink (g_variant_new_tuple (variants,
+                                                                             priv->n_outputs));
+  for (guint o = 0; o < priv->n_outputs; o++)
+    {
+      g_clear_pointer (&variants[o], g_variant_unref);
+      if (results[o] != NULL)
+        _hn_value_unref (results[o]);
+    }
+  return result;
 }

@@ -14,11 +14,34 @@
 #include <gio/gio.h>
 
 #include "hn-types.h"
+#include "hn-value.h"
 #include "hn-version-macros.h"
 
 G_BEGIN_DECLS
 
 #define HN_TYPE_NODE (hn_node_get_type ())
+
+/**
+ * HnNodeValueFunc:
+ * @node: the node called
+ * @args: (array length=n_args): one value per input, %NULL for an optional input not given
+ * @n_args: the number of inputs
+ * @results: (out caller-allocates) (array): where to store one new value per output
+ * @cancellable: (nullable): the run's cancellable
+ * @user_data: the data given to [method@Node.set_value_func]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Computes a node's outputs from [struct@Value]s; see [method@Node.set_value_func].
+ *
+ * Returns: %TRUE with every result set, or %FALSE with @error set
+ */
+typedef gboolean (*HnNodeValueFunc) (HnNode         *node,
+                                     HnValue * const *args,
+                                     guint           n_args,
+                                     HnValue       **results,
+                                     GCancellable   *cancellable,
+                                     gpointer        user_data,
+                                     GError        **error);
 
 HN_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (HnNode, hn_node, HN, NODE, GObject)
@@ -77,6 +100,13 @@ HN_AVAILABLE_IN_ALL
 gboolean             hn_node_get_cache       (HnNode              *self);
 HN_AVAILABLE_IN_ALL
 const char          *hn_node_get_version     (HnNode              *self);
+HN_AVAILABLE_IN_ALL
+const char * const  *hn_node_get_optional_inputs (HnNode          *self);
+HN_AVAILABLE_IN_ALL
+void                 hn_node_set_value_func  (HnNode              *self,
+                                              HnNodeValueFunc      func,
+                                              gpointer             user_data,
+                                              GDestroyNotify       destroy);
 HN_AVAILABLE_IN_ALL
 GVariant            *hn_node_invoke          (HnNode              *self,
                                               GVariant * const    *args,

@@ -148,32 +148,21 @@ nested_end (HnPipelineNode *self,
                               hn_run_get_context (child));
 }
 
-static GVariant *
-collect_outputs (HnPipelineNode  *self,
-                 GVariant       **values)
-{
-  if (self->n_outputs == 1)
-    return g_variant_ref (values[0]);
-  return g_variant_ref_sink (g_variant_new_tuple (values, self->n_outputs));
-}
-
-static GVariant *
+static gboolean
 run_once (HnPipelineNode    *self,
           HnRun             *run,
-          GVariant * const  *args,
+          HnValue * const   *args,
           gint64             item,
+          HnValue          **results,
           GError           **error)
 {
   HnGraph *graph = self->graph;
   const HnPlan *plan = self->plan;
   g_autoptr(HnRun) child = NULL;
-  GVariant *stack_frame[32] = { NULL, };
-  GVariant **frame = graph->n_slots <= G_N_ELEMENTS (stack_frame)
+  HnValue *stack_frame[32] = { NULL, };
+  HnValue **frame = graph->n_slots <= G_N_ELEMENTS (stack_frame)
     ? stack_frame : _hn_frame_new (graph);
-  GVariant *stack_values[8];
-  g_autofree GVariant **heap_values = NULL;
-  GVariant **values = stack_values;
-  GVariant *result = NULL;
+  gboolean ok = FALSE;
   GError *local = NULL;
 
   child = _hn_run_new_child (run, graph, _hn_plan_ref (self->plan), G_OBJECT (self->pipeline),
@@ -181,26 +170,28 @@ run_once (HnPipelineNode    *self,
   nested_start (self, child, item);
 
   for (guint b = 0; b < self->n_bound; b++)
-    frame[self->bound[b].slot] = g_variant_ref (self->bound[b].value);
+    frame[self->bound[b].slot] = (HnValue *) g_variant_ref (self->bound[b].value);
   for (guint i = 0; i < self->n_inputs; i++)
     {
       guint slot = self->input_slots[i];
 
-      if (!_hn_graph_check_root_value (graph, slot, args[i], -1, &local))
+      if (args[i] == NULL)
+        continue;
+      if (!_hn_value_is_host (args[i]) &&
+          !_hn_graph_check_root_value (graph, slot, (GVariant *) args[i], -1, &local))
         goto out;
-      g_clear_pointer (&frame[slot], g_variant_unref);
-      frame[slot] = g_variant_ref (args[i]);
+      _hn_frame_set (frame, slot, _hn_value_ref (args[i]));
     }
+  if (!_hn_frame_check_missing (graph, plan, frame, -1, &local))
+    goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
     if (!_hn_invoke (child, plan->steps[s], frame, -1, NULL, &local))
       goto out;
 
-  if (self->n_outputs > G_N_ELEMENTS (stack_values))
-    values = heap_values = g_new (GVariant *, self->n_outputs);
   for (guint o = 0; o < self->n_outputs; o++)
-    values[o] = frame[self->output_slots[o]];
-  result = collect_outputs (self, values);
+    results[o] = _hn_value_ref (frame[self->output_slots[o]]);
+  ok = TRUE;
 
 out:
   nested_end (self, child, item);
@@ -209,26 +200,43 @@ out:
     g_free (frame);
   if (local != NULL)
     propagate_inner_error (self, run, item, local, error);
-  return result;
+  return ok;
 }
 
 typedef struct
 {
   HnPipelineNode *self;
   GPtrArray     **columns;   /* per output, the values in item order */
+  GError         *error;     /* of an output that cannot be a list member */
 } Collected;
 
 static void
 collect_item (HnMapDriver  *driver,
               gsize         index,
-              GVariant    **frame,
+              HnValue     **frame,
               gpointer      user_data)
 {
   Collected *collected = user_data;
 
   for (guint o = 0; o < collected->self->n_outputs; o++)
-    g_ptr_array_add (collected->columns[o],
-                     g_variant_ref (frame[collected->self->output_slots[o]]));
+    {
+      HnValue *value = frame[collected->self->output_slots[o]];
+      GError *local = NULL;
+      GVariant *v;
+
+      if (collected->error != NULL)
+        return;
+      /* the lists of a mapped pipeline node are data: host values convert */
+      v = _hn_value_to_variant (value, NULL, &local);
+      if (v == NULL)
+        {
+          g_propagate_prefixed_error (&collected->error, local,
+                                      _("Output “%s” of item %" G_GSIZE_FORMAT ": "),
+                                      hn_node_get_outputs (HN_NODE (collected->self))[o], index);
+          return;
+        }
+      g_ptr_array_add (collected->columns[o], v);
+    }
 }
 
 /* The values of one output as a list: an array of their type when they share one, else `av`. */
@@ -262,26 +270,41 @@ make_list (GPtrArray  *values,
   return g_variant_new_array (NULL, (GVariant **) values->pdata, values->len);
 }
 
-static GVariant *
+static gboolean
 run_mapped (HnPipelineNode    *self,
             HnRun             *run,
-            GVariant * const  *args,
+            HnValue * const   *args,
             gint64             item,
+            HnValue          **results,
             GError           **error)
 {
   g_autoptr(HnRun) child = NULL;
   g_autoptr(GVariant) inputs = NULL;
-  g_autofree GVariant **lists = g_new0 (GVariant *, self->n_outputs);
   GVariant *shared = NULL;
   GVariantBuilder builder;
   HnMapSource *source;
-  Collected collected = { self, g_new0 (GPtrArray *, self->n_outputs) };
-  GVariant *result = NULL;
+  Collected collected = { self, g_new0 (GPtrArray *, self->n_outputs), NULL };
+  gboolean ok = FALSE;
   GError *local = NULL;
 
+  /* the inner map splits lists of data: host values convert */
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   for (guint i = 0; i < self->n_inputs; i++)
-    g_variant_builder_add (&builder, "{sv}", self->inner_inputs[i], args[i]);
+    {
+      GVariant *v;
+
+      if (args[i] == NULL)
+        continue;
+      v = _hn_value_to_variant (args[i], NULL, &local);
+      if (v == NULL)
+        {
+          g_variant_builder_clear (&builder);
+          g_prefix_error (&local, _("Input “%s”: "), hn_node_get_inputs (HN_NODE (self))[i]);
+          goto out;
+        }
+      g_variant_builder_add (&builder, "{sv}", self->inner_inputs[i], v);
+      g_variant_unref (v);
+    }
   inputs = g_variant_ref_sink (g_variant_builder_end (&builder));
 
   for (guint o = 0; o < self->n_outputs; o++)
@@ -289,7 +312,7 @@ run_mapped (HnPipelineNode    *self,
 
   source = _hn_map_source_new_columns (self->graph, inputs,
                                        hn_pipeline_get_bound_inputs (self->pipeline),
-                                       (const char * const *) self->inner_map_over,
+                                       (const char * const *) self->inner_map_over, NULL, NULL,
                                        self->map_mode, &shared, &local);
   if (source == NULL)
     goto out;
@@ -302,42 +325,46 @@ run_mapped (HnPipelineNode    *self,
 
   if (!_hn_map_sequential_collect (child, collect_item, &collected, &local))
     goto out;
+  if (collected.error != NULL)
+    {
+      local = g_steal_pointer (&collected.error);
+      goto out;
+    }
 
   for (guint o = 0; o < self->n_outputs; o++)
-    lists[o] = g_variant_ref_sink (make_list (collected.columns[o], self->output_types[o]));
-  result = collect_outputs (self, lists);
-  for (guint o = 0; o < self->n_outputs; o++)
-    g_variant_unref (lists[o]);
+    results[o] = (HnValue *) g_variant_ref_sink (make_list (collected.columns[o],
+                                                            self->output_types[o]));
+  ok = TRUE;
 
 out:
   if (child != NULL)
     nested_end (self, child, item);
   for (guint o = 0; o < self->n_outputs; o++)
-    g_ptr_array_unref (collected.columns[o]);
+    if (collected.columns[o] != NULL)
+      g_ptr_array_unref (collected.columns[o]);
   g_free (collected.columns);
+  g_clear_error (&collected.error);
   if (local != NULL)
     propagate_inner_error (self, run, item, local, error);
-  return result;
+  return ok;
 }
 
-static GVariant *
+static gboolean
 hn_pipeline_node_run_invoke (HnNode            *node,
                              HnRun             *run,
-                             GVariant * const  *args,
+                             HnValue * const   *args,
                              guint              n_args,
                              gint64             item,
+                             HnValue          **results,
                              GError           **error)
 {
   HnPipelineNode *self = HN_PIPELINE_NODE (node);
-  GVariant *result;
 
   if (!check_ready (self, error))
-    return NULL;
+    return FALSE;
   if (self->map_over != NULL)
-    result = run_mapped (self, run, args, item, error);
-  else
-    result = run_once (self, run, args, item, error);
-  return result;
+    return run_mapped (self, run, args, item, results, error);
+  return run_once (self, run, args, item, results, error);
 }
 
 /* Called outside a pipeline run (hn_node_invoke(), or an engine task): the node makes a run of
@@ -352,9 +379,12 @@ hn_pipeline_node_invoke (HnNode            *node,
   HnPipelineNode *self = HN_PIPELINE_NODE (node);
   HnRuntimeConfig *config;
   g_autoptr(HnRun) run = NULL;
+  g_autofree HnValue **results = NULL;
+  g_autofree GVariant **variants = NULL;
   HnCallback **callbacks;
   guint n_callbacks;
-  GVariant *result;
+  GVariant *result = NULL;
+  gboolean ok;
 
   if (!check_ready (self, error))
     return NULL;
@@ -367,7 +397,25 @@ hn_pipeline_node_invoke (HnNode            *node,
                      hn_runtime_config_get_retries (config),
                      hn_runtime_config_get_timeout (config),
                      hn_runtime_config_get_cache (config), callbacks, n_callbacks);
-  result = hn_pipeline_node_run_invoke (node, run, args, n_args, -1, error);
+  results = g_new0 (HnValue *, MAX (self->n_outputs, 1));
+  variants = g_new0 (GVariant *, MAX (self->n_outputs, 1));
+  ok = hn_pipeline_node_run_invoke (node, run, (HnValue * const *) args, n_args, -1, results,
+                                    error);
+  for (guint o = 0; ok && o < self->n_outputs; o++)
+    {
+      variants[o] = _hn_value_to_variant (results[o], NULL, error);
+      ok = variants[o] != NULL;
+    }
+  if (ok)
+    result = self->n_outputs == 1
+      ? g_variant_ref (variants[0])
+      : g_variant_ref_sink (g_variant_new_tuple (variants, self->n_outputs));
+  for (guint o = 0; o < self->n_outputs; o++)
+    {
+      g_clear_pointer (&variants[o], g_variant_unref);
+      if (results[o] != NULL)
+        hn_value_unref (results[o]);
+    }
   return result;
 }
 
@@ -504,12 +552,13 @@ hn_pipeline_as_node (HnPipeline          *self,
   g_autoptr(GStrvBuilder) inner_outputs = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) outer_outputs = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) ins = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) optional_ins = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) inner_ins = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) in_types = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) out_types = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) inner_over = g_strv_builder_new ();
   g_auto(GStrv) outs = NULL, inner_outs = NULL, inputs = NULL, inner_inputs = NULL;
-  g_auto(GStrv) input_types = NULL, output_types = NULL;
+  g_auto(GStrv) input_types = NULL, output_types = NULL, optional_inputs = NULL;
   g_autoptr(HnPlan) plan = NULL;
   g_autoptr(GArray) bound = g_array_new (FALSE, FALSE, sizeof (Bound));
   GVariant *bound_values;
@@ -642,10 +691,13 @@ hn_pipeline_as_node (HnPipeline          *self,
             continue;
         }
       g_strv_builder_add (ins, outer ? outer : inner);
+      if (plan->root_optional[r] && map_over == NULL)
+        g_strv_builder_add (optional_ins, outer ? outer : inner);
       g_strv_builder_add (inner_ins, inner);
       g_strv_builder_add (in_types, map_over != NULL ? "*" : root_type (graph, slot));
     }
   inputs = g_strv_builder_end (ins);
+  optional_inputs = g_strv_builder_end (optional_ins);
   inner_inputs = g_strv_builder_end (inner_ins);
   input_types = g_strv_builder_end (in_types);
 
@@ -692,6 +744,7 @@ hn_pipeline_as_node (HnPipeline          *self,
                        "outputs", outs,
                        "input-types", input_types,
                        "output-types", output_types,
+                       "optional-inputs", optional_inputs,
                        NULL);
   node->pipeline = g_object_ref (self);
   node->graph = _hn_graph_ref (graph);

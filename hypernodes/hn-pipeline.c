@@ -494,7 +494,7 @@ hn_pipeline_check_inputs (HnPipeline          *self,
 {
   g_autoptr(GVariant) owned = inputs ? g_variant_ref_sink (inputs) : NULL;
   g_autoptr(HnPlan) plan = NULL;
-  GVariant **frame;
+  HnValue **frame;
   gboolean ok;
 
   g_return_val_if_fail (HN_IS_PIPELINE (self), FALSE);
@@ -994,7 +994,8 @@ make_map_run (HnPipeline          *self,
   GVariant *shared = NULL;
   HnMapSource *source;
 
-  source = _hn_map_source_new_columns (self->graph, owned, self->bound, map_over, mode, &shared,
+  source = _hn_map_source_new_columns (self->graph, owned, self->bound, map_over, NULL, NULL,
+                                       mode, &shared,
                                        error);
   if (source == NULL)
     return NULL;

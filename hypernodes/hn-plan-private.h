@@ -21,6 +21,7 @@ typedef struct
   guint           *steps;         /* graph node indexes, topological order */
   guint            n_roots;
   guint           *root_slots;    /* root input slots the steps read */
+  gboolean        *root_optional; /* per root: every step reading it can do without it */
   guint            n_outputs;
   guint           *output_slots;  /* returned slots, in request order */
   /* For each step, the number of its deps (all of them are in the plan). */

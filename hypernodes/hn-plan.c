@@ -44,6 +44,7 @@ _hn_plan_unref (HnPlan *plan)
 
   g_free (plan->steps);
   g_free (plan->root_slots);
+  g_free (plan->root_optional);
   g_free (plan->output_slots);
   g_free (plan->n_step_deps);
   g_free (plan->step_of_node);
@@ -107,6 +108,8 @@ build_plan (HnGraph             *graph,
   g_autoptr(GArray) out_slots = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) root_optional = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autofree guint *root_index = g_new (guint, MAX (graph->n_slots, 1));
   HnPlan *plan;
 
   if (outputs == NULL)
@@ -172,11 +175,17 @@ build_plan (HnGraph             *graph,
       for (guint p = 0; p < gn->n_inputs; p++)
         {
           guint slot = gn->input_slots[p];
+          gboolean optional = _hn_node_is_input_optional (gn->node, p);
+
           if (graph->producer[slot] < 0 && !root_seen[slot])
             {
               root_seen[slot] = TRUE;
+              root_index[slot] = roots->len;
               g_array_append_val (roots, slot);
+              g_array_append_val (root_optional, optional);
             }
+          else if (graph->producer[slot] < 0 && !optional)
+            g_array_index (root_optional, gboolean, root_index[slot]) = FALSE;
         }
     }
 
@@ -184,6 +193,7 @@ build_plan (HnGraph             *graph,
   plan->steps = (guint *) g_array_free (g_steal_pointer (&steps), FALSE);
   plan->n_roots = roots->len;
   plan->root_slots = (guint *) g_array_free (g_steal_pointer (&roots), FALSE);
+  plan->root_optional = (gboolean *) g_array_free (g_steal_pointer (&root_optional), FALSE);
   plan->n_outputs = out_slots->len;
   plan->output_slots = (guint *) g_array_free (g_steal_pointer (&out_slots), FALSE);
   plan->n_step_deps = g_new0 (guint, plan->n_steps);

@@ -40,6 +40,7 @@ struct _HnRun
   GObject            *executor;      /* the HnExecutor scheduling this run */
   GVariant           *bound;         /* bound inputs, an a{sv}, or NULL */
   GVariant           *inputs;        /* given inputs (shared inputs of a map), or NULL */
+  HnValueDict        *values;        /* inputs given as HnValues (a bridge), over @inputs */
   HnMapSource        *source;        /* the items of a map, NULL for a single run */
   char              **outputs;       /* requested outputs, NULL for all */
   GCancellable       *cancellable;   /* the caller's, or the run's own when it has a timeout */
@@ -53,6 +54,12 @@ struct _HnRun
   char               *node_name;
   gint64              parent_item;
   gint64              started;       /* when a child run started */
+
+  /* A run made with values keeps its results as values: plan->n_outputs per item. */
+  gboolean            keep;
+  HnValue           **kept;
+  gsize               n_kept_items;
+  guint               plan_n_outputs;
 
   GMutex              lock;
   GVariant           *merged;        /* bound and given inputs, made on first use */
@@ -91,6 +98,11 @@ HnRun    *_hn_run_new_child        (HnRun               *parent,
                                     HnMapSource         *source,
                                     const char          *node_name,
                                     gint64               parent_item);
+
+/* Makes room for the kept results of @n_items items (1 for a single run). */
+gboolean  _hn_run_alloc_kept       (HnRun               *run,
+                                    gsize                n_items,
+                                    GError             **error);
 
 static inline gboolean
 _hn_run_wants (HnRun *run,

@@ -251,6 +251,12 @@ hn_run_unref (HnRun *self)
   g_clear_object (&self->executor);
   g_clear_pointer (&self->bound, g_variant_unref);
   g_clear_pointer (&self->inputs, g_variant_unref);
+  g_clear_pointer (&self->values, _hn_value_dict_free);
+  if (self->kept != NULL)
+    for (gsize i = 0; i < self->n_kept_items * self->plan_n_outputs; i++)
+      if (self->kept[i] != NULL)
+        _hn_value_unref (self->kept[i]);
+  g_clear_pointer (&self->kept, g_free);
   g_clear_pointer (&self->merged, g_variant_unref);
   g_clear_pointer (&self->source, _hn_map_source_unref);
   g_clear_pointer (&self->outputs, g_strfreev);
@@ -322,6 +328,86 @@ hn_run_is_map (HnRun *self)
   return self->source != NULL;
 }
 
+/* The inputs of a run with values, as data: host values converted (hn_run_check() has made sure
+ * they can be). */
+static GVariant *
+merge_values (HnRun *self)
+{
+  GVariant *merged;
+
+  hn_mutex_lock (&self->lock);
+  if (self->merged == NULL)
+    {
+      GVariantBuilder builder;
+      GVariantIter iter;
+      const char *key;
+      GVariant *value;
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      for (guint d = 0; d < 2; d++)
+        {
+          GVariant *dict = d == 0 ? self->bound : self->inputs;
+
+          if (dict == NULL)
+            continue;
+          g_variant_iter_init (&iter, dict);
+          while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+            {
+              if (_hn_value_dict_lookup (self->values, key) == NULL &&
+                  (d == 1 || self->inputs == NULL ||
+                   !g_variant_lookup (self->inputs, key, "*", NULL)))
+                g_variant_builder_add (&builder, "{sv}", key, value);
+              g_variant_unref (value);
+            }
+        }
+      for (guint i = 0; i < self->values->n_values; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (_hn_value_dict_lookup (self->values, self->values->names[i]) !=
+              self->values->values[i])
+            continue;  /* given twice: the last one counts */
+          value = _hn_value_to_variant (self->values->values[i], NULL, &error);
+          if (value == NULL)
+            {
+              g_warning ("Input “%s” cannot become data: %s", self->values->names[i],
+                         error->message);
+              continue;
+            }
+          g_variant_builder_add (&builder, "{sv}", self->values->names[i], value);
+          g_variant_unref (value);
+        }
+      self->merged = g_variant_ref_sink (g_variant_builder_end (&builder));
+    }
+  merged = self->merged;
+  hn_mutex_unlock (&self->lock);
+  return merged;
+}
+
+gboolean
+_hn_run_alloc_kept (HnRun   *run,
+                    gsize    n_items,
+                    GError **error)
+{
+  guint n_outputs = run->plan->n_outputs;
+
+  g_assert (run->kept == NULL);
+  if (n_outputs > 0 && n_items > G_MAXSIZE / sizeof (HnValue *) / n_outputs)
+    run->kept = NULL;
+  else
+    run->kept = g_try_new0 (HnValue *, MAX (n_items * n_outputs, 1));
+  if (run->kept == NULL)
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                   _("Cannot allocate the results of a map of %" G_GSIZE_FORMAT " items"),
+                   n_items);
+      return FALSE;
+    }
+  run->n_kept_items = n_items;
+  run->plan_n_outputs = n_outputs;
+  return TRUE;
+}
+
 /**
  * hn_run_get_inputs:
  * @self: a [struct@Run]
@@ -338,6 +424,8 @@ hn_run_get_inputs (HnRun *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  if (self->values != NULL)
+    return merge_values (self);
   if (self->bound == NULL)
     return self->inputs;
   if (self->inputs == NULL)

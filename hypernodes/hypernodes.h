@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 # include "hn-version-macros.h"
 # include "hn-types.h"
 # include "hn-error.h"
+# include "hn-value.h"
 # include "hn-node.h"
 # include "hn-function-node.h"
 # include "hn-callback-context.h"

@@ -50,7 +50,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HnAsyncExecutor, hn_async_executor, G_TYPE_OBJECT
 
 typedef struct
 {
-  GVariant **frame;
+  HnValue **frame;
   guint     *pending;
   guint      n_done;
   guint      n_cached;
@@ -194,12 +194,16 @@ complete_item (Job   *job,
                gsize  item)
 {
   ItemState *state = &job->states[item];
+  GError *error = NULL;
 
   if (job->is_map)
-    _hn_map_driver_end_item (&job->driver, item, state->frame, state->started,
-                             state->n_cached == job->run->plan->n_steps);
-  else
-    job->result = _hn_frame_collect (job->run->graph, job->run->plan, state->frame);
+    {
+      if (!_hn_map_driver_end_item (&job->driver, item, state->frame, state->started,
+                                    state->n_cached == job->run->plan->n_steps, &error))
+        job_fail (job, item, error);
+    }
+  else if ((job->result = _hn_run_collect (job->run, state->frame, &error)) == NULL)
+    job_fail (job, item, error);
   item_state_clear (job, state);
   job->active_items--;
 }

@@ -96,7 +96,7 @@ typedef struct
   gboolean              finished;
 
   /* a run: a node starts when its last dependency is done */
-  GVariant            **frame;
+  HnValue             **frame;
   guint                *pending;     /* per step: dependencies not done yet */
   guint                *ready;       /* FIFO of steps whose inputs exist */
   guint                 ready_head;
@@ -305,7 +305,7 @@ hn_thread_pool_executor_run_pipeline (HnExecutor  *executor,
     g_propagate_error (error, g_steal_pointer (&work->error));
   else if (run->cancellable == NULL ||
            !g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    result = _hn_frame_collect (run->graph, plan, work->frame);
+    result = _hn_run_collect (run, work->frame, error);
   /* under the same lock: no helper starts working after this */
   work->finished = TRUE;
   hn_mutex_unlock (&work->lock);
@@ -322,7 +322,7 @@ static void
 map_work (Work *work)
 {
   HnRun *run = work->run;
-  GVariant **frame = _hn_frame_new (run->graph);
+  HnValue **frame = _hn_frame_new (run->graph);
 
   /* Chunks go out in item order. After a failure at item i, items before i still run (another
    * of them may fail first), items after it do not: the error is the first failing item's, as

@@ -1,0 +1,80 @@
+/* hn-value-private.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "hn-value.h"
+#include "hn-tsan-private.h"
+
+G_BEGIN_DECLS
+
+/* An HnValue is a GVariant pointer, or a pointer to an HnHost with its lowest bit set: a value
+ * made from a variant is the variant itself, so data costs nothing extra in a frame. */
+typedef struct
+{
+  gatomicrefcount    ref_count;
+  const HnHostType  *type;
+  gpointer           object;
+} HnHost;
+
+#define HN_VALUE_HOST_TAG ((guintptr) 1)
+
+static inline gboolean
+_hn_value_is_host (const HnValue *value)
+{
+  return ((guintptr) value & HN_VALUE_HOST_TAG) != 0;
+}
+
+static inline HnHost *
+_hn_value_host (const HnValue *value)
+{
+  return (HnHost *) ((guintptr) value & ~HN_VALUE_HOST_TAG);
+}
+
+/* Takes the variant's reference (sinking a floating one). */
+static inline HnValue *
+_hn_value_take_variant (GVariant *variant)
+{
+  return (HnValue *) g_variant_take_ref (variant);
+}
+
+static inline GVariant *
+_hn_value_peek_variant (const HnValue *value)
+{
+  return _hn_value_is_host (value) ? NULL : (GVariant *) value;
+}
+
+static inline HnValue *
+_hn_value_ref (HnValue *value)
+{
+  if (_hn_value_is_host (value))
+    g_atomic_ref_count_inc (&_hn_value_host (value)->ref_count);
+  else
+    g_variant_ref ((GVariant *) value);
+  return value;
+}
+
+void      _hn_value_free_host   (HnHost *host);
+
+static inline void
+_hn_value_unref (HnValue *value)
+{
+  if (!_hn_value_is_host (value))
+    g_variant_unref ((GVariant *) value);
+  else if (hn_ref_count_dec (&_hn_value_host (value)->ref_count))
+    _hn_value_free_host (_hn_value_host (value));
+}
+
+/* The value as a variant of @type (any when NULL): the variant itself (a new reference) or the
+ * host object converted. Errors say what the value is; callers prefix where it was. */
+GVariant *_hn_value_to_variant  (HnValue             *value,
+                                 const GVariantType  *type,
+                                 GError             **error);
+/* "a Python object (Foo)" for messages. */
+char     *_hn_value_describe    (HnValue             *value);
+
+G_END_DECLS

@@ -1,0 +1,82 @@
+/* hn-value.h
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(HYPERNODES_INSIDE) && !defined(HYPERNODES_COMPILATION)
+# error "Only <hypernodes/hypernodes.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "hn-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * HnValue:
+ *
+ * A value of a run: data (a [struct@GLib.Variant]) or a host object (an object of the calling
+ * language, passed between nodes by reference and never converted).
+ *
+ * Values are immutable and atomically reference-counted. A value made from a variant costs
+ * nothing: it is the variant. For language bridges written in C; C programs that only pass
+ * data use the `GVariant` API of [class@Pipeline].
+ */
+typedef struct _HnValue HnValue;
+
+/**
+ * HnHostType:
+ * @language: the language of the objects, such as `"python"`, for messages
+ * @free: drops the reference a value holds on its object; called in any thread
+ * @to_variant: (nullable): converts an object to a variant of @type (any type when %NULL), or
+ *   fails with a message that says what to do; %NULL when objects never convert
+ * @describe: (nullable): a short description of an object for messages, such as its type name
+ *
+ * What the library needs to know of the objects of a host language. One static instance per
+ * language, alive as long as its values.
+ */
+typedef struct
+{
+  const char  *language;
+  void       (*free)       (gpointer              object);
+  GVariant  *(*to_variant) (gpointer              object,
+                            const GVariantType   *type,
+                            GError              **error);
+  char      *(*describe)   (gpointer              object);
+  /*< private >*/
+  gpointer     _reserved[8];
+} HnHostType;
+
+#define HN_TYPE_VALUE (hn_value_get_type ())
+
+HN_AVAILABLE_IN_ALL
+GType        hn_value_get_type       (void) G_GNUC_CONST;
+HN_AVAILABLE_IN_ALL
+HnValue     *hn_value_new_variant    (GVariant          *variant);
+HN_AVAILABLE_IN_ALL
+HnValue     *hn_value_new_host       (const HnHostType  *type,
+                                      gpointer           object);
+HN_AVAILABLE_IN_ALL
+HnValue     *hn_value_ref            (HnValue           *self);
+HN_AVAILABLE_IN_ALL
+void         hn_value_unref          (HnValue           *self);
+HN_AVAILABLE_IN_ALL
+gboolean     hn_value_is_host        (HnValue           *self);
+HN_AVAILABLE_IN_ALL
+GVariant    *hn_value_get_variant    (HnValue           *self);
+HN_AVAILABLE_IN_ALL
+gpointer     hn_value_get_host       (HnValue           *self,
+                                      const HnHostType  *type);
+HN_AVAILABLE_IN_ALL
+GVariant    *hn_value_to_variant     (HnValue           *self,
+                                      const GVariantType *type,
+                                      GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HnValue, hn_value_unref)
+
+G_END_DECLS

@@ -38,7 +38,25 @@ hn_run_check (HnRun   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return _hn_run_check (self, error);
+  if (!_hn_run_check (self, error))
+    return FALSE;
+
+  /* an executor that asks has its nodes called elsewhere, on data: host inputs must convert */
+  for (guint i = 0; self->values != NULL && i < self->values->n_values; i++)
+    {
+      g_autoptr(GVariant) v = NULL;
+      GError *local = NULL;
+
+      v = _hn_value_to_variant (self->values->values[i], NULL, &local);
+      if (v == NULL)
+        {
+          g_propagate_prefixed_error (error, local,
+                                      _("Input “%s” cannot be sent to the executor: "),
+                                      self->values->names[i]);
+          return FALSE;
+        }
+    }
+  return self->source == NULL || _hn_map_source_check_values (self->source, error);
 }
 
 gboolean

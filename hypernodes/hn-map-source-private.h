@@ -43,6 +43,10 @@ gboolean      _hn_map_source_load_item   (HnMapSource         *source,
                                           HnValue            **frame,
                                           GError             **error);
 
+/* Fails if a host value of the items cannot become data. */
+gboolean      _hn_map_source_check_values (HnMapSource       *source,
+                                           GError           **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HnMapSource, _hn_map_source_unref)
 
 G_END_DECLS

@@ -369,3 +369,26 @@ _hn_map_source_load_item (HnMapSource  *source,
     }
   return TRUE;
 }
+
+gboolean
+_hn_map_source_check_values (HnMapSource  *source,
+                             GError      **error)
+{
+  for (guint c = 0; source->value_columns != NULL && c < source->n_columns; c++)
+    for (gsize i = 0; source->value_columns[c] != NULL && i < source->lengths[c]; i++)
+      {
+        g_autoptr(GVariant) v = NULL;
+        GError *local = NULL;
+
+        v = _hn_value_to_variant (source->value_columns[c][i], NULL, &local);
+        if (v == NULL)
+          {
+            g_propagate_prefixed_error (error, local,
+                                        _("Item %" G_GSIZE_FORMAT " of mapped input “%s” cannot "
+                                          "be sent to the executor: "),
+                                        i, source->names[c]);
+            return FALSE;
+          }
+      }
+  return TRUE;
+}

@@ -836,6 +836,190 @@ backend_of (HnRun *run)
   return hn_runtime_config_get_backend (hn_run_get_config (run));
 }
 
+static gboolean
+check_names (guint                n_values,
+             const char * const  *names,
+             HnValue * const     *values,
+             GError             **error)
+{
+  for (guint i = 0; i < n_values; i++)
+    if (names[i] == NULL || !g_utf8_validate (names[i], -1, NULL) || values[i] == NULL)
+      {
+        g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
+                     _("Input %u has no name, a name that is not valid UTF-8, or no value"), i);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/**
+ * hn_run_new_values: (skip)
+ * @pipeline: the pipeline to run
+ * @n_values: the number of inputs
+ * @names: (array length=n_values): the input names
+ * @values: (array length=n_values): their values
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Makes a single run of @pipeline whose inputs are [struct@Value]s, for language bridges: host
+ * objects go to the nodes as they are. Run it with [method@Run.execute_values], which keeps
+ * the results as values; read them with [method@Run.get_result_values].
+ *
+ * Returns: (transfer full): a new [struct@Run], or %NULL on error
+ */
+HnRun *
+hn_run_new_values (HnPipeline          *pipeline,
+                   guint                n_values,
+                   const char * const  *names,
+                   HnValue * const     *values,
+                   const char * const  *outputs,
+                   GCancellable        *cancellable,
+                   GError             **error)
+{
+  HnRun *run;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (n_values == 0 || (names != NULL && values != NULL), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_names (n_values, names, values, error))
+    return NULL;
+  run = make_run (pipeline, NULL, pipeline->bound, NULL, NULL, outputs, NULL, cancellable,
+                  error);
+  if (run == NULL)
+    return NULL;
+  run->values = _hn_value_dict_new (n_values, names, values);
+  run->keep = TRUE;
+  return run;
+}
+
+/**
+ * hn_run_new_map_values: (skip)
+ * @pipeline: the pipeline to map
+ * @n_values: the number of shared inputs
+ * @names: (array length=n_values): the names of the inputs every item shares
+ * @values: (array length=n_values): their values
+ * @map_over: (array zero-terminated=1): the names of the mapped inputs
+ * @columns: (nullable): per mapped input, its items as an array of values, or %NULL to take
+ *   it from the bound inputs (an array)
+ * @lengths: (nullable): per mapped input, the number of values in @columns
+ * @mode: how the mapped inputs are combined into items
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Makes a map of @pipeline whose inputs are [struct@Value]s, as [method@Pipeline.map] maps
+ * over arrays, for language bridges. Run it with [method@Run.execute_values].
+ *
+ * Returns: (transfer full): a new [struct@Run], or %NULL on error
+ */
+HnRun *
+hn_run_new_map_values (HnPipeline              *pipeline,
+                       guint                    n_values,
+                       const char * const      *names,
+                       HnValue * const         *values,
+                       const char * const      *map_over,
+                       HnValue * const * const *columns,
+                       const gsize             *lengths,
+                       HnMapMode                mode,
+                       const char * const      *outputs,
+                       GCancellable            *cancellable,
+                       GError                 **error)
+{
+  g_autoptr(GVariant) shared = NULL;
+  g_autoptr(GPtrArray) shared_names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shared_values = g_ptr_array_new ();
+  HnMapSource *source;
+  HnRun *run;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (n_values == 0 || (names != NULL && values != NULL), NULL);
+  g_return_val_if_fail (columns == NULL || lengths != NULL, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_names (n_values, names, values, error))
+    return NULL;
+  source = _hn_map_source_new_columns (pipeline->graph, NULL, pipeline->bound, map_over, columns,
+                                       lengths, mode, &shared, error);
+  if (source == NULL)
+    return NULL;
+  run = make_run (pipeline, NULL, NULL, g_steal_pointer (&shared), source, outputs, NULL,
+                  cancellable, error);
+  if (run == NULL)
+    return NULL;
+  for (guint i = 0; i < n_values; i++)
+    if (!g_strv_contains (map_over, names[i]))
+      {
+        g_ptr_array_add (shared_names, (gpointer) names[i]);
+        g_ptr_array_add (shared_values, values[i]);
+      }
+  run->values = _hn_value_dict_new (shared_names->len, (const char * const *) shared_names->pdata,
+                                    (HnValue * const *) shared_values->pdata);
+  run->keep = TRUE;
+  return run;
+}
+
+/**
+ * hn_run_execute_values:
+ * @self: a run made by [ctor@Run.new_values] or [ctor@Run.new_map_values]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Executes the run with its pipeline's configuration (backend and executor) and keeps its
+ * results as [struct@Value]s, host objects included, for [method@Run.get_result_values].
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+hn_run_execute_values (HnRun   *self,
+                       GError **error)
+{
+  g_autoptr(GVariant) result = NULL;
+  g_autofree char **names = NULL;
+  gsize n_items;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->keep, FALSE);
+  g_return_val_if_fail (self->kept == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  result = hn_backend_execute (backend_of (self), self, error);
+  if (result == NULL)
+    return FALSE;
+  if (self->kept != NULL)
+    return TRUE;
+
+  /* an executor that returns data (an engine): its results become values */
+  n_items = self->source != NULL ? g_variant_n_children (result) : 1;
+  if (!_hn_run_alloc_kept (self, n_items, error))
+    return FALSE;
+  for (gsize i = 0; i < n_items; i++)
+    {
+      g_autoptr(GVariant) dict = self->source != NULL ? g_variant_get_child_value (result, i)
+                                                      : g_variant_ref (result);
+
+      for (guint o = 0; o < self->plan->n_outputs; o++)
+        {
+          const char *name = self->graph->slot_names[self->plan->output_slots[o]];
+          GVariant *value = g_variant_lookup_value (dict, name, NULL);
+
+          if (value == NULL)
+            {
+              g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                           _("The executor returned no output “%s” for item %" G_GSIZE_FORMAT),
+                           name, i);
+              return FALSE;
+            }
+          self->kept[i * self->plan->n_outputs + o] = (HnValue *) value;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * hn_pipeline_run:
  * @self: a [class@Pipeline]

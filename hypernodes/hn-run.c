@@ -633,3 +633,51 @@ _hn_run_fix_error (HnRun   *run,
     g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_TIMEOUT,
                  _("The run took longer than its timeout of %g s"), root->timeout);
 }
+
+/**
+ * hn_run_get_result_values: (skip)
+ * @self: a run executed by [method@Run.execute_values]
+ * @item: the map item, 0 for a single run
+ * @n_values: (out): the number of values, that of [method@Run.dup_result_names]
+ *
+ * Gets the results of one item, in the order of [method@Run.dup_result_names].
+ *
+ * Returns: (transfer none) (array length=n_values) (nullable): the values, or %NULL if the
+ *   run has no results (it failed, or has not run)
+ */
+HnValue * const *
+hn_run_get_result_values (HnRun *self,
+                          gsize  item,
+                          guint *n_values)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+
+  *n_values = 0;
+  if (self->kept == NULL || item >= self->n_kept_items)
+    return NULL;
+  *n_values = self->plan->n_outputs;
+  return self->kept + item * self->plan->n_outputs;
+}
+
+/**
+ * hn_run_dup_result_names:
+ * @self: a [struct@Run]
+ *
+ * Gets the names of the outputs the run returns, in order: the requested ones (each once), or
+ * every output of the pipeline.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the names
+ */
+char **
+hn_run_dup_result_names (HnRun *self)
+{
+  char **names;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  names = g_new0 (char *, self->plan->n_outputs + 1);
+  for (guint o = 0; o < self->plan->n_outputs; o++)
+    names[o] = g_strdup (self->graph->slot_names[self->plan->output_slots[o]]);
+  return names;
+}

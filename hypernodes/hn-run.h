@@ -13,7 +13,9 @@
 
 #include <gio/gio.h>
 
+#include "hn-error.h"
 #include "hn-types.h"
+#include "hn-value.h"
 #include "hn-version-macros.h"
 
 G_BEGIN_DECLS
@@ -38,6 +40,35 @@ HnRun              *hn_run_new_map         (HnPipeline          *pipeline,
                                             HnCallbackContext   *context,
                                             GCancellable        *cancellable,
                                             GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_new_values      (HnPipeline          *pipeline,
+                                            guint                n_values,
+                                            const char * const  *names,
+                                            HnValue * const     *values,
+                                            const char * const  *outputs,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_new_map_values  (HnPipeline          *pipeline,
+                                            guint                n_values,
+                                            const char * const  *names,
+                                            HnValue * const     *values,
+                                            const char * const  *map_over,
+                                            HnValue * const * const *columns,
+                                            const gsize         *lengths,
+                                            HnMapMode            mode,
+                                            const char * const  *outputs,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_execute_values  (HnRun               *self,
+                                            GError             **error);
+HN_AVAILABLE_IN_ALL
+HnValue * const    *hn_run_get_result_values (HnRun             *self,
+                                              gsize              item,
+                                              guint             *n_values);
+HN_AVAILABLE_IN_ALL
+char              **hn_run_dup_result_names  (HnRun             *self) G_GNUC_WARN_UNUSED_RESULT;
 HN_AVAILABLE_IN_ALL
 HnRun              *hn_run_ref             (HnRun               *self);
 HN_AVAILABLE_IN_ALL

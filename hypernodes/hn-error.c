@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "hn-error.h"
+#include "hn-error-private.h"
 
 /**
  * hn_pipeline_error_quark:
@@ -24,7 +24,107 @@ G_DEFINE_QUARK (hn-pipeline-error-quark, hn_pipeline_error)
  *
  * Returns: the error domain
  */
-G_DEFINE_QUARK (hn-node-error-quark, hn_node_error)
+typedef struct
+{
+  GError *cause;
+} HnNodeErrorPrivate;
+
+static void
+hn_node_error_private_init (HnNodeErrorPrivate *priv)
+{
+  priv->cause = NULL;
+}
+
+static void
+hn_node_error_private_copy (const HnNodeErrorPrivate *src,
+                            HnNodeErrorPrivate       *dest)
+{
+  dest->cause = src->cause ? g_error_copy (src->cause) : NULL;
+}
+
+static void
+hn_node_error_private_clear (HnNodeErrorPrivate *priv)
+{
+  g_clear_error (&priv->cause);
+}
+
+/* An extended domain (as G_DEFINE_EXTENDED_ERROR makes one, but under the domain's existing
+ * name): a node failure carries the node's own error. */
+static inline HnNodeErrorPrivate *
+hn_node_error_get_private (const GError *error)
+{
+  const gsize sa = 2 * sizeof (gsize);
+  const gsize as = (sizeof (HnNodeErrorPrivate) + (sa - 1)) & -sa;
+
+  return (HnNodeErrorPrivate *) (((guint8 *) error) - as);
+}
+
+static void
+node_error_init (GError *error)
+{
+  hn_node_error_private_init (hn_node_error_get_private (error));
+}
+
+static void
+node_error_copy (const GError *src,
+                 GError       *dest)
+{
+  hn_node_error_private_copy (hn_node_error_get_private (src), hn_node_error_get_private (dest));
+}
+
+static void
+node_error_clear (GError *error)
+{
+  hn_node_error_private_clear (hn_node_error_get_private (error));
+}
+
+GQuark
+hn_node_error_quark (void)
+{
+  static GQuark q;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      q = g_error_domain_register_static ("hn-node-error-quark", sizeof (HnNodeErrorPrivate),
+                                          node_error_init, node_error_copy, node_error_clear);
+      g_once_init_leave (&initialized, 1);
+    }
+  return q;
+}
+
+/**
+ * hn_node_error_get_cause:
+ * @error: a [struct@GLib.Error]
+ *
+ * Gets the error a node itself set, which made the run fail with @error, a
+ * [error@NodeError.FAILED] that names the node and item. Language bridges use it to raise the
+ * node's own exception.
+ *
+ * Returns: (transfer none) (nullable): the node's error, or %NULL if @error has none
+ */
+const GError *
+hn_node_error_get_cause (const GError *error)
+{
+  HnNodeErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain != HN_NODE_ERROR)
+    return NULL;
+  priv = hn_node_error_get_private (error);
+  return priv->cause;
+}
+
+void
+_hn_node_error_set_cause (GError       *error,
+                          const GError *cause)
+{
+  HnNodeErrorPrivate *priv = hn_node_error_get_private (error);
+
+  g_clear_error (&priv->cause);
+  priv->cause = g_error_copy (cause);
+}
 /**
  * hn_executor_error_quark:
  *

@@ -144,6 +144,8 @@ GQuark hn_node_error_quark        (void);
 HN_AVAILABLE_IN_ALL
 GType  hn_node_error_get_type     (void) G_GNUC_CONST;
 HN_AVAILABLE_IN_ALL
+const GError *hn_node_error_get_cause (const GError *error);
+HN_AVAILABLE_IN_ALL
 GQuark hn_executor_error_quark    (void);
 HN_AVAILABLE_IN_ALL
 GType  hn_executor_error_get_type (void) G_GNUC_CONST;

@@ -138,6 +138,13 @@ fire_end (HnRun    *run,
   if (hn_run_is_map (run))
     _hn_callbacks_map_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
                            duration, hn_run_get_context (run));
+  else if (run->keep && run->kept != NULL && result != NULL)
+    {
+      g_autoptr(GVariant) described = _hn_run_describe_results (run);
+
+      _hn_callbacks_pipeline_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
+                                  described, duration, hn_run_get_context (run));
+    }
   else
     _hn_callbacks_pipeline_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
                                 result, duration, hn_run_get_context (run));

@@ -136,10 +136,10 @@ _hn_frame_load_values (HnGraph            *graph,
         continue;
       if (graph->producer[slot] >= 0)
         return unknown_input_error (graph, dict->names[i], item, error);
-      if (!_hn_value_is_host (value) &&
-          !_hn_graph_check_root_value (graph, slot, (GVariant *) value, item, error))
+      value = _hn_graph_take_root_value (graph, slot, _hn_value_ref (value), item, error);
+      if (value == NULL)
         return FALSE;
-      _hn_frame_set (frame, slot, _hn_value_ref (value));
+      _hn_frame_set (frame, slot, value);
     }
   return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "hn-node-private.h"
+#include "hn-value-private.h"
 
 G_BEGIN_DECLS
 
@@ -76,6 +77,13 @@ gboolean  _hn_graph_is_root          (HnGraph         *graph,
                                       const char      *name);
 /* Checks @value against the types the consumers of root @slot declare. @item is the map index
  * or -1. */
+/* Takes @value for root @slot: a variant is checked against the types the slot's consumers
+ * declare, a host value converted to the first one's; NULL (and @value dropped) if it fails. */
+HnValue  *_hn_graph_take_root_value (HnGraph         *graph,
+                                     guint            slot,
+                                     HnValue         *value,
+                                     gint64           item,
+                                     GError         **error);
 gboolean  _hn_graph_check_root_value (HnGraph         *graph,
                                       guint            slot,
                                       GVariant        *value,

@@ -542,6 +542,61 @@ out:
     }
   return graph;
 }
+HnValue *
+_hn_graph_take_root_value (HnGraph   *graph,
+                           guint      slot,
+                           HnValue   *value,
+                           gint64     item,
+                           GError   **error)
+{
+  GArray *checks = graph->root_checks[slot];
+  g_autoptr(GError) local = NULL;
+  const GVariantType *type;
+  GVariant *converted;
+
+  if (!_hn_value_is_host (value))
+    {
+      if (_hn_graph_check_root_value (graph, slot, (GVariant *) value, item, error))
+        return value;
+      _hn_value_unref (value);
+      return NULL;
+    }
+  if (checks == NULL)
+    return value;
+
+  /* a host value for typed ports: the data of the first port's type, which every port checks */
+  {
+    const PortRef *ref = &g_array_index (checks, PortRef, 0);
+    HnGraphNode *gn = &graph->nodes[ref->node];
+
+    type = _hn_node_get_input_type_at (gn->node, ref->port);
+    converted = _hn_value_to_variant (value, g_variant_type_is_definite (type) ? type : NULL,
+                                      &local);
+    _hn_value_unref (value);
+    if (converted == NULL)
+      {
+        if (item >= 0)
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       _("Input “%s” of item %lld cannot be given to node “%s”, which expects "
+                         "type “%s”: %s"),
+                       graph->slot_names[slot], (long long) item, gn->name,
+                       g_variant_type_peek_string (type), local->message);
+        else
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       _("Input “%s” cannot be given to node “%s”, which expects type “%s”: %s"),
+                       graph->slot_names[slot], gn->name, g_variant_type_peek_string (type),
+                       local->message);
+        return NULL;
+      }
+  }
+  if (!_hn_graph_check_root_value (graph, slot, converted, item, error))
+    {
+      g_variant_unref (converted);
+      return NULL;
+    }
+  return (HnValue *) converted;
+}
+
 gboolean
 _hn_graph_check_root_value (HnGraph   *graph,
                   guint      slot,

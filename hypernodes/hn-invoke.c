@@ -14,6 +14,7 @@
 #include "hn-callback-context.h"
 #include "hn-callback-private.h"
 #include "hn-error.h"
+#include "hn-error-private.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
 #include "hn-run.h"
@@ -77,13 +78,14 @@ invalid_result (HnRun        *run,
 
 /* A node's own error as a HN_NODE_ERROR_FAILED that names the node, the item and the attempts. */
 static void
-node_failed (HnRun        *run,
-             HnGraphNode  *gn,
-             gint64        item,
-             guint         attempts,
-             const char   *message,
-             GError      **error)
+node_failed (HnRun         *run,
+             HnGraphNode   *gn,
+             gint64         item,
+             guint          attempts,
+             const GError  *cause,
+             GError       **error)
 {
+  const char *message = cause->message;
   g_autofree char *label = NULL;
   g_autofree char *tries = NULL;
   gint64 top_item;
@@ -100,6 +102,8 @@ node_failed (HnRun        *run,
   else
     g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
                  _("Node “%s” failed%s: %s"), label, tries ? tries : "", message);
+  if (error != NULL)
+    _hn_node_error_set_cause (*error, cause);
 }
 
 static gboolean
@@ -133,11 +137,14 @@ type_mismatch (HnRun        *run,
   return FALSE;
 }
 
+/* Fills @args from @frame (borrowed), but for host values at typed ports, converted: those are
+ * new references, and @owned[p] says so. */
 static gboolean
 gather (HnRun        *run,
         HnGraphNode  *gn,
         HnValue     **frame,
         HnValue     **args,
+        gboolean     *owned,
         gint64        item,
         GError      **error)
 {
@@ -147,14 +154,60 @@ gather (HnRun        *run,
     {
       HnValue *value = frame[gn->input_slots[p]];
 
+      owned[p] = FALSE;
       /* an optional input nobody gave (hn_frame_check_missing() let only those through) */
       if (value == NULL)
         {
           args[p] = NULL;
           continue;
         }
-      if (gn->input_checks[p] != NULL && !_hn_value_is_host (value) &&
-          !g_variant_is_of_type ((GVariant *) value, gn->input_checks[p]))
+      if (gn->input_checks[p] != NULL && _hn_value_is_host (value))
+        {
+          /* a host value at a typed port becomes data here, once: the frame keeps the data */
+          const GVariantType *check = gn->input_checks[p];
+          g_autoptr(GError) local = NULL;
+          GVariant *v = _hn_value_to_variant (value, g_variant_type_is_definite (check)
+                                                       ? check : NULL, &local);
+
+          if (v != NULL && !g_variant_is_of_type (v, check))
+            {
+              g_set_error (&local, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                           _("it became a value of type “%s”"), g_variant_get_type_string (v));
+              g_clear_pointer (&v, g_variant_unref);
+            }
+          if (v == NULL)
+            {
+              HnGraphNode *src = &graph->nodes[graph->producer[gn->input_slots[p]]];
+              g_autofree char *src_label = _hn_run_describe_node (run, src->name, -1, NULL);
+              g_autofree char *what = _hn_value_describe (value);
+              g_autofree char *label = NULL;
+              gint64 top_item;
+
+              label = _hn_run_describe_node (run, gn->name, item, &top_item);
+              if (top_item >= 0)
+                g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                             _("Node “%s” produced “%s” as %s on item %lld, but node “%s” "
+                               "expects type “%s”: %s"),
+                             src_label, graph->slot_names[gn->input_slots[p]], what,
+                             (long long) top_item, label, g_variant_type_peek_string (check),
+                             local->message);
+              else
+                g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                             _("Node “%s” produced “%s” as %s, but node “%s” expects type "
+                               "“%s”: %s"),
+                             src_label, graph->slot_names[gn->input_slots[p]], what, label,
+                             g_variant_type_peek_string (check), local->message);
+              for (guint q = 0; q < p; q++)
+                if (owned[q])
+                  _hn_value_unref (args[q]);
+              return FALSE;
+            }
+          /* not stored in the frame: other nodes may be reading that slot in other threads */
+          owned[p] = TRUE;
+          value = (HnValue *) v;
+        }
+      else if (gn->input_checks[p] != NULL &&
+               !g_variant_is_of_type ((GVariant *) value, gn->input_checks[p]))
         {
           HnGraphNode *src = &graph->nodes[graph->producer[gn->input_slots[p]]];
           g_autofree char *src_label = _hn_run_describe_node (run, src->name, -1, NULL);
@@ -176,6 +229,9 @@ gather (HnRun        *run,
                          src_label, graph->slot_names[gn->input_slots[p]],
                          g_variant_get_type_string ((GVariant *) value), label,
                          g_variant_type_peek_string (gn->input_checks[p]));
+          for (guint q = 0; q < p; q++)
+            if (owned[q])
+              _hn_value_unref (args[q]);
           return FALSE;
         }
       args[p] = value;
@@ -437,7 +493,7 @@ call_failed (HnRun        *run,
       return FALSE;
     }
 
-  node_failed (run, gn, item, attempts, local_error->message, error);
+  node_failed (run, gn, item, attempts, local_error, error);
   return FALSE;
 }
 
@@ -559,7 +615,7 @@ cache_key (HnGraphNode  *gn,
           checksum_string (sum, NULL);
           continue;
         }
-      value = _hn_value_to_variant (args[p], NULL, &error);
+      value = _hn_value_cache_key (args[p], &error);
       if (value == NULL)
         {
           g_debug ("Node “%s” is not cached for this call: input %u has no key: %s", gn->name,
@@ -772,31 +828,41 @@ _hn_invoke (HnRun      *run,
 {
   HnGraphNode *gn = &run->graph->nodes[index];
   HnValue *stack_args[8];
+  gboolean stack_owned[8];
   g_autofree HnValue **heap_args = NULL;
+  g_autofree gboolean *heap_owned = NULL;
   g_autofree char *key = NULL;
   HnValue **args = stack_args;
+  gboolean *owned = stack_owned;
+  gboolean ok;
 
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return FALSE;
 
   if (gn->n_inputs > G_N_ELEMENTS (stack_args))
-    args = heap_args = g_new (HnValue *, gn->n_inputs);
+    {
+      args = heap_args = g_new (HnValue *, gn->n_inputs);
+      owned = heap_owned = g_new (gboolean, gn->n_inputs);
+    }
 
-  if (!gather (run, gn, frame, args, item, error))
+  if (!gather (run, gn, frame, args, owned, item, error))
     return FALSE;
 
   if (cacheable (run, gn))
+    key = cache_key (gn, args);
+  if (key != NULL && lookup (run, gn, key, frame, item))
     {
-      key = cache_key (gn, args);
-      if (key != NULL && lookup (run, gn, key, frame, item))
-        {
-          if (cached != NULL)
-            *cached = TRUE;
-          return TRUE;
-        }
+      if (cached != NULL)
+        *cached = TRUE;
+      ok = TRUE;
     }
+  else
+    ok = call_and_store (run, gn, args, frame, key, item, error);
 
-  return call_and_store (run, gn, args, frame, key, item, error);
+  for (guint p = 0; p < gn->n_inputs; p++)
+    if (owned[p])
+      _hn_value_unref (args[p]);
+  return ok;
 }
 
 HnInvocation *
@@ -807,6 +873,7 @@ _hn_invocation_new (HnRun      *run,
                     GError    **error)
 {
   HnGraphNode *gn = &run->graph->nodes[index];
+  g_autofree gboolean *owned = NULL;
   HnInvocation *invocation;
 
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
@@ -817,14 +884,15 @@ _hn_invocation_new (HnRun      *run,
   invocation->index = index;
   invocation->item = item;
   invocation->n_args = gn->n_inputs;
-  if (!gather (run, gn, frame, invocation->args, item, error))
+  owned = g_new (gboolean, MAX (gn->n_inputs, 1));
+  if (!gather (run, gn, frame, invocation->args, owned, item, error))
     {
       memset (invocation->args, 0, sizeof (HnValue *) * gn->n_inputs);
       _hn_invocation_free (invocation);
       return NULL;
     }
   for (guint p = 0; p < gn->n_inputs; p++)
-    if (invocation->args[p] != NULL)
+    if (invocation->args[p] != NULL && !owned[p])
       _hn_value_ref (invocation->args[p]);
 
   if (cacheable (run, gn))

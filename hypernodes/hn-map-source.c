@@ -357,14 +357,11 @@ _hn_map_source_load_item (HnMapSource  *source,
   for (guint c = 0; c < source->n_columns; c++)
     {
       guint slot = source->slots[c];
-      HnValue *value = column_value (source, c, index);
+      HnValue *value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index),
+                                                  (gint64) index, error);
 
-      if (!_hn_value_is_host (value) &&
-          !_hn_graph_check_root_value (graph, slot, (GVariant *) value, (gint64) index, error))
-        {
-          _hn_value_unref (value);
-          return FALSE;
-        }
+      if (value == NULL)
+        return FALSE;
       _hn_frame_set (frame, slot, value);
     }
   return TRUE;

@@ -175,12 +175,14 @@ run_once (HnPipelineNode    *self,
     {
       guint slot = self->input_slots[i];
 
+      HnValue *value;
+
       if (args[i] == NULL)
         continue;
-      if (!_hn_value_is_host (args[i]) &&
-          !_hn_graph_check_root_value (graph, slot, (GVariant *) args[i], -1, &local))
+      value = _hn_graph_take_root_value (graph, slot, _hn_value_ref (args[i]), -1, &local);
+      if (value == NULL)
         goto out;
-      _hn_frame_set (frame, slot, _hn_value_ref (args[i]));
+      _hn_frame_set (frame, slot, value);
     }
   if (!_hn_frame_check_missing (graph, plan, frame, -1, &local))
     goto out;

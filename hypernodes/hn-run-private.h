@@ -99,6 +99,9 @@ HnRun    *_hn_run_new_child        (HnRun               *parent,
                                     const char          *node_name,
                                     gint64               parent_item);
 
+/* The kept results of a single run as an a{sv} for callbacks: host values as data, or
+ * described when they have no data form. */
+GVariant *_hn_run_describe_results (HnRun               *run);
 /* Makes room for the kept results of @n_items items (1 for a single run). */
 gboolean  _hn_run_alloc_kept       (HnRun               *run,
                                     gsize                n_items,

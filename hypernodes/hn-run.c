@@ -370,9 +370,10 @@ merge_values (HnRun *self)
           value = _hn_value_to_variant (self->values->values[i], NULL, &error);
           if (value == NULL)
             {
-              g_warning ("Input “%s” cannot become data: %s", self->values->names[i],
-                         error->message);
-              continue;
+              /* for callbacks only: hn_run_check() fails the run of an executor that needs the
+               * data */
+              g_autofree char *what = _hn_value_describe (self->values->values[i]);
+              value = g_variant_ref_sink (g_variant_new_string (what));
             }
           g_variant_builder_add (&builder, "{sv}", self->values->names[i], value);
           g_variant_unref (value);
@@ -680,4 +681,27 @@ hn_run_dup_result_names (HnRun *self)
   for (guint o = 0; o < self->plan->n_outputs; o++)
     names[o] = g_strdup (self->graph->slot_names[self->plan->output_slots[o]]);
   return names;
+}
+
+GVariant *
+_hn_run_describe_results (HnRun *run)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (guint o = 0; run->kept != NULL && o < run->plan->n_outputs; o++)
+    {
+      HnValue *value = run->kept[o];
+      GVariant *v = _hn_value_to_variant (value, NULL, NULL);
+
+      if (v == NULL)
+        {
+          g_autofree char *what = _hn_value_describe (value);
+          v = g_variant_ref_sink (g_variant_new_string (what));
+        }
+      g_variant_builder_add (&builder, "{sv}",
+                             run->graph->slot_names[run->plan->output_slots[o]], v);
+      g_variant_unref (v);
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
 }

@@ -74,6 +74,9 @@ _hn_value_unref (HnValue *value)
 GVariant *_hn_value_to_variant  (HnValue             *value,
                                  const GVariantType  *type,
                                  GError             **error);
+/* The data a cache keys @value by. */
+GVariant *_hn_value_cache_key   (HnValue             *value,
+                                 GError             **error);
 /* "a Python object (Foo)" for messages. */
 char     *_hn_value_describe    (HnValue             *value);
 

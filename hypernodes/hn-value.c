@@ -60,6 +60,8 @@ hn_value_new_host (const HnHostType *type,
  * hn_value_ref:
  * @self: a value
  *
+ * Adds a reference to @self.
+ *
  * Returns: (transfer full): @self, with one more reference
  */
 HnValue *
@@ -93,6 +95,8 @@ _hn_value_free_host (HnHost *host)
  * hn_value_is_host:
  * @self: a value
  *
+ * Tells a host value from a value of data.
+ *
  * Returns: %TRUE if @self holds a host object, %FALSE if it holds a variant
  */
 gboolean
@@ -105,6 +109,8 @@ hn_value_is_host (HnValue *self)
 /**
  * hn_value_get_variant:
  * @self: a value
+ *
+ * Gets the variant of a value of data.
  *
  * Returns: (transfer none) (nullable): the variant of a value of data, %NULL for a host object
  */
@@ -119,6 +125,8 @@ hn_value_get_variant (HnValue *self)
  * hn_value_get_host: (skip)
  * @self: a value
  * @type: a host type
+ *
+ * Gets the object of a host value.
  *
  * Returns: (transfer none) (nullable): the object of a host value of @type, or %NULL
  */
@@ -223,4 +231,20 @@ hn_value_to_variant (HnValue             *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   return _hn_value_to_variant (self, type, error);
+}
+
+GVariant *
+_hn_value_cache_key (HnValue  *value,
+                     GError  **error)
+{
+  HnHost *host;
+  GVariant *key;
+
+  if (!_hn_value_is_host (value))
+    return g_variant_ref ((GVariant *) value);
+  host = _hn_value_host (value);
+  if (host->type->cache_key == NULL)
+    return _hn_value_to_variant (value, NULL, error);
+  key = host->type->cache_key (host->object, error);
+  return key ? g_variant_take_ref (key) : NULL;
 }

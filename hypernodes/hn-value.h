@@ -36,6 +36,8 @@ typedef struct _HnValue HnValue;
  * @to_variant: (nullable): converts an object to a variant of @type (any type when %NULL), or
  *   fails with a message that says what to do; %NULL when objects never convert
  * @describe: (nullable): a short description of an object for messages, such as its type name
+ * @cache_key: (nullable): the data a cache keys an object by, or %NULL to key it by
+ *   @to_variant's data; fails when the object has no stable key (its node is then not cached)
  *
  * What the library needs to know of the objects of a host language. One static instance per
  * language, alive as long as its values.
@@ -48,8 +50,10 @@ typedef struct
                             const GVariantType   *type,
                             GError              **error);
   char      *(*describe)   (gpointer              object);
+  GVariant  *(*cache_key)  (gpointer              object,
+                            GError              **error);
   /*< private >*/
-  gpointer     _reserved[8];
+  gpointer     _reserved[7];
 } HnHostType;
 
 #define HN_TYPE_VALUE (hn_value_get_type ())

@@ -66,6 +66,10 @@ def _bind_bundled_translations():
         locale.bindtextdomain(_GETTEXT_DOMAIN, locale_dir)
 
 
+# In a build tree, the compiled part of the package (_native) is in the build directory.
+if os.environ.get("HN_PYTHON_BUILD_DIR"):
+    __path__.append(os.environ["HN_PYTHON_BUILD_DIR"])
+
 _bundled = _use_bundled_files()
 gi.require_version("Hn", "1")
 if _bundled:

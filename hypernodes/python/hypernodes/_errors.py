@@ -4,6 +4,8 @@
 import json
 import re
 import sys
+import threading
+import uuid
 
 PIPELINE_DOMAIN = "hn-pipeline-error-quark"
 NODE_DOMAIN = "hn-node-error-quark"
@@ -23,13 +25,14 @@ class HnError(Exception):
     """An error that reaches C as a GError of @domain and @code (a node failure also says which
     node and item)."""
 
-    def __init__(self, domain, code, message, node=None, item=None):
+    def __init__(self, domain, code, message, node=None, item=None, exception=None):
         super().__init__(message)
         self.domain = domain
         self.code = code
         self.message = message
         self.node = node
         self.item = item
+        self.exception = exception  # the node's own exception, pickled, or None
 
 
 def install_hint(packages):
@@ -50,18 +53,44 @@ def install_hint(packages):
 # processes on Ray) as a marked JSON payload in the message, and is recovered here. The payload
 # is the GError of the library's invocation path, which names the node and the item already.
 _MARK = "HN-NODE-FAILURE"
+_local_exceptions = {}  # ref -> pickled exception, of the failures raised in this process
+_local_lock = threading.Lock()
 _FIND = re.compile(_MARK + r"(\{.*?\})" + _MARK)
 
 
 class NodeFailure(Exception):
-    def __init__(self, domain, code, message, node=None, item=None):
+    """A node failure inside an engine task. @exception is the node's own exception, pickled
+    (bytes, or None), so that the caller gets the same type back."""
+
+    def __init__(self, domain, code, message, node=None, item=None, exception=None):
         self.info = {"domain": domain, "code": code, "message": message, "node": node,
-                     "item": item}
+                     "item": item, "ref": None}
+        self.exception = exception
+        if exception is not None:
+            # an engine that keeps only the message (Daft in this process) finds it by ref
+            self.info["ref"] = uuid.uuid4().hex
+            with _local_lock:
+                _local_exceptions[self.info["ref"]] = exception
+                while len(_local_exceptions) > 256:
+                    _local_exceptions.pop(next(iter(_local_exceptions)))
+        # the payload names the failure only: the pickled exception travels as an attribute
         super().__init__(f"{_MARK}{json.dumps(self.info)}{_MARK}")
+        self.info["exception"] = exception
 
     def __reduce__(self):
         i = self.info
-        return (NodeFailure, (i["domain"], i["code"], i["message"], i["node"], i["item"]))
+        return (_rebuild_failure, (i["domain"], i["code"], i["message"], i["node"], i["item"],
+                                   self.exception, i["ref"]))
+
+
+def _rebuild_failure(domain, code, message, node, item, exception, ref):
+    failure = NodeFailure.__new__(NodeFailure)
+    failure.info = {"domain": domain, "code": code, "message": message, "node": node,
+                    "item": item, "ref": ref}
+    failure.exception = exception
+    Exception.__init__(failure, f"{_MARK}{json.dumps(failure.info)}{_MARK}")
+    failure.info["exception"] = exception
+    return failure
 
 
 def recover_node_failure(exc):
@@ -69,10 +98,122 @@ def recover_node_failure(exc):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
+        if isinstance(exc, NodeFailure):
+            i = exc.info
+            return HnError(i["domain"], i["code"], i["message"], i["node"], i["item"],
+                           exc.exception)
         match = _FIND.search(str(exc))
         if match:
             info = json.loads(match.group(1))
+            with _local_lock:
+                blob = _local_exceptions.pop(info.get("ref"), None)
             return HnError(info["domain"], info["code"], info["message"], info.get("node"),
-                           info.get("item"))
+                           info.get("item"), blob)
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def pickle_exception(exc):
+    """@exc as bytes for NodeFailure (None if it cannot be pickled)."""
+    from ._pickle import pickle_dumps
+
+    try:
+        return pickle_dumps(exc)
+    except Exception:
+        return None
+
+
+# ---- the exception classes of the Python face --------------------------------------------
+#
+# Each subclasses GLib.GError, so code that catches GLib.Error (and checks its domain and code)
+# keeps working, and the Python base that users of upstream hypernodes and pipefunc expect.
+
+from gi.repository import GLib as _GLib  # noqa: E402
+
+# HnPipelineError codes
+PIPELINE_CYCLE = 0
+PIPELINE_DUPLICATE_OUTPUT = 1
+PIPELINE_DUPLICATE_NODE = 2
+PIPELINE_INVALID_NODE = 3
+PIPELINE_MISSING_INPUT = 4
+PIPELINE_UNKNOWN_OUTPUT = 5
+PIPELINE_MAP_NOT_ARRAY = 9
+
+
+class HyperNodesError(_GLib.GError):
+    """Base class of the errors of hypernodes (a GLib.GError with the library's domain and
+    code, and the message of the library)."""
+
+    def __init__(self, message="", domain=PIPELINE_DOMAIN, code=0):
+        super().__init__(message, domain, code)
+
+    def __str__(self):
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.domain, self.code))
+
+
+class CycleError(HyperNodesError):
+    """The nodes of a pipeline form a cycle."""
+
+
+class DependencyError(HyperNodesError):
+    """Two nodes of a pipeline produce the same output, or nodes do not fit together."""
+
+
+class PipelineInputError(HyperNodesError, ValueError):
+    """A run's inputs or requested outputs are wrong: a missing input, an unknown output, mapped
+    lists of unequal length, a mapped input that is not a list, a value of the wrong type."""
+
+
+class NodeError(HyperNodesError, RuntimeError):
+    """A node failed in a way that is not an exception of its own (a C node's error, a result
+    of the wrong shape)."""
+
+
+class ExecutionError(HyperNodesError, RuntimeError):
+    """An executor failed: an engine that is missing or broke, a node that cannot be shipped."""
+
+
+def _domain_string(domain):
+    return domain if isinstance(domain, str) else _GLib.quark_to_string(domain)
+
+
+def error_class(domain, code):
+    """The exception class of a GError of @domain (a string or quark) and @code."""
+    domain = _domain_string(domain)
+    if domain == PIPELINE_DOMAIN:
+        if code == PIPELINE_CYCLE:
+            return CycleError
+        if code in (PIPELINE_DUPLICATE_OUTPUT, PIPELINE_DUPLICATE_NODE, PIPELINE_INVALID_NODE):
+            return DependencyError
+        return PipelineInputError
+    if domain == NODE_DOMAIN:
+        return NodeError
+    if domain == EXECUTOR_DOMAIN:
+        return ExecutionError
+    return None
+
+
+def from_gerror(domain, code, message):
+    """The exception to raise for a GError the library returned."""
+    cls = error_class(domain, code)
+    if cls is None:
+        return _GLib.GError(message, _domain_string(domain), code)
+    return cls(message, _domain_string(domain), code)
+
+
+def convert(error):
+    """@error (a GLib.GError raised by the introspected API) as its exception class."""
+    if type(error) is not _GLib.GError:
+        return error
+    cls = error_class(error.domain, error.code)
+    if cls is None:
+        return error
+    return cls(error.message, error.domain, error.code)
+
+
+def not_a_list(name, type_name):
+    return PipelineInputError(f"Mapped input “{name}” must be a list, not a {type_name}",
+                              PIPELINE_DOMAIN, PIPELINE_MAP_NOT_ARRAY)

@@ -13,7 +13,8 @@ import threading
 from gi.repository import GLib
 
 from . import _values
-from ._errors import ENGINE_MISSING, EXECUTOR_DOMAIN, NOT_SHIPPABLE, HnError, NodeFailure
+from ._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, NOT_SHIPPABLE, HnError, NodeFailure,
+                      pickle_exception)
 
 # column encodings: GVariant type string -> Daft dtype factory name
 NATIVE_TYPES = {
@@ -202,10 +203,20 @@ class NodeCall:
         node, run, recorder = target
         if recorder is not None:
             recorder.begin()
+        from . import _native
+
         try:
-            result = run.invoke_node(node, args, item)
+            result = _native.invoke_node(run, node, args, item)
         except GLib.Error as e:
-            raise NodeFailure(e.domain, e.code, e.message, self.name, item) from None
+            info = getattr(e, "_hn_error", None)
+            if info is None:
+                raise NodeFailure(e.domain, e.code, e.message, self.name, item) from None
+            raise NodeFailure(*info, self.name, item, pickle_exception(e)) from None
+        except BaseException as e:  # a Python node's own exception: it travels back pickled
+            info = getattr(e, "_hn_error", None)
+            if info is None:
+                raise
+            raise NodeFailure(*info, self.name, item, pickle_exception(e)) from None
         return result, recorder.envelope(result) if recorder is not None else None
 
     def call(self, item, values):

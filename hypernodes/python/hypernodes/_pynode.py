@@ -1,34 +1,43 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""HnPythonNode: a node whose function is a Python callable (made by Hn.node / hypernodes.node)."""
+"""PythonNode: a node whose function is a Python callable (made by hypernodes.node)."""
 
+from __future__ import annotations
+
+import hashlib
 import inspect
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 import gi
 
 gi.require_version("Hn", "1")
 
-from gi.repository import GLib, Hn  # noqa: E402
+from gi.repository import Hn  # noqa: E402
 
-from . import _values  # noqa: E402
+from . import _native  # noqa: E402
 
 
-def signature_of(func):
-    """(input names, how many of them are passed positionally)."""
-    names, positional = [], 0
+def signature_of(func: Callable) -> Tuple[list, int, Optional[tuple], tuple]:
+    """(input names, how many are positional, keyword-only names or None, defaults).
+
+    A default is a 1-tuple holding it (so that None can be one), () for a required input.
+    *args and **kwargs are not inputs.
+    """
+    names, positional, keywords, defaults = [], 0, [], []
     for p in inspect.signature(func).parameters.values():
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            names.append(p.name)
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.kind == p.KEYWORD_ONLY:
+            keywords.append(p.name)
+        else:
             positional += 1
-        elif p.kind == p.KEYWORD_ONLY:
-            names.append(p.name)
-    return names, positional
+        names.append(p.name)
+        defaults.append(() if p.default is p.empty else (p.default,))
+    return names, positional, tuple(keywords) or None, tuple(defaults)
 
 
-def code_hash(func):
+def code_hash(func: Callable) -> Optional[str]:
     """A stable hash of a function's code: part of its cache key, so that changed code is a
     miss. The source when it can be read, else the compiled code and its constants."""
-    import hashlib
-
     try:
         text = inspect.getsource(func).encode()
     except (OSError, TypeError):
@@ -39,63 +48,76 @@ def code_hash(func):
     return hashlib.sha256(text).hexdigest()[:16]
 
 
-def call_function(func, names, positional, values):
-    """Calls @func with @values for the parameters @names, the first @positional by position."""
-    values = list(values)
-    return func(*values[:positional], **dict(zip(names[positional:], values[positional:])))
-
-
-def pack_result(name, outputs, output_types, result):
-    """A function's result as a node's GLib.Variant result (a tuple for several outputs)."""
-    if len(outputs) == 1:
-        return _values.to_variant(result, output_types[0])
-    if not isinstance(result, (tuple, list)) or len(result) != len(outputs):
-        raise TypeError(f"node '{name}' has {len(outputs)} outputs ({', '.join(outputs)}) and "
-                        f"must return a tuple of {len(outputs)} values, not {result!r}")
-    return GLib.Variant.new_tuple(*[_values.to_variant(v, t)
-                                    for v, t in zip(result, output_types)])
-
-
 class PythonNode(Hn.Node):
-    """A node whose function is a Python callable. Its inputs are the function's parameters."""
+    """A node whose function is a Python callable; its inputs are the function's parameters
+    (a parameter with a default is an optional input). Calling the node calls the function."""
 
     __gtype_name__ = "HnPythonNode"
 
-    def __init__(self, func, name, outputs, input_types=None, output_types=None, cache=True,
-                 version=None):
-        inputs, self.positional = signature_of(func)
+    def __init__(self, func: Callable, name: str, outputs: Sequence[str],
+                 input_types: Optional[Sequence[Optional[str]]] = None,
+                 output_types: Optional[Sequence[Optional[str]]] = None,
+                 cache: bool = True, version: Optional[str] = None,
+                 output_name: Union[str, Tuple[str, ...], None] = None):
+        if not callable(func):
+            raise TypeError(f"a node needs a callable, not {type(func).__name__}")
+        inputs, positional, keywords, defaults = signature_of(func)
+        outputs = list(outputs)
         code = code_hash(func)
         full_version = "#".join(v for v in (version, code) if v) or None
-        super().__init__(name=name, inputs=inputs, outputs=list(outputs),
+        optional = [n for n, d in zip(inputs, defaults) if d]
+        super().__init__(name=name, inputs=inputs, outputs=outputs,
                          input_types=list(input_types) if input_types else None,
                          output_types=list(output_types) if output_types else None,
-                         cache=cache, version=full_version)
+                         cache=cache, version=full_version,
+                         optional_inputs=optional or None)
         self.user_version = version
         self.func = func
         self.output_type_hints = (list(output_types) if output_types
                                   else [None] * len(outputs))
+        self._output_name = (output_name if output_name is not None
+                             else (outputs[0] if len(outputs) == 1 else tuple(outputs)))
         self.__doc__ = getattr(func, "__doc__", None)
+        self.__wrapped__ = func
+        _native.install(self, func, positional, keywords, defaults,
+                        tuple(self.output_type_hints))
 
-    def __call__(self, *args, **kwargs):
+    @property
+    def name(self) -> str:
+        """The node's name (the function's, unless another was given)."""
+        return self.get_name()
+
+    @property
+    def output_name(self) -> Union[str, Tuple[str, ...]]:
+        """The output's name, or a tuple of names for a function that returns a tuple."""
+        return self._output_name
+
+    @property
+    def root_args(self) -> Tuple[str, ...]:
+        """The names of the function's parameters: the node's inputs."""
+        return tuple(self.get_inputs())
+
+    @property
+    def cache(self) -> bool:
+        """Whether the node's results may come from a cache."""
+        return self.get_cache()
+
+    @property
+    def is_async(self) -> bool:
+        """Whether the function is an ``async def`` (its coroutine is awaited)."""
+        return inspect.iscoroutinefunction(self.func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Calls the function directly, as if it were not a node."""
         return self.func(*args, **kwargs)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<Hn.node {self.get_name()}({', '.join(self.get_inputs())}) -> "
                 f"{', '.join(self.get_outputs())}>")
 
     def call_values(self, values):
-        """Calls the function on plain values; returns its plain result."""
-        return call_function(self.func, list(self.get_inputs()), self.positional, values)
-
-    def do_invoke(self, args, *rest):
-        # PyGObject passes (args, n_args, cancellable) or (args, cancellable) depending on version
-        try:
-            result = self.call_values([_values.from_variant(a) for a in args])
-            return pack_result(self.get_name(), list(self.get_outputs()),
-                               self.output_type_hints, result)
-        except GLib.Error:
-            raise
-        except Exception as e:
-            raise GLib.Error.new_literal(GLib.quark_from_string("g-io-error-quark"),
-                                         f"{type(e).__name__}: {e}", 0) from e
+        """Calls the function on plain values, one per input in order; returns its result."""
+        inputs, positional, keywords, _ = signature_of(self.func)
+        values = list(values)
+        return self.func(*values[:positional], **dict(zip(inputs[positional:],
+                                                          values[positional:])))

@@ -129,20 +129,31 @@ def _build(value, type_string):
 def to_variant(value, type_string=None):
     """Converts @value to a GLib.Variant of @type_string, inferred when None or indefinite.
 
-    bytes (at any depth) convert without per-byte work; a str holding NUL travels as
-    {'hn:str': <its UTF-8 bytes>} (see from_variant), or is refused where a port is typed 's'.
+    The conversion of the library itself (hypernodes._native): bytes convert without per-byte
+    work; a str holding NUL, None, an int beyond 64 bits and any object with no data form (a
+    dataclass, a numpy array) travel as a {'hn:<kind>': <bytes>} dict entry (pickled for
+    objects), which from_variant() and Python nodes turn back into the value.
     """
+    from . import _native
+
     if type_string == "v":
         return GLib.Variant("v", to_variant(value))
-    if isinstance(value, GLib.Variant):
+    if isinstance(value, GLib.Variant) and type_string is None:
         return value
-    if type_string is None or not GLib.VariantType.new(type_string).is_definite():
-        type_string = infer_type(value)
+    if type_string is not None and not GLib.VariantType.string_is_valid(type_string):
+        raise TypeError(f"'{type_string}' is not a GVariant type")
     try:
-        return _build(value, type_string)
-    except (TypeError, ValueError, OverflowError) as e:
-        raise TypeError(f"{value!r} cannot be converted to a GVariant of type "
-                        f"'{type_string}': {e}") from None
+        t, data = _native.to_data(value, type_string)
+    except TypeError as e:
+        raise TypeError(f"{value!r:.200} cannot be converted to a GVariant"
+                        f"{' of type ' + repr(type_string) if type_string else ''}: {e}") from None
+    return GLib.Variant.new_from_bytes(GLib.VariantType.new(t), GLib.Bytes.new(data), True)
+
+
+def variant_from_data(type_string, data):
+    """A GLib.Variant of @type_string from its serialized @data."""
+    return GLib.Variant.new_from_bytes(GLib.VariantType.new(type_string), GLib.Bytes.new(data),
+                                       True)
 
 
 def _bytes_of(variant):
@@ -150,39 +161,11 @@ def _bytes_of(variant):
 
 
 def from_variant(variant):
-    """The plain Python value of a GLib.Variant (recursively unpacked): the inverse of
-    to_variant, bytes at any depth and strs holding NUL included."""
-    type_string = variant.get_type_string()
-    first = type_string[0]
-    if type_string == "ay":
-        return _bytes_of(variant)
-    if first in _NUMERIC or type_string in _STRINGS:
-        return variant.unpack()
-    if type_string == STR_WITH_NUL_TYPE:
-        key = variant.get_child_value(0).get_string()
-        value = _bytes_of(variant.get_child_value(1))
-        if key == STR_WITH_NUL_KEY:
-            return value.decode("utf-8", "surrogateescape")
-        return (key, value)
-    if first == "(" or first == "{":
-        return tuple(from_variant(variant.get_child_value(i))
-                     for i in range(variant.n_children()))
-    if type_string.startswith("a{"):
-        result = {}
-        for i in range(variant.n_children()):
-            entry = variant.get_child_value(i)
-            result[from_variant(entry.get_child_value(0))] = from_variant(
-                entry.get_child_value(1))
-        return result
-    if first == "a":
-        if type_string[1:] in _NUMERIC or type_string[1:] in _STRINGS:
-            return variant.unpack()
-        return [from_variant(variant.get_child_value(i)) for i in range(variant.n_children())]
-    if first == "v":
-        return from_variant(variant.get_variant())
-    if first == "m":
-        return from_variant(variant.get_child_value(0)) if variant.n_children() else None
-    return variant.unpack()
+    """The plain Python value of a GLib.Variant: the inverse of to_variant()."""
+    from . import _native
+
+    normal = variant.get_normal_form()
+    return _native.from_data(normal.get_type_string(), _bytes_of(normal))
 
 
 def dict_to_vardict(values):

@@ -90,10 +90,9 @@ def test_bad_input_errors_match_the_core():
     # names no node uses are ignored, as by the built-in executors
     core = Pipeline(nodes=[divmod_node]).run({"a": 7, "b": 2, "c": 3})
     assert pipeline.run({"a": 7, "b": 2, "c": 3}) == core
-    with pytest.raises(GLib.Error) as info:
+    with pytest.raises(ZeroDivisionError, match="integer division or modulo by zero") as info:
         pipeline.run({"a": 1, "b": 0})
-    assert info.value.message == "Node “divmod_node” failed: ZeroDivisionError: integer " \
-                                 "division or modulo by zero"
+    assert info.value.__notes__ == ["hypernodes: Node “divmod_node” failed"]
 
 
 def test_bad_result_type_is_reported():
@@ -145,9 +144,9 @@ def test_nested_error_names_path():
         raise RuntimeError("boom")
 
     pipeline = Pipeline([Pipeline([boom]).as_node(name="inner")]).with_config(daft_config())
-    with pytest.raises(GLib.Error) as info:
+    with pytest.raises(RuntimeError, match="^boom$") as info:
         pipeline.run({"x": 1})
-    assert info.value.message == "Node “inner › boom” failed: RuntimeError: boom"
+    assert info.value.__notes__ == ["hypernodes: Node “inner › boom” failed"]
 
 
 def test_retries_on_daft():

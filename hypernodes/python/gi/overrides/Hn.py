@@ -42,33 +42,102 @@ def _outputs_list(output_name):
     return list(output_name)
 
 
-def node(func=None, *, output_name, name=None, input_types=None, output_types=None, cache=True,
-         version=None):
-    """Makes a node of a function; its parameter names are the node's inputs.
+def node(func=None, output_name=None, *, name=None, input_types=None, output_types=None,
+         cache=True, version=None):
+    """Makes a node of a function; its parameters are the node's inputs.
 
-    Used as a decorator, ``@node(output_name="y")``, or called, ``node(f, output_name="y")``.
-    output_name is a string, or a tuple of strings for a function that returns a tuple (split
-    in order into those outputs). name defaults to the function's name. input_types and
-    output_types optionally give a GVariant type string per port, in order (for example
-    ``input_types=["x"]``): the pipeline checks connected ports against them and converts
-    values with them. cache=False makes the node run every time even with a cache; version
-    is part of its cache key, with a hash of the function's code (so changed code is a miss).
-    Returns a hypernodes.PythonNode, which can still be called as the function.
+    Every spelling of upstream hypernodes works: ``@node``, ``@node()``, ``@node("y")``,
+    ``@node(output_name="y")`` and ``node(f, output_name="y")``. The output is named after the
+    function unless output_name says otherwise; a tuple of names is for a function that
+    returns a tuple (split in order into those outputs). A parameter with a default is an
+    optional input: the default is used when a run neither gives nor computes it.
+
+    name defaults to the function's name. input_types and output_types optionally give a
+    GVariant type string per port, in order (for example ``input_types=["x"]``): the pipeline
+    checks connected ports against them and converts values with them; untyped ports pass any
+    Python object as it is. cache=False makes the node run every time even with a cache;
+    version is part of its cache key, with a hash of the function's code (so changed code is a
+    miss). An ``async def`` function is awaited. Returns a hypernodes.PythonNode, which can
+    still be called as the function.
     """
     # PythonNode lives in the hypernodes package: PyGObject registers no GType for classes
     # defined in an override module, and would hook its vfuncs into HnNode itself.
     from hypernodes._pynode import PythonNode
 
-    outputs = (output_name,) if isinstance(output_name, str) else tuple(output_name)
+    if isinstance(func, str) and output_name is None:  # @node("y")
+        func, output_name = None, func
+    if output_name is not None and not isinstance(output_name, (str, tuple, list)):
+        raise TypeError(f"output_name must be a str or a tuple of str, not "
+                        f"{type(output_name).__name__}")
 
     def wrap(f):
-        return PythonNode(f, name or f.__name__, outputs, input_types, output_types, cache=cache,
-                          version=version)
+        if not callable(f):
+            raise TypeError(f"node() needs a function, not {type(f).__name__}")
+        out = output_name if output_name is not None else f.__name__
+        outputs = (out,) if isinstance(out, str) else tuple(out)
+        return PythonNode(f, name or f.__name__, outputs, input_types, output_types,
+                          cache=cache, version=version,
+                          output_name=out if isinstance(out, str) else tuple(out))
 
     return wrap if func is None else wrap(func)
 
 
 __all__ += ["node"]
+
+
+def _inputs_dict(inputs):
+    if inputs is None:
+        return None
+    if isinstance(inputs, GLib.Variant):
+        if inputs.get_type_string() != "a{sv}":
+            from hypernodes import _errors
+
+            raise _errors.PipelineInputError(
+                f"The inputs must be a dictionary of type “a{{sv}}”, not "
+                f"“{inputs.get_type_string()}”", _errors.PIPELINE_DOMAIN, 8)
+        return _values.vardict_to_dict(inputs)
+    if not isinstance(inputs, dict):
+        raise TypeError(f"inputs must be a dict, not {type(inputs).__name__}")
+    return inputs
+
+
+def _construction_error(error):
+    """A GLib.Error of pipeline construction as CycleError or DependencyError."""
+    from hypernodes import _errors
+
+    cls = (_errors.CycleError if error.code == _errors.PIPELINE_CYCLE
+           else _errors.DependencyError)
+    return cls(error.message, error.domain, error.code)
+
+
+class Graph:
+    """What a pipeline's graph is made of, as upstream hypernodes' pipeline.graph has it."""
+
+    def __init__(self, pipeline):
+        self._pipeline = pipeline
+
+    @property
+    def root_args(self):
+        """The inputs no node produces, sorted."""
+        return sorted(self._pipeline.get_root_inputs())
+
+    @property
+    def available_output_names(self):
+        """Every output a node produces, sorted."""
+        return sorted(self._pipeline.get_outputs())
+
+    @property
+    def execution_order(self):
+        """The nodes, in the order they run (topological)."""
+        by_name = {}
+        for n in self._pipeline.get_nodes():
+            by_name.setdefault(n.get_name(), n)
+        return [by_name[name] for name in self._pipeline.get_topological_order()]
+
+    def __repr__(self):
+        return (f"Graph(root_args={self.root_args}, "
+                f"available_output_names={self.available_output_names}, "
+                f"execution_order={[n.get_name() for n in self.execution_order]})")
 
 
 def _as_nodes(nodes):
@@ -99,25 +168,55 @@ def _map_mode(mode):
 
 
 class Pipeline(Hn.Pipeline):
-    """Pipeline(nodes, name=None): a validated graph of nodes, connected by matching names.
+    """Pipeline(nodes, name=None, cache=None, callbacks=None): a validated graph of nodes,
+    connected by matching names.
 
-    Raises GLib.Error (Hn.PipelineError) for a bad graph: a cycle, two nodes producing one
-    output, ports of different types. Immutable: with_config() and bind() return copies.
+    Raises CycleError for a cycle and DependencyError for two nodes producing one output or
+    ports of different types (both GLib.Error and hypernodes.HyperNodesError). Immutable:
+    with_config() and bind() return copies.
 
     A Pipeline among the nodes is nested as a node (see as_node()). cache (a DiskCache or a
     MemoryCache) and callbacks (a list of PipelineCallback or Hn.Callback) give the pipeline a
     RuntimeConfig with them.
     """
 
-    def __new__(cls, nodes=(), name=None, cache=None, callbacks=None):
-        pipeline = Hn.Pipeline.new_named(name, _as_nodes(nodes))
+    def __new__(cls, nodes=(), name=None, cache=None, callbacks=None, **unknown):
+        if unknown:
+            raise TypeError(f"Pipeline() got unexpected keyword arguments: "
+                            f"{', '.join(sorted(unknown))} (it takes nodes, name, cache and "
+                            "callbacks; executors go in a RuntimeConfig: "
+                            "pipeline.with_config(RuntimeConfig(executor=...)))")
+        if isinstance(nodes, (Hn.Node, Hn.Pipeline)):
+            raise TypeError("Pipeline() takes a list of nodes, not a single node")
+        try:
+            pipeline = Hn.Pipeline.new_named(name, _as_nodes(nodes))
+        except GLib.Error as e:
+            raise _construction_error(e) from None
         if cache is not None or callbacks:
             pipeline = Hn.Pipeline.with_config(pipeline, RuntimeConfig(cache=cache,
                                                                        callbacks=callbacks))
         return pipeline
 
-    def __init__(self, nodes=(), name=None, cache=None, callbacks=None):
+    def __init__(self, nodes=(), name=None, cache=None, callbacks=None, **unknown):
         pass
+
+    def __repr__(self):
+        parts = [f"name={self.get_name()!r}"] if self.get_name() else []
+        parts.append(f"nodes={len(self.get_nodes())}")
+        bound = self.get_bound_inputs()
+        if bound is not None and bound.n_children():
+            parts.append(f"bound=[{', '.join(bound.keys())}]")
+        needs = self.get_unfulfilled_inputs()
+        if needs:
+            parts.append(f"needs=[{', '.join(needs)}]")
+        parts.append(f"outputs=[{', '.join(self.get_outputs())}]")
+        return f"Pipeline({', '.join(parts)})"
+
+    @property
+    def graph(self):
+        """The pipeline's graph: root_args (what a run needs), available_output_names, and
+        execution_order (the nodes in topological order)."""
+        return Graph(self)
 
     @property
     def name(self):
@@ -179,32 +278,44 @@ class Pipeline(Hn.Pipeline):
     def run(self, inputs=None, output_name=None, cancellable=None):
         """Runs once; returns a dict of the requested outputs (all when output_name is None).
 
-        inputs is a dict of the root inputs. output_name is an output name or a list of them;
-        only the nodes they need run. cancellable is an optional Gio.Cancellable. Raises
-        GLib.Error: Hn.PipelineError for bad inputs, Hn.NodeError when a node fails.
+        inputs is a dict of the root inputs, of any Python values: they reach Python nodes as
+        they are (the same objects). output_name is an output name or a list of them; only the
+        nodes they need run. cancellable is an optional Gio.Cancellable. A node's exception is
+        raised as itself, with a note naming the node; a missing input or an unknown output
+        raises ValueError (a hypernodes.PipelineInputError, also a GLib.Error).
         """
-        result = Hn.Pipeline.run(self, _values.dict_to_vardict(inputs or {}),
-                                 _outputs_list(output_name), cancellable)
-        return _values.vardict_to_dict(result)
+        from hypernodes import _native
 
-    def map(self, inputs, map_over, mode="zip", output_name=None, cancellable=None,
+        return _native.run(self, _inputs_dict(inputs), _outputs_list(output_name), cancellable)
+
+    def map(self, inputs=None, map_over=None, mode="zip", output_name=None, cancellable=None,
             map_mode=None):
         """Runs once per item of the lists in inputs named by map_over; returns a list of dicts.
 
         map_over is an input name or a list of them; their values in inputs (or bound ones) are
         lists, the other inputs are shared by every item. mode (or map_mode) "zip" pairs the
         lists (of equal length), "product" runs every combination; an Hn.MapMode works too.
-        output_name is as for run(). A failing node raises Hn.NodeError naming the item.
+        output_name is as for run(). A node's exception is raised as itself, with a note naming
+        the node and the item.
         """
+        from hypernodes import _native
+
+        if map_over is None:
+            raise TypeError("map() needs map_over: the name of the input (or a list of the "
+                            "inputs) to map over")
         if isinstance(map_over, str):
             map_over = [map_over]
         if map_mode is not None:
             mode = map_mode
         if isinstance(mode, str) and mode not in ("zip", "product"):
-            raise ValueError(f"mode must be 'zip' or 'product', not {mode!r}")
-        result = Hn.Pipeline.map(self, _values.dict_to_vardict(inputs), list(map_over),
-                                 _map_mode(mode), _outputs_list(output_name), cancellable)
-        return _values.variant_to_items(result)
+            raise ValueError(f"map_mode must be 'zip' or 'product', not {mode!r}")
+        inputs = _inputs_dict(inputs)
+        if inputs is not None and any(isinstance(inputs.get(m), GLib.Variant) for m in map_over):
+            # a GLib.Variant array maps over its elements ("av" ones unboxed)
+            inputs = {k: _values.from_variant(v) if k in map_over and isinstance(v, GLib.Variant)
+                      else v for k, v in inputs.items()}
+        return _native.map(self, inputs, list(map_over), int(_map_mode(mode)),
+                           _outputs_list(output_name), cancellable)
 
     def visualize(self, path=None, format="svg", collapse=False, types=True):
         """A picture of this pipeline: a Visualization, which Jupyter shows inline.
@@ -383,10 +494,15 @@ class _ExecutorMixin:
         """Runs pipeline once on this executor; returns a dict of the requested outputs.
 
         As Pipeline.run(), with the executor chosen here rather than by the pipeline's config.
-        context is an optional Hn.CallbackContext for the run.
+        context is an optional Hn.CallbackContext for the run (the values then pass as data).
         """
-        result = Hn.Executor.run_pipeline(self, pipeline, _values.dict_to_vardict(inputs or {}),
-                                          context, _outputs_list(output_name), cancellable)
+        if context is None:
+            return Pipeline.run(_on_executor(pipeline, self), inputs, output_name, cancellable)
+        try:
+            result = Hn.Executor.run_pipeline(self, pipeline, _values.dict_to_vardict(inputs or {}),
+                                              context, _outputs_list(output_name), cancellable)
+        except GLib.Error as e:
+            raise _convert_error(e) from None
         return _values.vardict_to_dict(result)
 
     def map_items(self, pipeline, items, inputs=None, context=None, output_name=None,
@@ -394,12 +510,30 @@ class _ExecutorMixin:
         """Runs pipeline once per item; returns a list of dicts, one per item.
 
         items is a list of dicts of inputs; inputs is a dict shared by every item (an item's
-        own value wins).
+        own value wins). The values pass as data (see hypernodes._values).
         """
-        result = Hn.Executor.map_items(self, pipeline, _values.items_to_variant(items),
-                                       _values.dict_to_vardict(inputs or {}), context,
-                                       _outputs_list(output_name), cancellable)
+        try:
+            result = Hn.Executor.map_items(self, pipeline, _values.items_to_variant(items),
+                                           _values.dict_to_vardict(inputs or {}), context,
+                                           _outputs_list(output_name), cancellable)
+        except GLib.Error as e:
+            raise _convert_error(e) from None
         return _values.variant_to_items(result)
+
+
+def _on_executor(pipeline, executor):
+    """@pipeline with its config's executor replaced by @executor."""
+    config = pipeline.get_config()
+    callbacks = list(config.get_callbacks())
+    return Hn.Pipeline.with_config(pipeline, Hn.RuntimeConfig.new_full(
+        config.get_backend(), executor, config.get_cache(), callbacks, config.get_retries(),
+        config.get_timeout()))
+
+
+def _convert_error(error):
+    from hypernodes import _errors
+
+    return _errors.convert(error)
 
 
 class SequentialExecutor(_ExecutorMixin, Hn.SequentialExecutor):

@@ -161,7 +161,8 @@ class Work:
                                           None, 0.0, None)
                 self.run.report_node_error(self.calls[failed.position].node, failed.item,
                                            failed.domain, failed.code, failed.message)
-            raise HnError(failed.domain, failed.code, failed.message, failed.node, failed.item)
+            raise HnError(failed.domain, failed.code, failed.message, failed.node, failed.item,
+                          failed.exception)
         if self.record:
             self._report_events(chunks)
         if not self.is_map:
@@ -208,6 +209,7 @@ class Failed:
         self.args = [_values.serialize(a) for a in args]
         self.domain, self.code, self.message = info["domain"], info["code"], info["message"]
         self.node, self.item = info["node"], info["item"]
+        self.exception = info.get("exception")
         self.position = position
         self.done = done
 

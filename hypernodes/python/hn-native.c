@@ -1,0 +1,1764 @@
+/* hn-native.c: hypernodes._native, the fast path of the Python face
+ *
+ * Copyright 2026 The hypernodes authors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A CPython extension linked to libhypernodes. Python values travel through runs as host
+ * values (the same objects, by reference); Python nodes are called from C with
+ * PyObject_Vectorcall on the stored callable, not through PyGObject closures; a run on the
+ * sequential executor keeps the GIL across its nodes, and threads of the library's pools keep
+ * a Python thread state for their whole life. Values become data (a GVariant) only where they
+ * must: a C node, a typed port, a cache key, another process (objects without a data form
+ * travel pickled).
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <pygobject.h>
+
+#include <string.h>
+
+#include <hypernodes/hypernodes.h>
+
+/* ---- the GIL ---------------------------------------------------------------------------- */
+
+/* Takes the GIL in any thread. A thread Python has never seen gets a thread state that stays
+ * until the thread ends: the executors' pool threads would otherwise make and destroy one per
+ * call (about 9 us each). */
+static PyGILState_STATE
+gil_enter (void)
+{
+  if (PyGILState_GetThisThreadState () == NULL)
+    {
+      PyGILState_Ensure ();
+      PyEval_SaveThread ();
+    }
+  return PyGILState_Ensure ();
+}
+
+static gboolean
+python_alive (void)
+{
+  return Py_IsInitialized () && !_Py_IsFinalizing ();
+}
+
+/* ---- Python exceptions as GErrors ------------------------------------------------------- */
+
+typedef struct
+{
+  PyObject *exception;
+} HnPythonExceptionPrivate;
+
+static void
+hn_python_exception_private_init (HnPythonExceptionPrivate *priv)
+{
+  priv->exception = NULL;
+}
+
+static void
+hn_python_exception_private_copy (const HnPythonExceptionPrivate *src,
+                                  HnPythonExceptionPrivate       *dest)
+{
+  dest->exception = NULL;
+  if (src->exception != NULL && python_alive ())
+    {
+      PyGILState_STATE gil = gil_enter ();
+      dest->exception = Py_NewRef (src->exception);
+      PyGILState_Release (gil);
+    }
+}
+
+static void
+hn_python_exception_private_clear (HnPythonExceptionPrivate *priv)
+{
+  if (priv->exception != NULL && python_alive ())
+    {
+      PyGILState_STATE gil = gil_enter ();
+      Py_CLEAR (priv->exception);
+      PyGILState_Release (gil);
+    }
+  priv->exception = NULL;
+}
+
+typedef enum { HN_PYTHON_EXCEPTION_RAISED } HnPythonException;
+
+static GQuark hn_python_exception_quark (void);
+
+G_DEFINE_EXTENDED_ERROR (HnPythonException, hn_python_exception)
+
+/* Module state: borrowed from the module's lifetime (the module is never unloaded). */
+static PyObject *errors_module;    /* hypernodes._errors */
+static PyObject *pickle_dumps;
+static PyObject *pickle_loads;
+static PyObject *glib_variant_type; /* GLib.Variant */
+static PyObject *run_coroutine;    /* hypernodes._aio.run_coroutine */
+static PyObject *variant_from_data; /* hypernodes._values.variant_from_data */
+static PyObject *take_engine_exception; /* hypernodes._bridge.take_exception */
+static PyTypeObject *coroutine_type;
+
+static void set_error_from_exception (PyObject *exc, GError **error);
+
+/* Turns the current Python exception into @error, keeping the exception itself. Must hold the
+ * GIL. */
+static void
+set_error_from_python (GError **error)
+{
+  PyObject *type, *exc, *tb;
+
+  PyErr_Fetch (&type, &exc, &tb);
+  PyErr_NormalizeException (&type, &exc, &tb);
+  if (exc != NULL && tb != NULL)
+    PyException_SetTraceback (exc, tb);
+  Py_XDECREF (type);
+  Py_XDECREF (tb);
+  set_error_from_exception (exc, error);
+}
+
+/* Takes @exc. */
+static void
+set_error_from_exception (PyObject  *exc,
+                          GError   **error)
+{
+  PyObject *text = exc ? PyObject_Str (exc) : NULL;
+  const char *message = text ? PyUnicode_AsUTF8 (text) : NULL;
+  GError *local;
+
+  if (message == NULL)
+    {
+      PyErr_Clear ();
+      message = "";
+    }
+  local = g_error_new (hn_python_exception_quark (), HN_PYTHON_EXCEPTION_RAISED, "%s%s%s",
+                       exc ? Py_TYPE (exc)->tp_name : "exception", *message ? ": " : "",
+                       message);
+  hn_python_exception_get_private (local)->exception = exc;  /* takes the reference */
+  Py_XDECREF (text);
+  g_propagate_error (error, local);
+}
+
+/* The Python exception behind @error (a new reference), or NULL. */
+static PyObject *
+exception_of (const GError *error)
+{
+  const GError *cause = error;
+
+  if (error->domain != hn_python_exception_quark ())
+    cause = hn_node_error_get_cause (error);
+  if (cause == NULL || cause->domain != hn_python_exception_quark ())
+    return NULL;
+  return Py_XNewRef (hn_python_exception_get_private (cause)->exception);
+}
+
+/* Raises @error in Python: the node's own exception with a note naming the node and item, or
+ * the library error as its exception class (hypernodes._errors). Returns NULL. */
+static PyObject *raise_error_full (const GError *error, HnRun *run, gboolean note);
+
+static PyObject *
+raise_error (const GError *error)
+{
+  return raise_error_full (error, NULL, TRUE);
+}
+
+static PyObject *
+raise_error_of_run (const GError *error,
+                    HnRun        *run)
+{
+  return raise_error_full (error, run, TRUE);
+}
+
+static PyObject *
+raise_error_full (const GError *error,
+                  HnRun        *run,
+                  gboolean      add_note)
+{
+  PyObject *exc = exception_of (error);
+
+  /* a node's exception that came back from an engine's worker */
+  if (exc == NULL && run != NULL && error->domain == HN_NODE_ERROR)
+    {
+      const char *run_id = hn_callback_context_get_run_id (hn_run_get_context (run));
+
+      exc = PyObject_CallFunction (take_engine_exception, "s", run_id);
+      if (exc == Py_None)
+        Py_CLEAR (exc);
+      PyErr_Clear ();
+    }
+
+  if (exc != NULL && !add_note)
+    {
+      PyErr_Restore (Py_NewRef ((PyObject *) Py_TYPE (exc)), exc, PyException_GetTraceback (exc));
+      return NULL;
+    }
+  if (exc != NULL)
+    {
+      /* "Node “x” failed on item 3: KeyError: 'k'" without the exception's own words */
+      PyObject *words = PyUnicode_FromFormat ("%s: %S", Py_TYPE (exc)->tp_name, exc);
+      const char *tail = words ? PyUnicode_AsUTF8 (words) : NULL;
+      gsize len = strlen (error->message);
+      g_autofree char *where = NULL;
+      PyObject *note;
+
+      PyErr_Clear ();
+      if (tail != NULL && g_str_has_suffix (error->message, tail) && len >= strlen (tail) + 2)
+        where = g_strndup (error->message, len - strlen (tail) - 2);
+      else
+        where = g_strdup (error->message);
+      Py_XDECREF (words);
+      note = PyUnicode_FromFormat ("hypernodes: %s", where);
+      PyObject *ret = note ? PyObject_CallMethod (exc, "add_note", "O", note) : NULL;
+
+      Py_XDECREF (ret);
+      Py_XDECREF (note);
+      PyErr_Clear ();
+      PyErr_Restore (Py_NewRef ((PyObject *) Py_TYPE (exc)), exc, PyException_GetTraceback (exc));
+      return NULL;
+    }
+
+  exc = PyObject_CallMethod (errors_module, "from_gerror", "sis",
+                             g_quark_to_string (error->domain), error->code, error->message);
+  if (exc != NULL)
+    {
+      PyErr_SetObject ((PyObject *) Py_TYPE (exc), exc);
+      Py_DECREF (exc);
+    }
+  return NULL;
+}
+
+/* ---- Python objects as host values ------------------------------------------------------ */
+
+static GVariant *py_to_variant (PyObject *obj, const GVariantType *type, GError **error);
+static PyObject *py_from_variant (GVariant *value);
+static GVariant *py_host_to_variant (gpointer object, const GVariantType *type, GError **error);
+static char *py_host_describe (gpointer object);
+static GVariant *py_host_cache_key (gpointer object, GError **error);
+
+static void
+py_host_free (gpointer object)
+{
+  PyGILState_STATE gil;
+
+  if (!python_alive ())
+    return;  /* the interpreter is gone: nothing to drop */
+  gil = gil_enter ();
+  Py_DECREF ((PyObject *) object);
+  PyGILState_Release (gil);
+}
+
+static const HnHostType python_host_type = {
+  .language = "Python",
+  .free = py_host_free,
+  .to_variant = py_host_to_variant,
+  .describe = py_host_describe,
+  .cache_key = py_host_cache_key,
+};
+
+/* Must hold the GIL; takes a new reference to @obj. */
+static HnValue *
+value_from_python (PyObject *obj)
+{
+  /* a GLib.Variant given by the caller is data, checked and converted as data */
+  if ((PyObject *) Py_TYPE (obj) == glib_variant_type)
+    {
+      GVariant *v = py_to_variant (obj, NULL, NULL);
+
+      if (v != NULL)
+        {
+          HnValue *value = hn_value_new_variant (v);
+          g_variant_unref (v);
+          return value;
+        }
+    }
+  return hn_value_new_host (&python_host_type, Py_NewRef (obj));
+}
+
+/* A new reference to the Python object of @value. Must hold the GIL. */
+static PyObject *
+value_to_python (HnValue *value)
+{
+  PyObject *obj = hn_value_get_host (value, &python_host_type);
+
+  if (obj != NULL)
+    return Py_NewRef (obj);
+  if (!hn_value_is_host (value))
+    return py_from_variant (hn_value_get_variant (value));
+  PyErr_Format (PyExc_TypeError, "a value of another language cannot be used in Python");
+  return NULL;
+}
+
+static char *
+py_host_describe (gpointer object)
+{
+  PyGILState_STATE gil = gil_enter ();
+  char *name = g_strdup (Py_TYPE ((PyObject *) object)->tp_name);
+
+  PyGILState_Release (gil);
+  return name;
+}
+
+static GVariant *
+py_host_to_variant (gpointer             object,
+                    const GVariantType  *type,
+                    GError             **error)
+{
+  PyGILState_STATE gil = gil_enter ();
+  GVariant *v = py_to_variant (object, type, error);
+
+  PyGILState_Release (gil);
+  return v;
+}
+
+static GVariant *
+py_host_cache_key (gpointer   object,
+                   GError   **error)
+{
+  PyGILState_STATE gil = gil_enter ();
+  PyObject *obj = object;
+  GVariant *v = NULL;
+
+  if (PyObject_HasAttrString (obj, "__cache_key__"))
+    {
+      PyObject *key = PyObject_CallMethod (obj, "__cache_key__", NULL);
+
+      if (key == NULL)
+        set_error_from_python (error);
+      else
+        {
+          GVariant *k = py_to_variant (key, NULL, error);
+
+          if (k != NULL)
+            v = g_variant_new ("(sv)", Py_TYPE (obj)->tp_name, k);
+          Py_DECREF (key);
+        }
+    }
+  else
+    v = py_to_variant (obj, NULL, error);
+  PyGILState_Release (gil);
+  return v;
+}
+
+/* ---- conversions ------------------------------------------------------------------------ */
+
+/* Objects with no data form travel as a dict entry {'hn:<kind>': <bytes>}: the Python face
+ * never makes a bare dict entry otherwise, and a C node can still read one. */
+#define ENVELOPE_TYPE "{say}"
+
+static GVariant *
+envelope (const char *kind,
+          const void *data,
+          gsize       size)
+{
+  GBytes *bytes = g_bytes_new (data, size);
+  GVariant *payload = g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE);
+
+  g_bytes_unref (bytes);
+  return g_variant_new_dict_entry (g_variant_new_string (kind), payload);
+}
+
+static GVariant *
+bytes_variant (PyObject *obj)
+{
+  Py_buffer view;
+  GVariant *v;
+
+  if (PyObject_GetBuffer (obj, &view, PyBUF_SIMPLE) < 0)
+    return NULL;
+  v = g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
+                                g_bytes_new_take (g_memdup2 (view.buf, view.len), view.len),
+                                TRUE);
+  PyBuffer_Release (&view);
+  return v;
+}
+
+static gboolean
+fail_type (GError          **error,
+           PyObject         *obj,
+           const char       *expected,
+           const GVariantType *type)
+{
+  g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+               "expected %s for type “%s”, not %s", expected,
+               type ? g_variant_type_peek_string (type) : "*", Py_TYPE (obj)->tp_name);
+  return FALSE;
+}
+
+static GVariant *
+pickled (PyObject  *obj,
+         GError   **error)
+{
+  PyObject *data = PyObject_CallOneArg (pickle_dumps, obj);
+  GVariant *v;
+
+  if (data == NULL)
+    {
+      set_error_from_python (error);
+      return NULL;
+    }
+  v = envelope ("hn:pickle", PyBytes_AS_STRING (data), PyBytes_GET_SIZE (data));
+  Py_DECREF (data);
+  return v;
+}
+
+static GVariant *
+str_variant (PyObject           *obj,
+             const GVariantType *type,
+             GError            **error)
+{
+  Py_ssize_t size;
+  const char *text = PyUnicode_AsUTF8AndSize (obj, &size);
+
+  if (text == NULL)
+    {
+      set_error_from_python (error);
+      return NULL;
+    }
+  if ((Py_ssize_t) strlen (text) != size)
+    {
+      if (type != NULL)
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       "a GVariant string (“%s”) cannot hold NUL (U+0000)",
+                       g_variant_type_peek_string (type));
+          return NULL;
+        }
+      return envelope ("hn:str", text, size);
+    }
+  if (type == NULL || g_variant_type_equal (type, G_VARIANT_TYPE_STRING))
+    return g_variant_new_string (text);
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_OBJECT_PATH) && g_variant_is_object_path (text))
+    return g_variant_new_object_path (text);
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_SIGNATURE) && g_variant_is_signature (text))
+    return g_variant_new_signature (text);
+  g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+               "“%s” is not a valid value of type “%s”", text, g_variant_type_peek_string (type));
+  return NULL;
+}
+
+/* @obj as a GVariant with the type inferred: what an untyped port gets. */
+static GVariant *
+infer_variant (PyObject  *obj,
+               GError   **error)
+{
+  if (PyBool_Check (obj))
+    return g_variant_new_boolean (obj == Py_True);
+  if (PyLong_CheckExact (obj) || (PyLong_Check (obj) && !PyBool_Check (obj)))
+    {
+      int overflow;
+      long long n = PyLong_AsLongLongAndOverflow (obj, &overflow);
+
+      if (overflow == 0 && !(n == -1 && PyErr_Occurred ()))
+        return g_variant_new_int64 (n);
+      PyErr_Clear ();
+      {
+        PyObject *text = PyObject_Str (obj);
+        Py_ssize_t size;
+        const char *digits = text ? PyUnicode_AsUTF8AndSize (text, &size) : NULL;
+        GVariant *v = digits ? envelope ("hn:int", digits, size) : NULL;
+
+        if (v == NULL)
+          set_error_from_python (error);
+        Py_XDECREF (text);
+        return v;
+      }
+    }
+  if (PyFloat_Check (obj))
+    return g_variant_new_double (PyFloat_AS_DOUBLE (obj));
+  if (PyUnicode_Check (obj))
+    return str_variant (obj, NULL, error);
+  if (PyBytes_Check (obj) || PyByteArray_Check (obj) || PyMemoryView_Check (obj))
+    {
+      GVariant *v = bytes_variant (obj);
+      if (v == NULL)
+        set_error_from_python (error);
+      return v;
+    }
+  if (obj == Py_None)
+    return envelope ("hn:none", "", 0);
+  if (PyTuple_CheckExact (obj))
+    {
+      Py_ssize_t n = PyTuple_GET_SIZE (obj);
+      g_autofree GVariant **members = g_new0 (GVariant *, MAX (n, 1));
+
+      for (Py_ssize_t i = 0; i < n; i++)
+        {
+          members[i] = infer_variant (PyTuple_GET_ITEM (obj, i), error);
+          if (members[i] == NULL)
+            {
+              for (Py_ssize_t j = 0; j < i; j++)
+                g_variant_unref (g_variant_ref_sink (members[j]));
+              return NULL;
+            }
+        }
+      return g_variant_new_tuple (members, n);
+    }
+  if (PyList_CheckExact (obj))
+    {
+      Py_ssize_t n = PyList_GET_SIZE (obj);
+      g_autofree GVariant **elements = g_new0 (GVariant *, MAX (n, 1));
+      gboolean same = n > 0;
+      GVariant *v;
+
+      for (Py_ssize_t i = 0; i < n; i++)
+        {
+          elements[i] = g_variant_ref_sink (infer_variant (PyList_GET_ITEM (obj, i), error));
+          if (elements[i] == NULL)
+            {
+              for (Py_ssize_t j = 0; j < i; j++)
+                g_variant_unref (elements[j]);
+              return NULL;
+            }
+          if (i > 0 && !g_str_equal (g_variant_get_type_string (elements[i]),
+                                     g_variant_get_type_string (elements[0])))
+            same = FALSE;
+        }
+      /* an array of dict entries would be a dict: such elements go in an "av" too */
+      if (same && g_variant_is_of_type (elements[0], G_VARIANT_TYPE_DICT_ENTRY))
+        same = FALSE;
+      if (same)
+        v = g_variant_new_array (NULL, elements, n);
+      else
+        {
+          GVariantBuilder builder;
+
+          g_variant_builder_init (&builder, G_VARIANT_TYPE ("av"));
+          for (Py_ssize_t i = 0; i < n; i++)
+            g_variant_builder_add (&builder, "v", elements[i]);
+          v = g_variant_builder_end (&builder);
+        }
+      for (Py_ssize_t i = 0; i < n; i++)
+        g_variant_unref (elements[i]);
+      return v;
+    }
+  if (PyDict_CheckExact (obj))
+    {
+      PyObject *key, *item;
+      Py_ssize_t pos = 0;
+      GVariantBuilder builder;
+      gboolean str_keys = TRUE;
+
+      while (PyDict_Next (obj, &pos, &key, &item))
+        if (!PyUnicode_Check (key))
+          str_keys = FALSE;
+      if (str_keys)
+        {
+          g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+          pos = 0;
+          while (PyDict_Next (obj, &pos, &key, &item))
+            {
+              const char *k = PyUnicode_AsUTF8 (key);
+              GVariant *v = k ? infer_variant (item, error) : NULL;
+
+              if (v == NULL)
+                {
+                  if (k == NULL)
+                    set_error_from_python (error);
+                  g_variant_builder_clear (&builder);
+                  return NULL;
+                }
+              g_variant_builder_add (&builder, "{sv}", k, v);
+            }
+          return g_variant_builder_end (&builder);
+        }
+    }
+  if (glib_variant_type != NULL && PyObject_IsInstance (obj, glib_variant_type) == 1)
+    {
+      /* a GLib.Variant passes as it is, by its serialized form */
+      PyObject *type_string = PyObject_CallMethod (obj, "get_type_string", NULL);
+      PyObject *data = PyObject_CallMethod (obj, "get_data_as_bytes", NULL);
+      PyObject *raw = data ? PyObject_CallMethod (data, "get_data", NULL) : NULL;
+      GVariant *v = NULL;
+
+      if (type_string != NULL && raw != NULL && PyBytes_Check (raw))
+        {
+          const char *t = PyUnicode_AsUTF8 (type_string);
+          GBytes *bytes = g_bytes_new (PyBytes_AS_STRING (raw), PyBytes_GET_SIZE (raw));
+
+          if (t != NULL && g_variant_type_string_is_valid (t))
+            v = g_variant_new_from_bytes (G_VARIANT_TYPE (t), bytes, FALSE);
+          g_bytes_unref (bytes);
+        }
+      else if (raw == Py_None && type_string != NULL)
+        {
+          const char *t = PyUnicode_AsUTF8 (type_string);
+          GBytes *bytes = g_bytes_new (NULL, 0);
+
+          if (t != NULL && g_variant_type_string_is_valid (t))
+            v = g_variant_new_from_bytes (G_VARIANT_TYPE (t), bytes, FALSE);
+          g_bytes_unref (bytes);
+        }
+      Py_XDECREF (type_string);
+      Py_XDECREF (data);
+      Py_XDECREF (raw);
+      if (v != NULL)
+        return v;
+      PyErr_Clear ();
+    }
+  return pickled (obj, error);
+}
+
+static gboolean
+int_in_range (PyObject           *obj,
+              const GVariantType *type,
+              long long           min,
+              unsigned long long  max,
+              gboolean            is_unsigned,
+              long long          *s,
+              unsigned long long *u,
+              GError            **error)
+{
+  if (!PyLong_Check (obj) || PyBool_Check (obj))
+    return fail_type (error, obj, "an int", type);
+  if (is_unsigned)
+    {
+      *u = PyLong_AsUnsignedLongLong (obj);
+      if (PyErr_Occurred () || *u > max)
+        {
+          PyErr_Clear ();
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       "the int is out of the range of type “%s”",
+                       g_variant_type_peek_string (type));
+          return FALSE;
+        }
+    }
+  else
+    {
+      *s = PyLong_AsLongLong (obj);
+      if (PyErr_Occurred () || *s < min || (*s > 0 && (unsigned long long) *s > max))
+        {
+          PyErr_Clear ();
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       "the int is out of the range of type “%s”",
+                       g_variant_type_peek_string (type));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static GVariant *
+py_to_variant_typed (PyObject           *obj,
+                     const GVariantType *type,
+                     GError            **error)
+{
+  long long s = 0;
+  unsigned long long u = 0;
+
+  if ((PyObject *) Py_TYPE (obj) == glib_variant_type)
+    {
+      /* a GLib.Variant is data already: it has the type or it does not */
+      GVariant *v = infer_variant (obj, error);
+
+      if (v != NULL && !g_variant_is_of_type (v, type))
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       "a GLib.Variant of type “%s” is not of type “%s”",
+                       g_variant_get_type_string (v), g_variant_type_peek_string (type));
+          g_variant_unref (g_variant_ref_sink (v));
+          return NULL;
+        }
+      return v;
+    }
+
+  if (!g_variant_type_is_definite (type))
+    {
+      /* "*", "a*", "m*" ...: the inferred value, if it fits */
+      GVariant *v = infer_variant (obj, error);
+
+      if (v != NULL && !g_variant_is_of_type (v, type))
+        {
+          g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                       "a %s converts to type “%s”, not “%s”", Py_TYPE (obj)->tp_name,
+                       g_variant_get_type_string (v), g_variant_type_peek_string (type));
+          g_variant_unref (g_variant_ref_sink (v));
+          return NULL;
+        }
+      return v;
+    }
+
+  switch (g_variant_type_peek_string (type)[0])
+    {
+    case 'b':
+      if (!PyBool_Check (obj))
+        return fail_type (error, obj, "a bool", type), NULL;
+      return g_variant_new_boolean (obj == Py_True);
+    case 'y':
+      return int_in_range (obj, type, 0, G_MAXUINT8, TRUE, &s, &u, error)
+        ? g_variant_new_byte (u) : NULL;
+    case 'n':
+      return int_in_range (obj, type, G_MININT16, G_MAXINT16, FALSE, &s, &u, error)
+        ? g_variant_new_int16 (s) : NULL;
+    case 'q':
+      return int_in_range (obj, type, 0, G_MAXUINT16, TRUE, &s, &u, error)
+        ? g_variant_new_uint16 (u) : NULL;
+    case 'i':
+      return int_in_range (obj, type, G_MININT32, G_MAXINT32, FALSE, &s, &u, error)
+        ? g_variant_new_int32 (s) : NULL;
+    case 'h':
+      return int_in_range (obj, type, G_MININT32, G_MAXINT32, FALSE, &s, &u, error)
+        ? g_variant_new_handle (s) : NULL;
+    case 'u':
+      return int_in_range (obj, type, 0, G_MAXUINT32, TRUE, &s, &u, error)
+        ? g_variant_new_uint32 (u) : NULL;
+    case 'x':
+      return int_in_range (obj, type, G_MININT64, G_MAXINT64, FALSE, &s, &u, error)
+        ? g_variant_new_int64 (s) : NULL;
+    case 't':
+      return int_in_range (obj, type, 0, G_MAXUINT64, TRUE, &s, &u, error)
+        ? g_variant_new_uint64 (u) : NULL;
+    case 'd':
+      if (PyFloat_Check (obj) || (PyLong_Check (obj) && !PyBool_Check (obj)))
+        {
+          double d = PyFloat_AsDouble (obj);
+          if (d == -1.0 && PyErr_Occurred ())
+            {
+              set_error_from_python (error);
+              return NULL;
+            }
+          return g_variant_new_double (d);
+        }
+      return fail_type (error, obj, "a float", type), NULL;
+    case 's':
+    case 'o':
+    case 'g':
+      if (!PyUnicode_Check (obj))
+        return fail_type (error, obj, "a str", type), NULL;
+      return str_variant (obj, type, error);
+    case 'v':
+      {
+        GVariant *inner = infer_variant (obj, error);
+        return inner ? g_variant_new_variant (inner) : NULL;
+      }
+    case 'm':
+      {
+        const GVariantType *element = g_variant_type_element (type);
+        GVariant *inner;
+
+        if (obj == Py_None)
+          return g_variant_new_maybe (element, NULL);
+        inner = py_to_variant_typed (obj, element, error);
+        return inner ? g_variant_new_maybe (NULL, inner) : NULL;
+      }
+    case 'a':
+      {
+        const GVariantType *element = g_variant_type_element (type);
+        GVariantBuilder builder;
+        PyObject *seq;
+
+        if (g_variant_type_equal (type, G_VARIANT_TYPE_BYTESTRING) &&
+            (PyBytes_Check (obj) || PyByteArray_Check (obj) || PyMemoryView_Check (obj)))
+          {
+            GVariant *v = bytes_variant (obj);
+            if (v == NULL)
+              set_error_from_python (error);
+            return v;
+          }
+        if (g_variant_type_is_dict_entry (element))
+          {
+            PyObject *key, *item;
+            Py_ssize_t pos = 0;
+
+            if (!PyDict_Check (obj))
+              return fail_type (error, obj, "a dict", type), NULL;
+            g_variant_builder_init (&builder, type);
+            while (PyDict_Next (obj, &pos, &key, &item))
+              {
+                GVariant *k = py_to_variant_typed (key, g_variant_type_key (element), error);
+                GVariant *v = k ? py_to_variant_typed (item, g_variant_type_value (element),
+                                                       error) : NULL;
+                if (v == NULL)
+                  {
+                    if (k != NULL)
+                      g_variant_unref (g_variant_ref_sink (k));
+                    g_variant_builder_clear (&builder);
+                    return NULL;
+                  }
+                g_variant_builder_add_value (&builder, g_variant_new_dict_entry (k, v));
+              }
+            return g_variant_builder_end (&builder);
+          }
+        if (PyUnicode_Check (obj) || PyDict_Check (obj) ||
+            (seq = PySequence_Fast (obj, "")) == NULL)
+          {
+            PyErr_Clear ();
+            return fail_type (error, obj, "a list", type), NULL;
+          }
+        g_variant_builder_init (&builder, type);
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
+          {
+            GVariant *v = py_to_variant_typed (PySequence_Fast_GET_ITEM (seq, i), element,
+                                               error);
+            if (v == NULL)
+              {
+                g_variant_builder_clear (&builder);
+                Py_DECREF (seq);
+                return NULL;
+              }
+            g_variant_builder_add_value (&builder, v);
+          }
+        Py_DECREF (seq);
+        return g_variant_builder_end (&builder);
+      }
+    case '(':
+    case '{':
+      {
+        gsize n = g_variant_type_is_tuple (type) ? g_variant_type_n_items (type) : 2;
+        const GVariantType *member = g_variant_type_is_tuple (type)
+          ? g_variant_type_first (type) : g_variant_type_key (type);
+        g_autofree GVariant **members = g_new0 (GVariant *, MAX (n, 1));
+        PyObject *seq;
+
+        if (!(PyTuple_Check (obj) || PyList_Check (obj)) ||
+            (gsize) PySequence_Size (obj) != n)
+          {
+            g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                         "expected a tuple of %" G_GSIZE_FORMAT " values for type “%s”, not %s",
+                         n, g_variant_type_peek_string (type), Py_TYPE (obj)->tp_name);
+            return NULL;
+          }
+        seq = PySequence_Fast (obj, "");
+        for (gsize i = 0; i < n; i++, member = g_variant_type_next (member))
+          {
+            members[i] = py_to_variant_typed (PySequence_Fast_GET_ITEM (seq, i), member, error);
+            if (members[i] == NULL)
+              {
+                for (gsize j = 0; j < i; j++)
+                  g_variant_unref (g_variant_ref_sink (members[j]));
+                Py_DECREF (seq);
+                return NULL;
+              }
+          }
+        Py_DECREF (seq);
+        if (g_variant_type_is_tuple (type))
+          return g_variant_new_tuple (members, n);
+        return g_variant_new_dict_entry (members[0], members[1]);
+      }
+    default:
+      return fail_type (error, obj, "a value", type), NULL;
+    }
+}
+
+/* @obj as data: of @type when given (NULL, or an indefinite type, infers it). Returns a new
+ * (sunk) reference. Must hold the GIL. */
+static GVariant *
+py_to_variant (PyObject           *obj,
+               const GVariantType *type,
+               GError            **error)
+{
+  GVariant *v;
+
+  if (Py_EnterRecursiveCall (" converting a value to a GVariant"))
+    {
+      set_error_from_python (error);
+      return NULL;
+    }
+  v = type == NULL ? infer_variant (obj, error) : py_to_variant_typed (obj, type, error);
+  Py_LeaveRecursiveCall ();
+  return v ? g_variant_ref_sink (v) : NULL;
+}
+
+static PyObject *
+from_envelope (GVariant *value)
+{
+  g_autoptr(GVariant) key = g_variant_get_child_value (value, 0);
+  g_autoptr(GVariant) payload = g_variant_get_child_value (value, 1);
+  const char *kind = g_variant_get_string (key, NULL);
+  gsize size;
+  const char *data = g_variant_get_fixed_array (payload, &size, 1);
+
+  if (g_str_equal (kind, "hn:str"))
+    return PyUnicode_DecodeUTF8 (data, size, "strict");
+  if (g_str_equal (kind, "hn:none"))
+    Py_RETURN_NONE;
+  if (g_str_equal (kind, "hn:int"))
+    {
+      g_autofree char *digits = g_strndup (data, size);
+      return PyLong_FromString (digits, NULL, 10);
+    }
+  if (g_str_equal (kind, "hn:pickle"))
+    {
+      PyObject *bytes = PyBytes_FromStringAndSize (data, size);
+      PyObject *obj = bytes ? PyObject_CallOneArg (pickle_loads, bytes) : NULL;
+
+      Py_XDECREF (bytes);
+      return obj;
+    }
+  return NULL;
+}
+
+static PyObject *
+py_from_variant_inner (GVariant *value)
+{
+  switch (g_variant_classify (value))
+    {
+    case G_VARIANT_CLASS_BOOLEAN:
+      return PyBool_FromLong (g_variant_get_boolean (value));
+    case G_VARIANT_CLASS_BYTE:
+      return PyLong_FromLong (g_variant_get_byte (value));
+    case G_VARIANT_CLASS_INT16:
+      return PyLong_FromLong (g_variant_get_int16 (value));
+    case G_VARIANT_CLASS_UINT16:
+      return PyLong_FromLong (g_variant_get_uint16 (value));
+    case G_VARIANT_CLASS_INT32:
+      return PyLong_FromLong (g_variant_get_int32 (value));
+    case G_VARIANT_CLASS_HANDLE:
+      return PyLong_FromLong (g_variant_get_handle (value));
+    case G_VARIANT_CLASS_UINT32:
+      return PyLong_FromUnsignedLong (g_variant_get_uint32 (value));
+    case G_VARIANT_CLASS_INT64:
+      return PyLong_FromLongLong (g_variant_get_int64 (value));
+    case G_VARIANT_CLASS_UINT64:
+      return PyLong_FromUnsignedLongLong (g_variant_get_uint64 (value));
+    case G_VARIANT_CLASS_DOUBLE:
+      return PyFloat_FromDouble (g_variant_get_double (value));
+    case G_VARIANT_CLASS_STRING:
+    case G_VARIANT_CLASS_OBJECT_PATH:
+    case G_VARIANT_CLASS_SIGNATURE:
+      {
+        gsize size;
+        const char *s = g_variant_get_string (value, &size);
+        return PyUnicode_DecodeUTF8 (s, size, "surrogateescape");
+      }
+    case G_VARIANT_CLASS_VARIANT:
+      {
+        g_autoptr(GVariant) inner = g_variant_get_variant (value);
+        return py_from_variant (inner);
+      }
+    case G_VARIANT_CLASS_MAYBE:
+      {
+        g_autoptr(GVariant) inner = g_variant_get_maybe (value);
+        if (inner == NULL)
+          Py_RETURN_NONE;
+        return py_from_variant (inner);
+      }
+    case G_VARIANT_CLASS_ARRAY:
+      {
+        gsize n = g_variant_n_children (value);
+        const GVariantType *element = g_variant_type_element (g_variant_get_type (value));
+        PyObject *out;
+
+        if (g_variant_type_equal (element, G_VARIANT_TYPE_BYTE))
+          {
+            gsize size;
+            const char *data = g_variant_get_fixed_array (value, &size, 1);
+            return PyBytes_FromStringAndSize (data, size);
+          }
+        if (g_variant_type_is_dict_entry (element))
+          {
+            out = PyDict_New ();
+            for (gsize i = 0; out != NULL && i < n; i++)
+              {
+                g_autoptr(GVariant) entry = g_variant_get_child_value (value, i);
+                g_autoptr(GVariant) k = g_variant_get_child_value (entry, 0);
+                g_autoptr(GVariant) v = g_variant_get_child_value (entry, 1);
+                PyObject *pk = py_from_variant (k);
+                PyObject *pv = pk ? py_from_variant (v) : NULL;
+
+                if (pv == NULL || PyDict_SetItem (out, pk, pv) < 0)
+                  Py_CLEAR (out);
+                Py_XDECREF (pk);
+                Py_XDECREF (pv);
+              }
+            return out;
+          }
+        out = PyList_New (n);
+        for (gsize i = 0; out != NULL && i < n; i++)
+          {
+            g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+            PyObject *item = py_from_variant (child);
+
+            if (item == NULL)
+              Py_CLEAR (out);
+            else
+              PyList_SET_ITEM (out, i, item);
+          }
+        return out;
+      }
+    case G_VARIANT_CLASS_DICT_ENTRY:
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE (ENVELOPE_TYPE)))
+        {
+          PyObject *obj = from_envelope (value);
+          if (obj != NULL || PyErr_Occurred ())
+            return obj;
+        }
+      G_GNUC_FALLTHROUGH;
+    case G_VARIANT_CLASS_TUPLE:
+      {
+        gsize n = g_variant_n_children (value);
+        PyObject *out = PyTuple_New (n);
+
+        for (gsize i = 0; out != NULL && i < n; i++)
+          {
+            g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+            PyObject *item = py_from_variant (child);
+
+            if (item == NULL)
+              Py_CLEAR (out);
+            else
+              PyTuple_SET_ITEM (out, i, item);
+          }
+        return out;
+      }
+    }
+  PyErr_SetString (PyExc_TypeError, "unknown GVariant class");
+  return NULL;
+}
+
+/* A new Python object for @value. Must hold the GIL. */
+static PyObject *
+py_from_variant (GVariant *value)
+{
+  PyObject *obj;
+
+  if (Py_EnterRecursiveCall (" converting a GVariant"))
+    return NULL;
+  obj = py_from_variant_inner (value);
+  Py_LeaveRecursiveCall ();
+  return obj;
+}
+
+/* ---- Python nodes ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  PyObject  *func;
+  PyObject  *kwnames;       /* names of the keyword-only inputs, or NULL */
+  guint      n_inputs;
+  guint      n_positional;
+  PyObject **defaults;      /* per input: its default, or NULL */
+  guint      n_outputs;
+  GVariantType **output_types;  /* per output: the declared type, or NULL */
+  char      *name;
+} PyNode;
+
+static void
+py_node_free (gpointer data)
+{
+  PyNode *node = data;
+
+  if (python_alive ())
+    {
+      PyGILState_STATE gil = gil_enter ();
+
+      Py_CLEAR (node->func);
+      Py_CLEAR (node->kwnames);
+      for (guint i = 0; i < node->n_inputs; i++)
+        Py_CLEAR (node->defaults[i]);
+      PyGILState_Release (gil);
+    }
+  for (guint o = 0; o < node->n_outputs; o++)
+    if (node->output_types[o] != NULL)
+      g_variant_type_free (node->output_types[o]);
+  g_free (node->output_types);
+  g_free (node->defaults);
+  g_free (node->name);
+  g_free (node);
+}
+
+/* Stores @obj (a new reference, taken) as output @o: as it is; where the node declares a type,
+ * the invocation path converts it (and says so if it cannot). */
+static gboolean
+set_output (PyNode    *node,
+            guint      o,
+            PyObject  *obj,
+            HnValue  **results,
+            GError   **error)
+{
+  results[o] = hn_value_new_host (&python_host_type, obj);
+  return TRUE;
+}
+
+static gboolean
+py_node_call (HnNode          *hn_node,
+              HnValue * const *args,
+              guint            n_args,
+              HnValue        **results,
+              GCancellable    *cancellable,
+              gpointer         user_data,
+              GError         **error)
+{
+  PyNode *node = user_data;
+  PyObject *stack_buf[17];
+  PyObject **stack = stack_buf;
+  g_autofree PyObject **heap = NULL;
+  PyObject *ret = NULL;
+  gboolean ok = FALSE;
+  guint n_ready = 0;
+  PyGILState_STATE gil = gil_enter ();
+
+  if (n_args + 1 > G_N_ELEMENTS (stack_buf))
+    stack = heap = g_new (PyObject *, n_args + 1);
+
+  for (; n_ready < n_args; n_ready++)
+    {
+      HnValue *value = args[n_ready];
+      PyObject *obj;
+
+      if (value == NULL)
+        obj = Py_XNewRef (node->defaults[n_ready]);
+      else
+        obj = value_to_python (value);
+      if (obj == NULL)
+        {
+          if (!PyErr_Occurred ())
+            PyErr_Format (PyExc_TypeError, "input %u has no value", n_ready);
+          set_error_from_python (error);
+          goto out;
+        }
+      stack[1 + n_ready] = obj;
+    }
+
+  ret = PyObject_Vectorcall (node->func, stack + 1,
+                             node->n_positional | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                             node->kwnames);
+  if (ret != NULL && Py_IS_TYPE (ret, coroutine_type))
+    {
+      /* an async def node: awaited here, also inside a running event loop */
+      PyObject *coro = ret;
+      ret = PyObject_CallOneArg (run_coroutine, coro);
+      Py_DECREF (coro);
+    }
+  if (ret == NULL)
+    {
+      set_error_from_python (error);
+      goto out;
+    }
+
+  if (node->n_outputs == 1)
+    ok = set_output (node, 0, g_steal_pointer (&ret), results, error);
+  else
+    {
+      PyObject *seq = NULL;
+
+      if ((PyTuple_Check (ret) || PyList_Check (ret)) &&
+          (guint) PySequence_Size (ret) == node->n_outputs)
+        seq = PySequence_Fast (ret, "");
+      if (seq == NULL)
+        {
+          g_autofree char *names = g_strjoinv (", ", (char **) hn_node_get_outputs (hn_node));
+          PyObject *shown = PyObject_Repr (ret);
+
+          const char *text = shown ? PyUnicode_AsUTF8 (shown) : NULL;
+          g_autofree char *message = NULL;
+
+          PyErr_Clear ();
+          message = g_strdup_printf ("node “%s” has %u outputs (%s) and must return a tuple of "
+                                     "%u values, not %.200s", node->name, node->n_outputs,
+                                     names, node->n_outputs, text ? text : "that");
+          PyErr_SetString (PyExc_TypeError, message);
+          Py_XDECREF (shown);
+          set_error_from_python (error);
+          goto out;
+        }
+      ok = TRUE;
+      for (guint o = 0; ok && o < node->n_outputs; o++)
+        ok = set_output (node, o, Py_NewRef (PySequence_Fast_GET_ITEM (seq, o)), results,
+                         error);
+      Py_DECREF (seq);
+    }
+
+out:
+  Py_XDECREF (ret);
+  for (guint i = 0; i < n_ready; i++)
+    Py_DECREF (stack[1 + i]);
+  PyGILState_Release (gil);
+  return ok;
+}
+
+/* install(node, func, n_positional, kwnames, defaults, output_types): makes @func the way
+ * the HnNode @node is called. */
+static PyObject *
+native_install (PyObject *module,
+                PyObject *args)
+{
+  PyObject *py_node, *func, *kwnames, *defaults, *output_types;
+  unsigned int n_positional;
+  HnNode *hn_node;
+  PyNode *node;
+
+  if (!PyArg_ParseTuple (args, "OOIOO!O!", &py_node, &func, &n_positional, &kwnames,
+                         &PyTuple_Type, &defaults, &PyTuple_Type, &output_types))
+    return NULL;
+  if (!pygobject_check (py_node, pygobject_lookup_class (HN_TYPE_NODE)))
+    {
+      PyErr_SetString (PyExc_TypeError, "install() needs an Hn.Node");
+      return NULL;
+    }
+  hn_node = HN_NODE (pygobject_get (py_node));
+  if (PyTuple_GET_SIZE (defaults) != (Py_ssize_t) g_strv_length ((char **) hn_node_get_inputs (hn_node)) ||
+      PyTuple_GET_SIZE (output_types) !=
+        (Py_ssize_t) g_strv_length ((char **) hn_node_get_outputs (hn_node)))
+    {
+      PyErr_SetString (PyExc_ValueError, "install(): one default per input, one type per output");
+      return NULL;
+    }
+
+  node = g_new0 (PyNode, 1);
+  node->func = Py_NewRef (func);
+  node->kwnames = kwnames == Py_None ? NULL : Py_NewRef (kwnames);
+  node->n_inputs = PyTuple_GET_SIZE (defaults);
+  node->n_positional = n_positional;
+  node->defaults = g_new0 (PyObject *, MAX (node->n_inputs, 1));
+  node->name = g_strdup (hn_node_get_name (hn_node));
+  for (guint i = 0; i < node->n_inputs; i++)
+    {
+      PyObject *d = PyTuple_GET_ITEM (defaults, i);
+      /* a default is given as a 1-tuple, so that None can be a default */
+      node->defaults[i] = PyTuple_Check (d) && PyTuple_GET_SIZE (d) == 1
+        ? Py_NewRef (PyTuple_GET_ITEM (d, 0)) : NULL;
+    }
+  node->n_outputs = PyTuple_GET_SIZE (output_types);
+  node->output_types = g_new0 (GVariantType *, MAX (node->n_outputs, 1));
+  for (guint o = 0; o < node->n_outputs; o++)
+    {
+      PyObject *t = PyTuple_GET_ITEM (output_types, o);
+      const char *s = t == Py_None ? NULL : PyUnicode_AsUTF8 (t);
+
+      if (s != NULL && *s != '\0' && g_variant_type_string_is_valid (s) && !g_str_equal (s, "*"))
+        node->output_types[o] = g_variant_type_new (s);
+    }
+  PyErr_Clear ();
+  hn_node_set_value_func (hn_node, py_node_call, node, py_node_free);
+  Py_RETURN_NONE;
+}
+
+/* ---- runs ------------------------------------------------------------------------------- */
+
+static gboolean
+keeps_gil (HnPipeline *pipeline)
+{
+  HnRuntimeConfig *config = hn_pipeline_get_config (pipeline);
+
+  /* the sequential executor calls every node in this thread: the GIL can stay held. Any other
+   * executor has threads (or a main loop) that need it. */
+  return HN_IS_LOCAL_BACKEND (hn_runtime_config_get_backend (config)) &&
+         HN_IS_SEQUENTIAL_EXECUTOR (hn_runtime_config_get_executor (config));
+}
+
+static gboolean
+execute (HnRun      *run,
+         HnPipeline *pipeline,
+         GError    **error)
+{
+  gboolean ok;
+
+  if (keeps_gil (pipeline))
+    return hn_run_execute_values (run, error);
+  Py_BEGIN_ALLOW_THREADS
+  ok = hn_run_execute_values (run, error);
+  Py_END_ALLOW_THREADS
+  return ok;
+}
+
+static HnPipeline *
+pipeline_of (PyObject *obj)
+{
+  if (!pygobject_check (obj, pygobject_lookup_class (HN_TYPE_PIPELINE)))
+    {
+      PyErr_SetString (PyExc_TypeError, "expected an Hn.Pipeline");
+      return NULL;
+    }
+  return HN_PIPELINE (pygobject_get (obj));
+}
+
+static GCancellable *
+cancellable_of (PyObject *obj,
+                gboolean *ok)
+{
+  *ok = TRUE;
+  if (obj == Py_None)
+    return NULL;
+  if (!pygobject_check (obj, pygobject_lookup_class (G_TYPE_CANCELLABLE)))
+    {
+      PyErr_SetString (PyExc_TypeError, "cancellable must be a Gio.Cancellable or None");
+      *ok = FALSE;
+      return NULL;
+    }
+  return G_CANCELLABLE (pygobject_get (obj));
+}
+
+/* names and values of a dict of inputs (str keys); borrowed names, new values */
+static gboolean
+inputs_of (PyObject   *inputs,
+           GPtrArray  *names,
+           GPtrArray  *values,
+           PyObject   *skip)
+{
+  PyObject *key, *value;
+  Py_ssize_t pos = 0, size;
+
+  if (inputs == Py_None)
+    return TRUE;
+  if (!PyDict_Check (inputs))
+    {
+      PyErr_Format (PyExc_TypeError, "inputs must be a dict, not %s", Py_TYPE (inputs)->tp_name);
+      return FALSE;
+    }
+  while (PyDict_Next (inputs, &pos, &key, &value))
+    {
+      const char *name;
+
+      if (!PyUnicode_Check (key))
+        {
+          PyErr_Format (PyExc_TypeError, "input names must be str, not %s",
+                        Py_TYPE (key)->tp_name);
+          return FALSE;
+        }
+      if (skip != NULL && PySequence_Contains (skip, key) == 1)
+        continue;
+      name = PyUnicode_AsUTF8AndSize (key, &size);
+      if (name == NULL)
+        return FALSE;
+      if ((Py_ssize_t) strlen (name) != size)
+        {
+          /* a C string would end at the NUL, and then maybe name another input */
+          PyErr_Format (PyExc_TypeError,
+                        "the input name %R contains NUL (U+0000), which no name can hold", key);
+          return FALSE;
+        }
+      g_ptr_array_add (names, (gpointer) name);
+      g_ptr_array_add (values, value_from_python (value));
+    }
+  return TRUE;
+}
+
+static char **
+outputs_of (PyObject *outputs,
+            gboolean *ok)
+{
+  GStrvBuilder *builder;
+  PyObject *seq;
+  char **strv;
+
+  *ok = TRUE;
+  if (outputs == Py_None)
+    return NULL;
+  seq = PySequence_Fast (outputs, "output names must be a list of str");
+  if (seq == NULL)
+    {
+      *ok = FALSE;
+      return NULL;
+    }
+  builder = g_strv_builder_new ();
+  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
+    {
+      PyObject *item = PySequence_Fast_GET_ITEM (seq, i);
+      const char *s = PyUnicode_Check (item) ? PyUnicode_AsUTF8 (item) : NULL;
+
+      if (s == NULL)
+        {
+          if (!PyErr_Occurred ())
+            PyErr_SetString (PyExc_TypeError, "output names must be str");
+          *ok = FALSE;
+          break;
+        }
+      g_strv_builder_add (builder, s);
+    }
+  Py_DECREF (seq);
+  strv = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  if (!*ok)
+    g_clear_pointer (&strv, g_strfreev);
+  return strv;
+}
+
+static PyObject *
+results_dict (HnRun       *run,
+              gsize        item,
+              PyObject   **keys,
+              guint        n_keys)
+{
+  guint n;
+  HnValue * const *values = hn_run_get_result_values (run, item, &n);
+  PyObject *dict = PyDict_New ();
+
+  for (guint o = 0; dict != NULL && o < n; o++)
+    {
+      PyObject *obj = value_to_python (values[o]);
+
+      if (obj == NULL || PyDict_SetItem (dict, keys[o], obj) < 0)
+        Py_CLEAR (dict);
+      Py_XDECREF (obj);
+    }
+  return dict;
+}
+
+static PyObject **
+result_keys (HnRun *run,
+             guint *n_keys)
+{
+  g_auto(GStrv) names = hn_run_dup_result_names (run);
+  guint n = g_strv_length (names);
+  PyObject **keys = g_new0 (PyObject *, MAX (n, 1));
+
+  for (guint o = 0; o < n; o++)
+    keys[o] = PyUnicode_InternFromString (names[o]);
+  *n_keys = n;
+  return keys;
+}
+
+static void
+free_keys (PyObject **keys,
+           guint      n)
+{
+  for (guint o = 0; o < n; o++)
+    Py_XDECREF (keys[o]);
+  g_free (keys);
+}
+
+static void
+unref_values (GPtrArray *values)
+{
+  for (guint i = 0; i < values->len; i++)
+    hn_value_unref (values->pdata[i]);
+  g_ptr_array_unref (values);
+}
+
+/* run(pipeline, inputs, outputs, cancellable) -> dict */
+static PyObject *
+native_run (PyObject *module,
+            PyObject *args)
+{
+  PyObject *py_pipeline, *inputs, *outputs, *py_cancellable;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GPtrArray *values = g_ptr_array_new ();
+  g_auto(GStrv) output_names = NULL;
+  g_autoptr(HnRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  HnPipeline *pipeline;
+  PyObject **keys;
+  PyObject *result;
+  guint n_keys;
+  gboolean ok;
+
+  if (!PyArg_ParseTuple (args, "OOOO", &py_pipeline, &inputs, &outputs, &py_cancellable) ||
+      (pipeline = pipeline_of (py_pipeline)) == NULL)
+    {
+      unref_values (values);
+      return NULL;
+    }
+  cancellable = cancellable_of (py_cancellable, &ok);
+  if (ok)
+    output_names = outputs_of (outputs, &ok);
+  if (!ok || !inputs_of (inputs, names, values, NULL))
+    {
+      unref_values (values);
+      return NULL;
+    }
+
+  run = hn_run_new_values (pipeline, names->len, (const char * const *) names->pdata,
+                           (HnValue * const *) values->pdata,
+                           (const char * const *) output_names, cancellable, &error);
+  unref_values (values);
+  if (run == NULL)
+    return raise_error (error);
+  if (!execute (run, pipeline, &error))
+    return raise_error_of_run (error, run);
+
+  keys = result_keys (run, &n_keys);
+  result = results_dict (run, 0, keys, n_keys);
+  free_keys (keys, n_keys);
+  return result;
+}
+
+/* map(pipeline, inputs, map_over, mode, outputs, cancellable) -> list of dicts */
+static PyObject *
+native_map (PyObject *module,
+            PyObject *args)
+{
+  PyObject *py_pipeline, *inputs, *map_over, *outputs, *py_cancellable;
+  int mode;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GPtrArray *values = g_ptr_array_new ();
+  g_auto(GStrv) output_names = NULL;
+  g_auto(GStrv) over = NULL;
+  g_autoptr(HnRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree HnValue ***columns = NULL;
+  g_autofree gsize *lengths = NULL;
+  GCancellable *cancellable;
+  HnPipeline *pipeline;
+  PyObject *result = NULL;
+  PyObject **keys;
+  guint n_keys, n_over;
+  gboolean ok;
+  gsize n_items;
+
+  if (!PyArg_ParseTuple (args, "OOOiOO", &py_pipeline, &inputs, &map_over, &mode, &outputs,
+                         &py_cancellable) ||
+      (pipeline = pipeline_of (py_pipeline)) == NULL)
+    {
+      unref_values (values);
+      return NULL;
+    }
+  cancellable = cancellable_of (py_cancellable, &ok);
+  if (ok)
+    output_names = outputs_of (outputs, &ok);
+  if (ok)
+    over = outputs_of (map_over, &ok);
+  if (!ok || !inputs_of (inputs, names, values, map_over))
+    {
+      unref_values (values);
+      return NULL;
+    }
+
+  n_over = over ? g_strv_length (over) : 0;
+  columns = g_new0 (HnValue **, MAX (n_over, 1));
+  lengths = g_new0 (gsize, MAX (n_over, 1));
+  for (guint m = 0; ok && m < n_over; m++)
+    {
+      PyObject *list = inputs != Py_None ? PyDict_GetItemString (inputs, over[m]) : NULL;
+      PyObject *seq;
+
+      if (list == NULL)
+        continue;  /* bound, or missing: the library says which */
+      if (!(PyList_Check (list) || PyTuple_Check (list)))
+        {
+          PyObject *exc = PyObject_CallMethod (errors_module, "not_a_list", "ss", over[m],
+                                               Py_TYPE (list)->tp_name);
+          if (exc != NULL)
+            {
+              PyErr_SetObject ((PyObject *) Py_TYPE (exc), exc);
+              Py_DECREF (exc);
+            }
+          ok = FALSE;
+          break;
+        }
+      seq = PySequence_Fast (list, "");
+      lengths[m] = PySequence_Fast_GET_SIZE (seq);
+      columns[m] = g_new (HnValue *, MAX (lengths[m], 1));
+      for (gsize i = 0; i < lengths[m]; i++)
+        columns[m][i] = value_from_python (PySequence_Fast_GET_ITEM (seq, i));
+      Py_DECREF (seq);
+    }
+
+  if (ok)
+    run = hn_run_new_map_values (pipeline, names->len, (const char * const *) names->pdata,
+                                 (HnValue * const *) values->pdata,
+                                 (const char * const *) over,
+                                 (HnValue * const * const *) columns, lengths, mode,
+                                 (const char * const *) output_names, cancellable, &error);
+  unref_values (values);
+  for (guint m = 0; m < n_over; m++)
+    if (columns[m] != NULL)
+      {
+        for (gsize i = 0; i < lengths[m]; i++)
+          hn_value_unref (columns[m][i]);
+        g_free (columns[m]);
+      }
+  if (!ok)
+    return NULL;
+  if (run == NULL)
+    return raise_error (error);
+  if (!execute (run, pipeline, &error))
+    return raise_error_of_run (error, run);
+
+  n_items = hn_run_get_n_items (run);
+  keys = result_keys (run, &n_keys);
+  result = PyList_New (n_items);
+  for (gsize i = 0; result != NULL && i < n_items; i++)
+    {
+      PyObject *dict = results_dict (run, i, keys, n_keys);
+
+      if (dict == NULL)
+        Py_CLEAR (result);
+      else
+        PyList_SET_ITEM (result, i, dict);
+    }
+  free_keys (keys, n_keys);
+  return result;
+}
+
+/* to_variant(obj, type_string or None) -> GLib.Variant, as the library converts a value */
+static PyObject *
+native_to_data (PyObject *module,
+                PyObject *args)
+{
+  PyObject *obj;
+  const char *type_string = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) v = NULL;
+  g_autoptr(GVariant) normal = NULL;
+  g_autoptr(GVariantType) type = NULL;
+
+  if (!PyArg_ParseTuple (args, "Oz", &obj, &type_string))
+    return NULL;
+  if (type_string != NULL && !g_variant_type_string_is_valid (type_string))
+    {
+      PyErr_Format (PyExc_ValueError, "“%s” is not a GVariant type", type_string);
+      return NULL;
+    }
+  if (type_string != NULL && !g_str_equal (type_string, "*"))
+    type = g_variant_type_new (type_string);
+  v = py_to_variant (obj, type, &error);
+  if (v == NULL)
+    {
+      if (error->domain == hn_python_exception_quark ())
+        return raise_error (error);
+      PyErr_SetString (PyExc_TypeError, error->message);
+      return NULL;
+    }
+  normal = g_variant_get_normal_form (v);
+  return Py_BuildValue ("(sy#)", g_variant_get_type_string (normal),
+                        (const char *) g_variant_get_data (normal),
+                        (Py_ssize_t) g_variant_get_size (normal));
+}
+
+/* from_data(type_string, bytes) -> object, as the library gives data to a Python node */
+static PyObject *
+native_from_data (PyObject *module,
+                  PyObject *args)
+{
+  const char *type_string;
+  const char *data;
+  Py_ssize_t size;
+  g_autoptr(GVariant) v = NULL;
+  GBytes *bytes;
+
+  if (!PyArg_ParseTuple (args, "sy#", &type_string, &data, &size))
+    return NULL;
+  if (!g_variant_type_string_is_valid (type_string) ||
+      !g_variant_type_is_definite (G_VARIANT_TYPE (type_string)))
+    {
+      PyErr_Format (PyExc_ValueError, "“%s” is not a definite GVariant type", type_string);
+      return NULL;
+    }
+  bytes = g_bytes_new (data, size);
+  v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type_string), bytes, FALSE));
+  g_bytes_unref (bytes);
+  return py_from_variant (v);
+}
+
+/* invoke_node(run, node, args, item) -> GLib.Variant: hn_run_invoke_node() for engine glue; a
+ * Python node's exception is raised as itself, with the library's error as its _hn_error
+ * attribute (domain, code, message), so that it can travel back from a worker. */
+static PyObject *
+native_invoke_node (PyObject *module,
+                    PyObject *args)
+{
+  PyObject *py_run, *py_node, *py_args, *seq;
+  long long item;
+  g_autoptr(GPtrArray) variants = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GVariant) normal = NULL;
+  HnRun *run;
+  HnNode *node;
+  PyObject *data, *out;
+
+  if (!PyArg_ParseTuple (args, "OOOL", &py_run, &py_node, &py_args, &item))
+    return NULL;
+  if (!pyg_boxed_check (py_run, HN_TYPE_RUN) ||
+      !pygobject_check (py_node, pygobject_lookup_class (HN_TYPE_NODE)))
+    {
+      PyErr_SetString (PyExc_TypeError, "invoke_node() needs an Hn.Run and an Hn.Node");
+      return NULL;
+    }
+  run = pyg_boxed_get (py_run, HnRun);
+  node = HN_NODE (pygobject_get (py_node));
+  seq = PySequence_Fast (py_args, "args must be a list of GLib.Variant");
+  if (seq == NULL)
+    return NULL;
+  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
+    {
+      GVariant *v = py_to_variant (PySequence_Fast_GET_ITEM (seq, i), NULL, &error);
+
+      if (v == NULL)
+        {
+          Py_DECREF (seq);
+          PyErr_SetString (PyExc_TypeError, error->message);
+          return NULL;
+        }
+      g_ptr_array_add (variants, v);
+    }
+  Py_DECREF (seq);
+
+  Py_BEGIN_ALLOW_THREADS
+  result = hn_run_invoke_node (run, node, (GVariant * const *) variants->pdata, variants->len,
+                               item, &error);
+  Py_END_ALLOW_THREADS
+  if (result == NULL)
+    {
+      PyObject *exc = exception_of (error);
+
+      if (exc != NULL)
+        {
+          PyObject *info = Py_BuildValue ("(sis)", g_quark_to_string (error->domain),
+                                          error->code, error->message);
+          if (info != NULL)
+            PyObject_SetAttrString (exc, "_hn_error", info);
+          Py_XDECREF (info);
+          PyErr_Clear ();
+          Py_DECREF (exc);
+        }
+      /* no note here: the caller's side adds it, once */
+      return raise_error_full (error, NULL, FALSE);
+    }
+
+  /* as a GLib.Variant, through its serialized form */
+  normal = g_variant_get_normal_form (result);
+  data = PyBytes_FromStringAndSize (g_variant_get_data (normal), g_variant_get_size (normal));
+  if (data == NULL)
+    return NULL;
+  out = PyObject_CallFunction (variant_from_data, "sO", g_variant_get_type_string (normal), data);
+  Py_DECREF (data);
+  return out;
+}
+
+static PyMethodDef native_methods[] = {
+  { "invoke_node", native_invoke_node, METH_VARARGS,
+    "invoke_node(run, node, args, item) -> GLib.Variant: a node called as the executors do" },
+  { "install", native_install, METH_VARARGS,
+    "install(node, func, n_positional, kwnames, defaults, output_types): calls node with func" },
+  { "run", native_run, METH_VARARGS,
+    "run(pipeline, inputs, outputs, cancellable) -> dict of the outputs" },
+  { "map", native_map, METH_VARARGS,
+    "map(pipeline, inputs, map_over, mode, outputs, cancellable) -> list of dicts" },
+  { "to_data", native_to_data, METH_VARARGS,
+    "to_data(obj, type_string) -> (type_string, bytes): obj as the library's data" },
+  { "from_data", native_from_data, METH_VARARGS,
+    "from_data(type_string, bytes) -> obj: the library's data as a Python object" },
+  { NULL, NULL, 0, NULL },
+};
+
+static struct PyModuleDef native_module = {
+  PyModuleDef_HEAD_INIT, "hypernodes._native",
+  "The fast path of hypernodes' Python face (C).", -1, native_methods,
+};
+
+static PyObject *
+import_attr (const char *module,
+             const char *name)
+{
+  PyObject *m = PyImport_ImportModule (module);
+  PyObject *attr = m ? PyObject_GetAttrString (m, name) : NULL;
+
+  Py_XDECREF (m);
+  return attr;
+}
+
+PyMODINIT_FUNC PyInit__native (void);
+
+PyMODINIT_FUNC
+PyInit__native (void)
+{
+  PyObject *module;
+
+  if (pygobject_init (3, 0, 0) == NULL)
+    return NULL;
+  errors_module = PyImport_ImportModule ("hypernodes._errors");
+  pickle_dumps = import_attr ("hypernodes._pickle", "pickle_dumps");
+  pickle_loads = import_attr ("pickle", "loads");
+  run_coroutine = import_attr ("hypernodes._aio", "run_coroutine");
+  glib_variant_type = import_attr ("gi.repository.GLib", "Variant");
+  coroutine_type = (PyTypeObject *) import_attr ("types", "CoroutineType");
+  variant_from_data = import_attr ("hypernodes._values", "variant_from_data");
+  take_engine_exception = import_attr ("hypernodes._bridge", "take_exception");
+  if (errors_module == NULL || pickle_dumps == NULL ||
+      pickle_loads == NULL || run_coroutine == NULL || glib_variant_type == NULL ||
+      coroutine_type == NULL || variant_from_data == NULL || take_engine_exception == NULL)
+    return NULL;
+
+  module = PyModule_Create (&native_module);
+  return module;
+}

@@ -81,10 +81,22 @@ def main():
     rows += run_lines(["/usr/bin/python3", "bench/hn_python.py",
                        "--map-items", "10000" if args.quick else "100000"], env=env)
 
+    # The Python face (@node, Pipeline.run/map) against pipefunc and upstream hypernodes on the
+    # shapes of their own benchmarks: a 100-node chain run and a 10,000-item three-node map.
+    print("running the Python face ...", file=sys.stderr)
+    env["PYTHONPATH"] = os.path.join(ROOT, "hypernodes", "python")
+    env["HN_PYTHON_BUILD_DIR"] = os.path.join(args.build_dir, "hypernodes", "python")
+    face = ["--chain-nodes", "100", "--map-items", "2000" if args.quick else "10000"]
+    rows += [dict(r, set="face") for r in
+             run_lines(["/usr/bin/python3", "bench/python_face.py"] + face, env=env)]
+
     venv_python = os.path.join(ROOT, ".venv-bench", "bin", "python")
     if os.path.exists(venv_python):
         print("running peer libraries ...", file=sys.stderr)
         rows += run_lines([venv_python, "bench/peers.py"] + (["--quick"] if args.quick else []))
+        rows += [dict(r, set="face") for r in
+                 run_lines([venv_python, "bench/peers.py", "--library", "pipefunc",
+                            "--library", "hypernodes"] + face)]
     else:
         print("no .venv-bench: run bench/setup-venv.sh for the peer libraries", file=sys.stderr)
 
@@ -146,7 +158,8 @@ def report(rows, mach, json_path):
             f"{c['speedup']:.2f}x on {c['cores']} cores", ">= 1.8x on 2 cores",
             c["speedup"] >= 1.8 if c["cores"] >= 2 else None)
 
-    peers = [r for r in rows if r.get("case") == "peer-chain" and "ns_per_node" in r]
+    peers = [r for r in rows if r.get("case") == "peer-chain" and "ns_per_node" in r
+             and r.get("set") != "face"]
     if peers:
         fastest = min(peers, key=lambda r: r["ns_per_node"])
         ratio = fastest["ns_per_node"] / chain["hn_ns_per_node"]
@@ -167,6 +180,26 @@ def report(rows, mach, json_path):
                     f"{r['us_per_item']:.1f} us/item ({r['items']:,} items)", "", None)
     else:
         add("4. peers", "not run (no .venv-bench)", ">= 20x", False)
+
+    face = [r for r in rows if r.get("set") == "face" and "error" not in r and "skipped" not in r]
+    for case, unit, key, target, label in (
+            ("peer-chain", "ns/node", "ns_per_node", 10, "chain of 100 nodes, per node"),
+            ("peer-map", "us/item", "us_per_item", 5, "map of 10,000 items, 3 nodes, per item")):
+        ours = [r for r in face if r["case"] == case and r["library"] == "hypernodes-glib"]
+        theirs = [r for r in face if r["case"] == case and r["library"] != "hypernodes-glib"]
+        if not ours or not theirs:
+            add(f"7. Python face, {label}", "not run", f">= {target}x less", False)
+            continue
+        best = min(ours, key=lambda r: r[key])
+        fastest = min(theirs, key=lambda r: r[key])
+        ratio = fastest[key] / best[key]
+        add(f"7. Python face (@node), {label}: fastest of pipefunc and upstream hypernodes "
+            "vs hypernodes",
+            f"{ratio:.0f}x less ({best[key]:.2f} {unit} {best['mode']} vs "
+            f"{fastest['library']} {fastest['mode']} {fastest[key]:.2f} {unit})",
+            f">= {target}x less", ratio >= target)
+        for r in sorted(ours + theirs, key=lambda r: r[key]):
+            add(f"    {r['library']} {r['mode']}", f"{r[key]:.2f} {unit}", "", None)
 
     for r in rows:
         if r.get("case") == "hn-python-map":

@@ -18,8 +18,9 @@ packages=(
   # the fuzz suite: clang, and compiler-rt for -fsanitize=fuzzer,address,undefined
   # (a Recommends of clang that --no-install-recommends leaves out)
   clang libclang-rt-14-dev
-  # the Python bridge (engine executors)
-  python3-dev python-gi-dev python3-venv
+  # the Python bridge and the Python face: cloudpickle ships Python objects to other processes;
+  # the Python tests pass numpy arrays and Pydantic models through pipelines
+  python3-dev python-gi-dev python3-venv python3-cloudpickle python3-numpy python3-pydantic
   # the Ray tests run in a loopback-only network namespace
   iproute2 util-linux
   # the translation tests run in German (de_DE.UTF-8, generated below); git for the sdist test

@@ -75,7 +75,12 @@ gi.require_version("Hn", "1")
 if _bundled:
     _bind_bundled_translations()
 
-__all__ = ["node", "Pipeline", "PythonNode", "Hn"]
+__all__ = ["node", "Pipeline", "PythonNode", "Hn", "stateful", "HyperNodesError", "CycleError",
+           "DependencyError", "PipelineInputError", "NodeError", "ExecutionError"]
+
+from ._stateful import stateful  # noqa: E402
+from ._errors import (CycleError, DependencyError, ExecutionError, HyperNodesError,  # noqa: E402
+                      NodeError, PipelineInputError)
 
 
 def __getattr__(name):

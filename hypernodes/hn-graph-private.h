@@ -27,6 +27,8 @@ typedef struct
   /* Calls the node on HnValues (language bridges), or NULL. */
   HnNodeValueFunc      value_func;
   gpointer             value_data;
+  HnNodeValueAsyncFunc value_async_func;  /* for the async executor, or NULL */
+  gpointer             value_async_data;
   guint                n_inputs;
   guint               *input_slots;
   /* Type to check an input against when it is consumed, NULL when the producer's declared type

@@ -378,6 +378,7 @@ _hn_graph_new (HnNode * const  *nodes,
       gn->name = hn_node_get_name (node);
       gn->run_invoke = _hn_node_get_run_invoke (node);
       gn->value_func = _hn_node_get_value_func (node, &gn->value_data);
+      gn->value_async_func = _hn_node_get_value_async_func (node, &gn->value_async_data);
       graph->order[k] = g_strdup (gn->name);
 
       gn->n_inputs = _hn_node_get_n_inputs (node);

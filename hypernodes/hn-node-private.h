@@ -36,6 +36,8 @@ gboolean            _hn_node_is_input_optional (HnNode *self,
                                                 guint   index);
 HnNodeValueFunc     _hn_node_get_value_func  (HnNode   *self,
                                               gpointer *user_data);
+HnNodeValueAsyncFunc _hn_node_get_value_async_func (HnNode   *self,
+                                                    gpointer *user_data);
 guint               _hn_node_get_n_outputs   (HnNode  *self);
 const GVariantType *_hn_node_get_input_type_at  (HnNode *self,
                                                  guint   index);

@@ -50,6 +50,9 @@ typedef struct
   HnNodeValueFunc value_func;
   gpointer       value_data;
   GDestroyNotify value_destroy;
+  HnNodeValueAsyncFunc value_async_func;
+  gpointer       value_async_data;
+  GDestroyNotify value_async_destroy;
   /* name -> index + 1 of its first occurrence: port lookups and checks stay linear in the number
    * of ports (a node may have many thousands) */
   GHashTable    *input_index;
@@ -216,6 +219,8 @@ hn_node_finalize (GObject *object)
   g_clear_pointer (&priv->optional, g_free);
   if (priv->value_destroy != NULL)
     priv->value_destroy (priv->value_data);
+  if (priv->value_async_destroy != NULL)
+    priv->value_async_destroy (priv->value_async_data);
 
   G_OBJECT_CLASS (hn_node_parent_class)->finalize (object);
 }
@@ -980,4 +985,44 @@ invoke_values_on_variants (HnNode            *self,
         _hn_value_unref (results[o]);
     }
   return result;
+}
+
+/**
+ * hn_node_set_value_async_func: (skip)
+ * @self: a [class@Node]
+ * @func: starts computing the node's outputs from [struct@Value]s
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data with the node
+ *
+ * Gives a node with a value function (see [method@Node.set_value_func]) an asynchronous
+ * variant, which the [class@AsyncExecutor] uses to keep many calls in flight without a thread
+ * each (a Python `async def`, say). The other executors call the value function. Call it once,
+ * before the node is in a pipeline.
+ */
+void
+hn_node_set_value_async_func (HnNode               *self,
+                              HnNodeValueAsyncFunc  func,
+                              gpointer              user_data,
+                              GDestroyNotify        destroy)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_if_fail (HN_IS_NODE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (priv->value_func != NULL);
+  g_return_if_fail (priv->value_async_func == NULL);
+
+  priv->value_async_func = func;
+  priv->value_async_data = user_data;
+  priv->value_async_destroy = destroy;
+}
+
+HnNodeValueAsyncFunc
+_hn_node_get_value_async_func (HnNode   *self,
+                               gpointer *user_data)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  *user_data = priv->value_async_data;
+  return priv->value_async_func;
 }

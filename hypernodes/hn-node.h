@@ -100,8 +100,46 @@ HN_AVAILABLE_IN_ALL
 gboolean             hn_node_get_cache       (HnNode              *self);
 HN_AVAILABLE_IN_ALL
 const char          *hn_node_get_version     (HnNode              *self);
+/**
+ * HnValueCall:
+ *
+ * One call of a node's asynchronous value function, completed with
+ * [method@ValueCall.return_values] or [method@ValueCall.return_error], from any thread.
+ */
+typedef struct _HnValueCall HnValueCall;
+
+/**
+ * HnNodeValueAsyncFunc:
+ * @node: the node called
+ * @args: (array length=n_args): one value per input, %NULL for an optional input not given
+ * @n_args: the number of inputs
+ * @cancellable: (nullable): the run's cancellable
+ * @call: the call, to complete exactly once
+ * @user_data: the data given to [method@Node.set_value_async_func]
+ *
+ * Starts computing a node's outputs from [struct@Value]s without blocking; see
+ * [method@Node.set_value_async_func].
+ */
+typedef void (*HnNodeValueAsyncFunc) (HnNode          *node,
+                                      HnValue * const *args,
+                                      guint            n_args,
+                                      GCancellable    *cancellable,
+                                      HnValueCall     *call,
+                                      gpointer         user_data);
+
 HN_AVAILABLE_IN_ALL
 const char * const  *hn_node_get_optional_inputs (HnNode          *self);
+HN_AVAILABLE_IN_ALL
+void                 hn_node_set_value_async_func (HnNode              *self,
+                                                   HnNodeValueAsyncFunc func,
+                                                   gpointer             user_data,
+                                                   GDestroyNotify       destroy);
+HN_AVAILABLE_IN_ALL
+void                 hn_value_call_return_values  (HnValueCall         *call,
+                                                   HnValue            **results);
+HN_AVAILABLE_IN_ALL
+void                 hn_value_call_return_error   (HnValueCall         *call,
+                                                   GError              *error);
 HN_AVAILABLE_IN_ALL
 void                 hn_node_set_value_func  (HnNode              *self,
                                               HnNodeValueFunc      func,

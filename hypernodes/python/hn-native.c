@@ -1164,6 +1164,160 @@ out:
   return ok;
 }
 
+/* ---- async def nodes on the async executor: coroutines on a background event loop ------ */
+
+static PyObject *submit_coroutine;  /* hypernodes._aio.submit */
+static PyObject *import_attr (const char *module, const char *name);
+
+typedef struct
+{
+  PyObject_HEAD
+  HnValueCall *call;
+  PyNode      *node;   /* borrowed: the node outlives its calls */
+} PyValueCall;
+
+static void
+py_value_call_dealloc (PyObject *self)
+{
+  PyValueCall *pc = (PyValueCall *) self;
+
+  if (pc->call != NULL)
+    hn_value_call_return_error (pc->call,
+                                g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                     "the coroutine was dropped unfinished"));
+  Py_TYPE (self)->tp_free (self);
+}
+
+/* done(result, exception): completes the call, in the background loop's thread */
+static PyObject *
+py_value_call_done (PyObject *self,
+                    PyObject *args)
+{
+  PyValueCall *pc = (PyValueCall *) self;
+  PyObject *result, *exc;
+  HnValueCall *call = g_steal_pointer (&pc->call);
+  GError *error = NULL;
+
+  if (!PyArg_ParseTuple (args, "OO", &result, &exc))
+    return NULL;
+  if (call == NULL)
+    Py_RETURN_NONE;
+  if (exc != Py_None)
+    {
+      set_error_from_exception (Py_NewRef (exc), &error);
+      hn_value_call_return_error (call, error);
+      Py_RETURN_NONE;
+    }
+  {
+    g_autofree HnValue **results = g_new0 (HnValue *, MAX (pc->node->n_outputs, 1));
+
+    if (pc->node->n_outputs == 1)
+      results[0] = value_from_python (result);
+    else
+      {
+        PyObject *seq = NULL;
+
+        if ((PyTuple_Check (result) || PyList_Check (result)) &&
+            (guint) PySequence_Size (result) == pc->node->n_outputs)
+          seq = PySequence_Fast (result, "");
+        if (seq == NULL)
+          {
+            PyErr_Clear ();
+            PyErr_Format (PyExc_TypeError,
+                          "node “%s” has %u outputs and must return a tuple of %u values",
+                          pc->node->name, pc->node->n_outputs, pc->node->n_outputs);
+            set_error_from_python (&error);
+            hn_value_call_return_error (call, error);
+            Py_RETURN_NONE;
+          }
+        for (guint o = 0; o < pc->node->n_outputs; o++)
+          results[o] = value_from_python (PySequence_Fast_GET_ITEM (seq, o));
+        Py_DECREF (seq);
+      }
+    hn_value_call_return_values (call, results);
+  }
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+py_value_call_call (PyObject *self,
+                    PyObject *args,
+                    PyObject *kwargs)
+{
+  return py_value_call_done (self, args);
+}
+
+static PyTypeObject PyValueCallType = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "hypernodes._native.ValueCall",
+  .tp_basicsize = sizeof (PyValueCall),
+  .tp_dealloc = py_value_call_dealloc,
+  .tp_call = py_value_call_call,
+  .tp_flags = Py_TPFLAGS_DEFAULT,
+  .tp_doc = "The completion of one call of an async def node",
+};
+
+static void
+py_node_call_async (HnNode          *hn_node,
+                    HnValue * const *args,
+                    guint            n_args,
+                    GCancellable    *cancellable,
+                    HnValueCall     *call,
+                    gpointer         user_data)
+{
+  PyNode *node = user_data;
+  PyObject *stack_buf[17];
+  PyObject **stack = stack_buf;
+  g_autofree PyObject **heap = NULL;
+  PyObject *coro = NULL, *done = NULL, *ret;
+  GError *error = NULL;
+  guint n_ready = 0;
+  PyGILState_STATE gil = gil_enter ();
+
+  if (n_args + 1 > G_N_ELEMENTS (stack_buf))
+    stack = heap = g_new (PyObject *, n_args + 1);
+  for (; n_ready < n_args; n_ready++)
+    {
+      PyObject *obj = args[n_ready] == NULL ? Py_XNewRef (node->defaults[n_ready])
+                                            : value_to_python (args[n_ready]);
+      if (obj == NULL)
+        {
+          if (!PyErr_Occurred ())
+            PyErr_Format (PyExc_TypeError, "input %u has no value", n_ready);
+          goto failed;
+        }
+      stack[1 + n_ready] = obj;
+    }
+  coro = PyObject_Vectorcall (node->func, stack + 1,
+                              node->n_positional | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                              node->kwnames);
+  if (coro == NULL)
+    goto failed;
+  done = PyType_GenericAlloc (&PyValueCallType, 0);
+  if (done == NULL)
+    goto failed;
+  ((PyValueCall *) done)->call = call;
+  ((PyValueCall *) done)->node = node;
+  ret = PyObject_CallFunctionObjArgs (submit_coroutine, coro, done, NULL);
+  if (ret == NULL)
+    {
+      ((PyValueCall *) done)->call = NULL;
+      goto failed;
+    }
+  Py_DECREF (ret);
+  goto out;
+
+failed:
+  set_error_from_python (&error);
+  hn_value_call_return_error (call, error);
+out:
+  Py_XDECREF (coro);
+  Py_XDECREF (done);
+  for (guint i = 0; i < n_ready; i++)
+    Py_DECREF (stack[1 + i]);
+  PyGILState_Release (gil);
+}
+
 /* install(node, func, n_positional, kwnames, defaults, output_types): makes @func the way
  * the HnNode @node is called. */
 static PyObject *
@@ -1218,6 +1372,17 @@ native_install (PyObject *module,
     }
   PyErr_Clear ();
   hn_node_set_value_func (hn_node, py_node_call, node, py_node_free);
+  /* an async def: the async executor keeps many in flight on one event loop */
+  {
+    PyObject *is_coroutine = import_attr ("inspect", "iscoroutinefunction");
+    PyObject *yes = is_coroutine ? PyObject_CallOneArg (is_coroutine, func) : NULL;
+
+    if (yes == Py_True)
+      hn_node_set_value_async_func (hn_node, py_node_call_async, node, NULL);
+    Py_XDECREF (yes);
+    Py_XDECREF (is_coroutine);
+    PyErr_Clear ();
+  }
   Py_RETURN_NONE;
 }
 
@@ -1754,9 +1919,13 @@ PyInit__native (void)
   coroutine_type = (PyTypeObject *) import_attr ("types", "CoroutineType");
   variant_from_data = import_attr ("hypernodes._values", "variant_from_data");
   take_engine_exception = import_attr ("hypernodes._bridge", "take_exception");
+  submit_coroutine = import_attr ("hypernodes._aio", "submit");
+  if (PyType_Ready (&PyValueCallType) < 0)
+    return NULL;
   if (errors_module == NULL || pickle_dumps == NULL ||
       pickle_loads == NULL || run_coroutine == NULL || glib_variant_type == NULL ||
-      coroutine_type == NULL || variant_from_data == NULL || take_engine_exception == NULL)
+      coroutine_type == NULL || variant_from_data == NULL || take_engine_exception == NULL ||
+      submit_coroutine == NULL)
     return NULL;
 
   module = PyModule_Create (&native_module);

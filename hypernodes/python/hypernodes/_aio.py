@@ -40,3 +40,35 @@ def run_coroutine(coro):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+_background = None
+_background_lock = threading.Lock()
+
+
+def _background_loop():
+    """The event loop of a daemon thread where the async executor's coroutines run."""
+    global _background
+    with _background_lock:
+        if _background is None:
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="hypernodes-asyncio",
+                                      daemon=True)
+            thread.start()
+            _background = loop
+    return _background
+
+
+def submit(coro, done):
+    """Runs @coro on the background loop; calls done(result, None) or done(None, exception)
+    there when it is over. For the async executor, which keeps many nodes in flight."""
+
+    async def wrapper():
+        try:
+            result = await coro
+        except BaseException as e:  # handed to the library, raised to the caller
+            done(None, e)
+        else:
+            done(result, None)
+
+    asyncio.run_coroutine_threadsafe(wrapper(), _background_loop())

@@ -542,7 +542,7 @@ hn_node_get_output_type (HnNode     *self,
 /**
  * hn_node_invoke:
  * @self: a [class@Node]
- * @args: (array length=n_args): one value per input, in the order of [property@Node:inputs];
+ * @args: (array length=n_args): one value per input, in the order of [property@Node:inputs] (%NULL for an optional input not given);
  *   floating references are sunk
  * @n_args: the number of values in @args
  * @cancellable: (nullable): a [class@Gio.Cancellable]
@@ -570,15 +570,21 @@ hn_node_invoke (HnNode            *self,
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* floating arguments are consumed, as by every function of the library that takes values */
   for (guint i = 0; i < n_args; i++)
-    g_variant_ref_sink (args[i]);
+    g_return_val_if_fail (args[i] != NULL || priv->optional[i], NULL);
+
+  /* floating arguments are consumed, as by every function of the library that takes values;
+   * an optional input may be NULL */
+  for (guint i = 0; i < n_args; i++)
+    if (args[i] != NULL)
+      g_variant_ref_sink (args[i]);
   if (priv->value_func != NULL)
     result = invoke_values_on_variants (self, args, n_args, cancellable, error);
   else
     result = HN_NODE_GET_CLASS (self)->invoke (self, args, n_args, cancellable, error);
   for (guint i = 0; i < n_args; i++)
-    g_variant_unref (args[i]);
+    if (args[i] != NULL)
+      g_variant_unref (args[i]);
   if (result != NULL)
     g_variant_take_ref (result);
   return result;

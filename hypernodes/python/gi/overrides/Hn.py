@@ -19,8 +19,11 @@ else in
 gi.repository.Hn is the introspected C API.
 """
 
+from __future__ import annotations
+
 import shutil
 import subprocess
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from gi.repository import GLib, GObject
 
@@ -42,8 +45,11 @@ def _outputs_list(output_name):
     return list(output_name)
 
 
-def node(func=None, output_name=None, *, name=None, input_types=None, output_types=None,
-         cache=True, version=None):
+def node(func: Union[Callable[..., Any], str, None] = None,
+         output_name: Union[str, Tuple[str, ...], None] = None, *, name: Optional[str] = None,
+         input_types: Optional[Sequence[Optional[str]]] = None,
+         output_types: Optional[Sequence[Optional[str]]] = None, cache: bool = True,
+         version: Optional[str] = None) -> Any:
     """Makes a node of a function; its parameters are the node's inputs.
 
     Every spelling of upstream hypernodes works: ``@node``, ``@node()``, ``@node("y")``,
@@ -180,7 +186,8 @@ class Pipeline(Hn.Pipeline):
     RuntimeConfig with them.
     """
 
-    def __new__(cls, nodes=(), name=None, cache=None, callbacks=None, **unknown):
+    def __new__(cls, nodes: Sequence[Any] = (), name: Optional[str] = None, cache: Any = None,
+                callbacks: Optional[Sequence[Any]] = None, **unknown: Any) -> "Pipeline":
         if unknown:
             raise TypeError(f"Pipeline() got unexpected keyword arguments: "
                             f"{', '.join(sorted(unknown))} (it takes nodes, name, cache and "
@@ -213,56 +220,59 @@ class Pipeline(Hn.Pipeline):
         return f"Pipeline({', '.join(parts)})"
 
     @property
-    def graph(self):
+    def graph(self) -> "Graph":
         """The pipeline's graph: root_args (what a run needs), available_output_names, and
         execution_order (the nodes in topological order)."""
         return Graph(self)
 
     @property
-    def name(self):
+    def name(self) -> Optional[str]:
         """The pipeline's name (None when none was given), the default name of its node."""
         return self.get_name()
 
     @property
-    def nodes(self):
+    def nodes(self) -> List[Any]:
         """The nodes, in the order they were given."""
         return list(self.get_nodes())
 
     @property
-    def root_inputs(self):
+    def root_inputs(self) -> List[str]:
         """The names of the inputs that no node produces: what a run needs."""
         return list(self.get_root_inputs())
 
     @property
-    def unfulfilled_args(self):
+    def unfulfilled_args(self) -> Tuple[str, ...]:
         """The root inputs that are not bound: what a run must be given."""
         return tuple(self.get_unfulfilled_inputs())
 
     @property
-    def bound_inputs(self):
+    def bound_inputs(self) -> Dict[str, Any]:
         """The bound inputs, as a dict."""
         bound = self.get_bound_inputs()
         return {} if bound is None else _values.vardict_to_dict(bound)
 
     @property
-    def outputs(self):
+    def outputs(self) -> List[str]:
         """The names of every output the nodes produce."""
         return list(self.get_outputs())
 
-    def with_config(self, config):
+    def with_config(self, config: Any) -> "Pipeline":
         """A copy of this pipeline that runs with config (a RuntimeConfig)."""
         return Hn.Pipeline.with_config(self, config)
 
-    def bind(self, **values):
+    def bind(self, **values: Any) -> "Pipeline":
         """A pipeline sharing this one's graph with @values bound to their inputs."""
         return Hn.Pipeline.bind(self, _values.dict_to_vardict(values))
 
-    def unbind(self, *names):
+    def unbind(self, *names: str) -> "Pipeline":
         """A pipeline without the bound values of @names (all when none is named)."""
         return Hn.Pipeline.unbind(self, list(names) if names else None)
 
-    def as_node(self, name=None, input_mapping=None, output_mapping=None, map_over=None,
-                map_mode="zip"):
+    def as_node(self, name: Optional[str] = None,
+                input_mapping: Optional[Mapping[str, str]] = None,
+                output_mapping: Optional[Mapping[str, str]] = None,
+                map_over: Union[str, Sequence[str], None] = None,
+                map_mode: str = "zip") -> Any:
         """This pipeline as a node of another one.
 
         input_mapping maps outer input names to inner ones, output_mapping inner output names to
@@ -275,7 +285,9 @@ class Pipeline(Hn.Pipeline):
                                    _mapping(output_mapping, "output_mapping"),
                                    list(map_over) if map_over else None, _map_mode(map_mode))
 
-    def run(self, inputs=None, output_name=None, cancellable=None):
+    def run(self, inputs: Optional[Mapping[str, Any]] = None,
+            output_name: Union[str, Sequence[str], None] = None,
+            cancellable: Any = None) -> Dict[str, Any]:
         """Runs once; returns a dict of the requested outputs (all when output_name is None).
 
         inputs is a dict of the root inputs, of any Python values: they reach Python nodes as
@@ -288,8 +300,10 @@ class Pipeline(Hn.Pipeline):
 
         return _native.run(self, _inputs_dict(inputs), _outputs_list(output_name), cancellable)
 
-    def map(self, inputs=None, map_over=None, mode="zip", output_name=None, cancellable=None,
-            map_mode=None):
+    def map(self, inputs: Optional[Mapping[str, Any]] = None,
+            map_over: Union[str, Sequence[str], None] = None, mode: Any = "zip",
+            output_name: Union[str, Sequence[str], None] = None, cancellable: Any = None,
+            map_mode: Optional[str] = None) -> List[Dict[str, Any]]:
         """Runs once per item of the lists in inputs named by map_over; returns a list of dicts.
 
         map_over is an input name or a list of them; their values in inputs (or bound ones) are
@@ -489,8 +503,9 @@ __all__.append("Executor")
 class _ExecutorMixin:
     """Pythonic run_pipeline and map_items on every executor class."""
 
-    def run_pipeline(self, pipeline, inputs=None, context=None, output_name=None,
-                     cancellable=None):
+    def run_pipeline(self, pipeline: Any, inputs: Optional[Mapping[str, Any]] = None,
+                     context: Any = None, output_name: Union[str, Sequence[str], None] = None,
+                     cancellable: Any = None) -> Dict[str, Any]:
         """Runs pipeline once on this executor; returns a dict of the requested outputs.
 
         As Pipeline.run(), with the executor chosen here rather than by the pipeline's config.
@@ -505,8 +520,10 @@ class _ExecutorMixin:
             raise _convert_error(e) from None
         return _values.vardict_to_dict(result)
 
-    def map_items(self, pipeline, items, inputs=None, context=None, output_name=None,
-                  cancellable=None):
+    def map_items(self, pipeline: Any, items: Sequence[Mapping[str, Any]],
+                  inputs: Optional[Mapping[str, Any]] = None, context: Any = None,
+                  output_name: Union[str, Sequence[str], None] = None,
+                  cancellable: Any = None) -> List[Dict[str, Any]]:
         """Runs pipeline once per item; returns a list of dicts, one per item.
 
         items is a list of dicts of inputs; inputs is a dict shared by every item (an item's

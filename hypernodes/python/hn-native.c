@@ -1794,6 +1794,13 @@ native_from_data (PyObject *module,
   return py_from_variant (v);
 }
 
+static void
+unref_variant (gpointer v)
+{
+  if (v != NULL)
+    g_variant_unref (v);
+}
+
 /* invoke_node(run, node, args, item) -> GLib.Variant: hn_run_invoke_node() for engine glue; a
  * Python node's exception is raised as itself, with the library's error as its _hn_error
  * attribute (domain, code, message), so that it can travel back from a worker. */
@@ -1803,7 +1810,7 @@ native_invoke_node (PyObject *module,
 {
   PyObject *py_run, *py_node, *py_args, *seq;
   long long item;
-  g_autoptr(GPtrArray) variants = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_autoptr(GPtrArray) variants = g_ptr_array_new_with_free_func (unref_variant);
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) result = NULL;
   g_autoptr(GVariant) normal = NULL;
@@ -1826,8 +1833,16 @@ native_invoke_node (PyObject *module,
     return NULL;
   for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
     {
-      GVariant *v = py_to_variant (PySequence_Fast_GET_ITEM (seq, i), NULL, &error);
+      PyObject *arg = PySequence_Fast_GET_ITEM (seq, i);
+      GVariant *v;
 
+      if (arg == Py_None)
+        {
+          /* an optional input not given: the node's default */
+          g_ptr_array_add (variants, NULL);
+          continue;
+        }
+      v = py_to_variant (arg, NULL, &error);
       if (v == NULL)
         {
           Py_DECREF (seq);

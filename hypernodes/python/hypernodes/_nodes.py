@@ -26,13 +26,18 @@ NATIVE_TYPES = {
 
 
 def encode(variant, type_string):
-    """A value as it is stored in an engine column: native for NATIVE_TYPES, else bytes."""
+    """A value as it is stored in an engine column: native for NATIVE_TYPES, else bytes; None
+    for an optional input not given."""
+    if variant is None:
+        return None
     if type_string in NATIVE_TYPES:
         return _values.from_variant(variant)
     return _values.serialize(variant)
 
 
 def decode(value, type_string):
+    if value is None:
+        return None  # an optional input not given: the node's default
     if type_string in NATIVE_TYPES:
         return _values.to_variant(value, type_string)
     return _values.deserialize(value)

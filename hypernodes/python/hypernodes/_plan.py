@@ -50,14 +50,14 @@ class Plan:
             for k in inputs.keys():
                 shared[k] = inputs.lookup_value(k, None)
         if items is None:
-            return [{r: shared[r] for r in self.roots}]
+            return [{r: shared[r] for r in self.roots if r in shared}]
         rows = []
         for i in range(items.n_children()):
             item = items.get_child_value(i)
             row = dict(shared)
             for k in item.keys():
                 row[k] = item.lookup_value(k, None)
-            rows.append({r: row[r] for r in self.roots})
+            rows.append({r: row[r] for r in self.roots if r in row})
         return rows
 
 

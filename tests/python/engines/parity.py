@@ -3,6 +3,10 @@
 against the sequential executor (same results, same error domains, codes and messages, same
 callback events and cache hits). test_dask.py and test_ray.py run it on their executors."""
 
+import dataclasses
+import sys
+
+import cloudpickle
 import pytest
 from gi.repository import GLib, Hn
 
@@ -56,6 +60,28 @@ def boom(x):
     raise RuntimeError("boom")
 
 
+# as in a notebook: the workers cannot import this module, so its classes and functions
+# travel by value
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    x: int
+    label: object = None
+
+
+@node(output_name="point")
+def make_point(x):
+    # objects with no data form: across processes they travel pickled, and come back equal
+    return Point(x, {x: {x, 2 ** 70}} if x % 2 else None)
+
+
+@node(output_name="moved")
+def move(point, offset=Point(100)):
+    return Point(point.x + offset.x, point.label)
+
+
 def nested():
     @node(output_name="scaled")
     def scale(x, factor):
@@ -87,6 +113,11 @@ CASES = {
     "python-values-map": (lambda: Pipeline([stats]), "map",
                           ({"values": [[1, 2], [3], []]}, ["values"]), {}),
     "nested-run": (nested, "run", ({"a": 2, "xs": [1, 2], "factor": 10},), {}),
+    "python-objects-map": (lambda: Pipeline([make_point, move]), "map",
+                           ({"x": [1, 2, 3]}, ["x"]), {}),
+    "python-objects-input-run": (lambda: Pipeline([move]), "run",
+                                 ({"point": Point(1, frozenset({None})), "offset": Point(5)},),
+                                 {}),
     "nested-map": (nested, "map", ({"a": [1, 2], "xs": [1], "factor": 2},), {"map_over": "a"}),
 }
 

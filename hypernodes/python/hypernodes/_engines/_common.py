@@ -236,7 +236,7 @@ class Program:
             frame = dict(shared.values)
             frame.update(row)
             for position, (call, target) in enumerate(zip(self.calls, resolved)):
-                args = [frame[i] for i in call.inputs]
+                args = [frame.get(i) for i in call.inputs]  # None: optional, not given
                 try:
                     result, envelope = call.invoke(target, item, args)
                 except NodeFailure as failure:

@@ -161,7 +161,7 @@ def _execute(executor, work):
     data = {ITEM: list(range(len(rows))) if work.is_map else [-1]}
     for r in plan.roots:
         t = plan.slot_types[r]
-        data[r] = [_nodes.encode(row[r], t) for row in rows]
+        data[r] = [_nodes.encode(row.get(r), t) for row in rows]
     df = daft.from_pydict(data)
     for r in plan.roots:
         df = df.with_column(r, df[r].cast(_dtype(plan.slot_types[r])))

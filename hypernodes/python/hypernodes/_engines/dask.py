@@ -57,7 +57,7 @@ def _node_task(call, position, shared, *deps):
         if isinstance(dep, _common.Failed):
             return dep
         frame.update(dep[0].values)
-    args = [frame[i] for i in call.inputs]
+    args = [frame.get(i) for i in call.inputs]  # None: optional, not given
     try:
         result, envelope = call.invoke(call.resolve(), -1, args)
     except _common.NodeFailure as failure:

@@ -959,3 +959,50 @@ def test_multiple_outputs_reach_downstream_as_the_same_objects(executor):
     results = pipeline.map({"x": [1, 2]}, map_over="x", output_name=["a", "from_b"])
     assert [r["a"] for r in results] == [Point(1, 0), Point(2, 0)]
     assert [set(r) for r in results] == [{"a", "from_b"}] * 2
+
+
+@dataclasses.dataclass
+class Box:
+    value: int
+
+
+def test_disk_cache_keys_and_stores_python_objects(tmp_path, executor):
+    """A dataclass input keys a disk-cache entry (its pickle), and a dataclass result is stored
+    (pickled) and comes back equal from another pipeline sharing the directory."""
+    from hypernodes.cache import DiskCache
+
+    calls = []
+
+    def make():
+        @node(output_name="boxed")
+        def rebox(box):
+            calls.append(box.value)
+            return Box(box.value * 10)
+
+        return Pipeline([rebox]).with_config(
+            RuntimeConfig(executor=executor, cache=DiskCache(tmp_path)))
+
+    assert make().run({"box": Box(4)}) == {"boxed": Box(40)}
+    assert make().run({"box": Box(4)}) == {"boxed": Box(40)}
+    assert calls == [4]
+    assert make().map({"box": [Box(4), Box(5)]}, "box") == [{"boxed": Box(40)},
+                                                            {"boxed": Box(50)}]
+    assert calls == [4, 5]
+
+
+def test_unhashable_input_runs_uncached(executor):
+    """An input with neither __cache_key__ nor a pickle (a lock) makes the call uncached; the
+    run still works."""
+    calls = []
+
+    @node(output_name="y")
+    def use(lock, x):
+        calls.append(x)
+        return x
+
+    pipeline = Pipeline([use]).with_config(
+        RuntimeConfig(executor=executor, cache=MemoryCache()))
+    lock = threading.Lock()
+    assert pipeline.run({"lock": lock, "x": 1}) == {"y": 1}
+    assert pipeline.run({"lock": lock, "x": 1}) == {"y": 1}
+    assert calls == [1, 1]

@@ -67,8 +67,8 @@ _hn_run_load_inputs (HnRun     *run,
   return _hn_frame_check_dict (run->inputs, _("The inputs"), error) &&
          _hn_frame_load_dict (run->graph, run->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
          _hn_frame_load_dict (run->graph, run->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
-         _hn_frame_load_values (run->graph, run->values, -1, frame, error) &&
-         _hn_frame_check_missing (run->graph, run->plan, frame, -1, error);
+         _hn_frame_load_values (run->graph, run->values, run->item, frame, error) &&
+         _hn_frame_check_missing (run->graph, run->plan, frame, run->item, error);
 }
 
 static GVariant *
@@ -105,7 +105,7 @@ _hn_run_sequential (HnRun   *run,
     goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
-    if (!_hn_invoke (run, plan->steps[s], frame, -1, NULL, error))
+    if (!_hn_invoke (run, plan->steps[s], frame, run->item, NULL, error))
       goto out;
 
   /* a cancellation (or timeout) during the last node fails the run too */

@@ -29,6 +29,7 @@ struct _HnInvocation
   guint             attempt;
   gboolean          cached;
   gboolean          checked;     /* the call failed the library's own checks */
+  gboolean          reported_cached;  /* a run_invoke call answered all from the cache */
   char             *key;
   gint64            started;
   GVariant         *result;      /* of an asynchronous call */
@@ -376,6 +377,7 @@ call_once (HnRun         *run,
            gint64         item,
            HnValue      **results,
            gboolean      *checked,
+           gboolean      *cached,
            GError       **error)
 {
   GVariant *stack_variants[8];
@@ -388,7 +390,7 @@ call_once (HnRun         *run,
     g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
 
   if (gn->run_invoke != NULL)
-    return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, results, error);
+    return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, results, cached, error);
 
   if (gn->value_func != NULL)
     {
@@ -445,6 +447,7 @@ call_with_retries (HnRun        *run,
                    HnValue     **results,
                    guint        *attempts,
                    gboolean     *checked,
+                   gboolean     *cached,
                    GError      **error)
 {
   for (guint attempt = 0;; attempt++)
@@ -453,7 +456,7 @@ call_with_retries (HnRun        *run,
       gboolean ok;
 
       *checked = FALSE;
-      ok = call_once (run, gn, args, item, results, checked, &local);
+      ok = call_once (run, gn, args, item, results, checked, cached, &local);
       *attempts = attempt + 1;
       if (ok || local == NULL)
         return ok;
@@ -777,6 +780,7 @@ call_and_store (HnRun        *run,
                 HnValue     **frame,
                 const char   *key,
                 gint64        item,
+                gboolean     *cached,
                 GError      **error)
 {
   HnValue *stack_results[8] = { NULL, };
@@ -794,14 +798,16 @@ call_and_store (HnRun        *run,
   /* the plain path, when nothing watches: as cheap as a direct call */
   if (key == NULL && !_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     {
-      if (!call_with_retries (run, gn, args, item, results, &attempts, &checked, &node_error))
+      if (!call_with_retries (run, gn, args, item, results, &attempts, &checked, cached,
+                              &node_error))
         return call_failed (run, gn, node_error, checked, item, attempts, error);
       return store (run, gn, frame, results, item, error);
     }
 
   before_call (run, gn, args, item);
   started = g_get_monotonic_time ();
-  ok = call_with_retries (run, gn, args, item, results, &attempts, &checked, &node_error);
+  ok = call_with_retries (run, gn, args, item, results, &attempts, &checked, cached,
+                          &node_error);
   if (!ok)
     call_failed (run, gn, node_error, checked, item, attempts, error);
   else
@@ -854,10 +860,11 @@ _hn_invoke (HnRun      *run,
     {
       if (cached != NULL)
         *cached = TRUE;
+      g_atomic_int_inc (&run->n_cached);
       ok = TRUE;
     }
   else
-    ok = call_and_store (run, gn, args, frame, key, item, error);
+    ok = call_and_store (run, gn, args, frame, key, item, cached, error);
 
   for (guint p = 0; p < gn->n_inputs; p++)
     if (owned[p])
@@ -900,6 +907,8 @@ _hn_invocation_new (HnRun      *run,
       invocation->key = cache_key (gn, invocation->args);
       invocation->cached = invocation->key != NULL &&
                            lookup (run, gn, invocation->key, frame, item);
+      if (invocation->cached)
+        g_atomic_int_inc (&run->n_cached);
     }
   return invocation;
 }
@@ -907,7 +916,7 @@ _hn_invocation_new (HnRun      *run,
 gboolean
 _hn_invocation_is_cached (HnInvocation *invocation)
 {
-  return invocation->cached;
+  return invocation->cached || invocation->reported_cached;
 }
 
 void
@@ -1081,7 +1090,8 @@ _hn_invocation_call (HnInvocation *invocation)
   before_call (run, gn, invocation->args, invocation->item);
   invocation->started = g_get_monotonic_time ();
   if (!call_with_retries (run, gn, invocation->args, invocation->item, invocation->results,
-                          &invocation->attempt, &invocation->checked, &invocation->error))
+                          &invocation->attempt, &invocation->checked,
+                          &invocation->reported_cached, &invocation->error))
     g_clear_pointer (&invocation->results, g_free);
 }
 
@@ -1286,7 +1296,7 @@ hn_run_invoke_node (HnRun             *self,
   if (key != NULL && lookup (self, &gn, key, frame, item))
     ok = TRUE;
   else
-    ok = call_and_store (self, &gn, owned, frame, key, item, error);
+    ok = call_and_store (self, &gn, owned, frame, key, item, NULL, error);
   if (ok)
     {
       g_autofree GVariant **variants = g_new0 (GVariant *, MAX (gn.n_outputs, 1));

@@ -43,6 +43,9 @@ gboolean      _hn_map_source_load_item   (HnMapSource         *source,
                                           HnValue            **frame,
                                           GError             **error);
 
+/* The same items for a graph with the same root names (the composite executor's wrapper). */
+HnMapSource  *_hn_map_source_for_graph (HnMapSource       *source,
+                                        HnGraph           *graph);
 /* Fails if a host value of the items cannot become data. */
 gboolean      _hn_map_source_check_values (HnMapSource       *source,
                                            GError           **error);

@@ -389,3 +389,40 @@ _hn_map_source_check_values (HnMapSource  *source,
       }
   return TRUE;
 }
+
+HnMapSource *
+_hn_map_source_for_graph (HnMapSource *source,
+                          HnGraph     *graph)
+{
+  HnMapSource *copy;
+
+  if (source->n_columns == 0)
+    return _hn_map_source_new_items (source->items);
+
+  copy = g_new0 (HnMapSource, 1);
+  g_atomic_ref_count_init (&copy->ref_count);
+  g_mutex_init (&copy->items_lock);
+  copy->items = source->items ? g_variant_ref (source->items) : NULL;
+  copy->n_columns = source->n_columns;
+  copy->names = g_strdupv (source->names);
+  copy->slots = g_new (int, source->n_columns);
+  copy->columns = g_new0 (GVariant *, source->n_columns);
+  copy->lengths = g_memdup2 (source->lengths, sizeof (gsize) * source->n_columns);
+  if (source->value_columns != NULL)
+    copy->value_columns = g_new0 (HnValue **, source->n_columns);
+  for (guint c = 0; c < source->n_columns; c++)
+    {
+      copy->slots[c] = _hn_graph_lookup_slot (graph, source->names[c]);
+      if (source->columns[c] != NULL)
+        copy->columns[c] = g_variant_ref (source->columns[c]);
+      if (source->value_columns != NULL && source->value_columns[c] != NULL)
+        {
+          copy->value_columns[c] = g_new (HnValue *, MAX (source->lengths[c], 1));
+          for (gsize i = 0; i < source->lengths[c]; i++)
+            copy->value_columns[c][i] = _hn_value_ref (source->value_columns[c][i]);
+        }
+    }
+  copy->mode = source->mode;
+  copy->n_items = source->n_items;
+  return copy;
+}

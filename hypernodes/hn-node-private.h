@@ -14,13 +14,14 @@ G_BEGIN_DECLS
 /* How a node runs inside a run: pipeline nodes run their pipeline as a child of @run. Set per
  * node type with _hn_node_type_set_run_invoke(); other nodes are called through their invoke
  * vfunc. @item is the map index of the outer run, or -1. Sets one new value per output in
- * @results, or fails. */
+ * @results, or fails; sets *@cached when every call it made came from the cache. */
 typedef gboolean (*HnNodeRunInvoke) (HnNode            *self,
                                      HnRun             *run,
                                      HnValue * const   *args,
                                      guint              n_args,
                                      gint64             item,
                                      HnValue          **results,
+                                     gboolean          *cached,
                                      GError           **error);
 
 void                _hn_node_type_set_run_invoke (GType            type,

@@ -358,6 +358,7 @@ hn_pipeline_node_run_invoke (HnNode            *node,
                              guint              n_args,
                              gint64             item,
                              HnValue          **results,
+                             gboolean          *cached,
                              GError           **error)
 {
   HnPipelineNode *self = HN_PIPELINE_NODE (node);
@@ -402,7 +403,7 @@ hn_pipeline_node_invoke (HnNode            *node,
   results = g_new0 (HnValue *, MAX (self->n_outputs, 1));
   variants = g_new0 (GVariant *, MAX (self->n_outputs, 1));
   ok = hn_pipeline_node_run_invoke (node, run, (HnValue * const *) args, n_args, -1, results,
-                                    error);
+                                    NULL, error);
   for (guint o = 0; ok && o < self->n_outputs; o++)
     {
       variants[o] = _hn_value_to_variant (results[o], NULL, error);

@@ -54,6 +54,9 @@ struct _HnRun
   char               *node_name;
   gint64              parent_item;
   gint64              started;       /* when a child run started */
+  /* The map item a single run stands for (the composite executor's item runs), or -1. */
+  gint64              item;
+  gint                n_cached;      /* node calls answered by the cache */
 
   /* A run made with values keeps its results as values: plan->n_outputs per item. */
   gboolean            keep;
@@ -89,6 +92,12 @@ HnRun    *_hn_run_new              (HnGraph             *graph,
                                     HnCache             *cache,
                                     HnCallback * const  *callbacks,
                                     guint                n_callbacks);
+/* Item @item of @map_run as a single run of its own, with @values (taken) as its inputs, on
+ * @executor: the same plan, callbacks, context, cache and cancellable; it keeps its results. */
+HnRun    *_hn_run_new_item         (HnRun               *map_run,
+                                    gint64               item,
+                                    GObject             *executor,
+                                    HnValueDict         *values);
 /* A run of a nested pipeline inside @parent: same cancellable and retries. */
 HnRun    *_hn_run_new_child        (HnRun               *parent,
                                     HnGraph             *graph,

@@ -158,8 +158,40 @@ _hn_run_new (HnGraph             *graph,
   run->events = _hn_callbacks_events (callbacks, n_callbacks, source != NULL, 0);
   run->parent_item = -1;
   run->timeout = timeout;
+  run->item = -1;
   if (timeout > 0)
     start_timer (run);
+  return run;
+}
+
+HnRun *
+_hn_run_new_item (HnRun       *map_run,
+                  gint64       item,
+                  GObject     *executor,
+                  HnValueDict *values)
+{
+  HnRun *run = g_new0 (HnRun, 1);
+
+  g_atomic_ref_count_init (&run->ref_count);
+  g_mutex_init (&run->lock);
+  /* no parent: its nodes are the map's own, named as they are */
+  run->root = map_run->root;
+  run->graph = _hn_graph_ref (map_run->graph);
+  run->plan = _hn_plan_ref (map_run->plan);
+  run->pipeline = map_run->pipeline ? g_object_ref (map_run->pipeline) : NULL;
+  run->config = map_run->config ? g_object_ref (map_run->config) : NULL;
+  run->executor = g_object_ref (executor);
+  run->values = values;
+  run->outputs = g_strdupv (map_run->outputs);
+  run->cancellable = map_run->cancellable ? g_object_ref (map_run->cancellable) : NULL;
+  run->context = g_object_ref (hn_run_get_context (map_run));
+  run->retries = map_run->retries;
+  run->cache = map_run->cache;
+  run->callbacks = map_run->callbacks;
+  run->n_callbacks = map_run->n_callbacks;
+  run->events = map_run->events;
+  run->keep = TRUE;
+  run->item = item;
   return run;
 }
 
@@ -200,6 +232,7 @@ _hn_run_new_child (HnRun        *parent,
   }
   run->node_name = g_strdup (node_name);
   run->parent_item = parent_item;
+  run->item = -1;
   return run;
 }
 

@@ -39,6 +39,7 @@ G_BEGIN_DECLS
 # include "executors/hn-sequential-executor.h"
 # include "executors/hn-thread-pool-executor.h"
 # include "executors/hn-async-executor.h"
+# include "executors/hn-composite-executor.h"
 # include "executors/hn-daft-executor.h"
 # include "executors/hn-dask-executor.h"
 # include "executors/hn-ray-executor.h"

@@ -16,6 +16,15 @@ static HnExecutor *make_sequential (void) { return hn_sequential_executor_new ()
 static HnExecutor *make_pool_4 (void) { return hn_thread_pool_executor_new (4); }
 static HnExecutor *make_async (void) { return hn_async_executor_new (8); }
 
+static HnExecutor *
+make_composite (void)
+{
+  g_autoptr(HnExecutor) items = hn_thread_pool_executor_new (2);
+  g_autoptr(HnExecutor) nodes = hn_async_executor_new (4);
+
+  return hn_composite_executor_new (items, nodes);
+}
+
 typedef struct
 {
   const char      *name;
@@ -26,6 +35,7 @@ static const ExecutorCase executor_cases[] = {
   { "sequential", make_sequential },
   { "thread-pool-4", make_pool_4 },
   { "async", make_async },
+  { "composite", make_composite },
 };
 
 /* ---- a callback that records events ------------------------------------------------------ */

@@ -19,6 +19,25 @@ static HnExecutor *make_pool_2 (void) { return hn_thread_pool_executor_new (2); 
 static HnExecutor *make_pool_4 (void) { return hn_thread_pool_executor_new (4); }
 static HnExecutor *make_async (void) { return hn_async_executor_new (8); }
 
+/* items on a thread pool, the nodes of each item on the async executor; and the other way */
+static HnExecutor *
+make_composite_pool_async (void)
+{
+  g_autoptr(HnExecutor) items = hn_thread_pool_executor_new (2);
+  g_autoptr(HnExecutor) nodes = hn_async_executor_new (4);
+
+  return hn_composite_executor_new (items, nodes);
+}
+
+static HnExecutor *
+make_composite_async_pool (void)
+{
+  g_autoptr(HnExecutor) items = hn_async_executor_new (4);
+  g_autoptr(HnExecutor) nodes = hn_thread_pool_executor_new (2);
+
+  return hn_composite_executor_new (items, nodes);
+}
+
 typedef struct
 {
   const char      *name;
@@ -31,6 +50,8 @@ static const ExecutorCase executor_cases[] = {
   { "thread-pool-2", make_pool_2 },
   { "thread-pool-4", make_pool_4 },
   { "async", make_async },
+  { "composite-pool-async", make_composite_pool_async },
+  { "composite-async-pool", make_composite_async_pool },
 };
 
 static GVariant *

@@ -128,7 +128,7 @@ static gint64
 item_label (Job   *job,
             gsize  item)
 {
-  return job->is_map ? (gint64) item : -1;
+  return job->is_map ? (gint64) item : job->run->item;
 }
 
 /* The error of the first failing item wins, as with the sequential executor: items before it

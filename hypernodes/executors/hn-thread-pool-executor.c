@@ -217,7 +217,7 @@ dag_work (Work     *work,
           work->n_running++;
           hn_mutex_unlock (&work->lock);
 
-          ok = _hn_invoke (run, node, work->frame, -1, NULL, &error);
+          ok = _hn_invoke (run, node, work->frame, run->item, NULL, &error);
 
           hn_mutex_lock (&work->lock);
           work->n_running--;

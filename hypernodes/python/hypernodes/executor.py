@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """How a pipeline runs: the Executor interface and the native executors (SequentialExecutor,
-ThreadPoolExecutor, AsyncExecutor). DaftExecutor, DaskExecutor and RayExecutor
+ThreadPoolExecutor, AsyncExecutor, and CompositeExecutor, which gives a map's items to one
+executor and the nodes of each item to another). DaftExecutor, DaskExecutor and RayExecutor
 are in hypernodes.daft_executor, hypernodes.dask_executor and hypernodes.ray_executor."""
 
 import gi
@@ -13,5 +14,7 @@ Executor = Hn.Executor
 SequentialExecutor = Hn.SequentialExecutor
 ThreadPoolExecutor = Hn.ThreadPoolExecutor
 AsyncExecutor = Hn.AsyncExecutor
+CompositeExecutor = Hn.CompositeExecutor
 
-__all__ = ["Executor", "SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor"]
+__all__ = ["Executor", "SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor",
+           "CompositeExecutor"]

@@ -575,6 +575,27 @@ class AsyncExecutor(_ExecutorMixin, Hn.AsyncExecutor):
         super().__init__(max_concurrency=max_concurrency, **kwargs)
 
 
+class CompositeExecutor(_ExecutorMixin, Hn.CompositeExecutor):
+    """CompositeExecutor(map_executor=None, node_executor=None): the items of a map go to
+    map_executor (a ThreadPoolExecutor by default), the nodes of each item to node_executor
+    (the SequentialExecutor by default); a single run uses node_executor. For example
+    CompositeExecutor(ThreadPoolExecutor(4), AsyncExecutor(100)) for items whose nodes wait
+    on I/O."""
+
+    def __init__(self, map_executor: Any = None, node_executor: Any = None, **kwargs: Any):
+        super().__init__(map_executor=map_executor, node_executor=node_executor, **kwargs)
+
+    @property
+    def map_executor(self) -> Any:
+        """The executor of a map's items."""
+        return self.get_map_executor()
+
+    @property
+    def node_executor(self) -> Any:
+        """The executor of each item's nodes."""
+        return self.get_node_executor()
+
+
 class DaftExecutor(_ExecutorMixin, Hn.DaftExecutor):
     """DaftExecutor(runner="local" | "ray", ray_address=None, collect=True, show_plan=False,
     debug=False, python=None, connect_timeout=30): runs pipelines as Daft DataFrames.
@@ -688,10 +709,12 @@ class RayExecutor(_ExecutorMixin, Hn.RayExecutor):
 SequentialExecutor = override(SequentialExecutor)
 ThreadPoolExecutor = override(ThreadPoolExecutor)
 AsyncExecutor = override(AsyncExecutor)
+CompositeExecutor = override(CompositeExecutor)
 DaftExecutor = override(DaftExecutor)
 DaskExecutor = override(DaskExecutor)
 RayExecutor = override(RayExecutor)
-__all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "DaftExecutor",
+__all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "CompositeExecutor",
+            "DaftExecutor",
             "DaskExecutor", "RayExecutor"]
 
 

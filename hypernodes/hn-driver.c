@@ -178,10 +178,10 @@ check_result_size (gsize    n_items,
     return TRUE;
 
   g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-               _("A map of %" G_GSIZE_FORMAT " items cannot fit in memory: its results need "
+               _("A map of %llu items cannot fit in memory: its results need "
                  "at least %.1f GiB and this machine has %.1f GiB; map over fewer items, or in "
                  "parts"),
-               n_items, (double) n_items * per_item / (1 << 30), (double) memory / (1 << 30));
+               (unsigned long long) n_items, (double) n_items * per_item / (1 << 30), (double) memory / (1 << 30));
   return FALSE;
 }
 
@@ -223,8 +223,8 @@ _hn_map_driver_init (HnMapDriver   *driver,
       if (driver->results == NULL)
         {
           g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                       _("Cannot allocate the results of a map of %" G_GSIZE_FORMAT " items"),
-                       driver->n_items);
+                       _("Cannot allocate the results of a map of %llu items"),
+                       (unsigned long long) driver->n_items);
           _hn_map_driver_clear (driver);
           return FALSE;
         }

@@ -381,9 +381,9 @@ _hn_map_source_check_values (HnMapSource  *source,
         if (v == NULL)
           {
             g_propagate_prefixed_error (error, local,
-                                        _("Item %" G_GSIZE_FORMAT " of mapped input “%s” cannot "
-                                          "be sent to the executor: "),
-                                        i, source->names[c]);
+                                        _("Item %llu of mapped input “%s” cannot be sent to "
+                                          "the executor: "),
+                                        (unsigned long long) i, source->names[c]);
             return FALSE;
           }
       }

@@ -233,8 +233,9 @@ collect_item (HnMapDriver  *driver,
       if (v == NULL)
         {
           g_propagate_prefixed_error (&collected->error, local,
-                                      _("Output “%s” of item %" G_GSIZE_FORMAT ": "),
-                                      hn_node_get_outputs (HN_NODE (collected->self))[o], index);
+                                      _("Output “%s” of item %llu: "),
+                                      hn_node_get_outputs (HN_NODE (collected->self))[o],
+                                      (unsigned long long) index);
           return;
         }
       g_ptr_array_add (collected->columns[o], v);

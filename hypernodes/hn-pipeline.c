@@ -1010,8 +1010,8 @@ hn_run_execute_values (HnRun   *self,
           if (value == NULL)
             {
               g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
-                           _("The executor returned no output “%s” for item %" G_GSIZE_FORMAT),
-                           name, i);
+                           _("The executor returned no output “%s” for item %llu"),
+                           name, (unsigned long long) i);
               return FALSE;
             }
           self->kept[i * self->plan->n_outputs + o] = (HnValue *) value;

@@ -433,8 +433,8 @@ _hn_run_alloc_kept (HnRun   *run,
   if (run->kept == NULL)
     {
       g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
-                   _("Cannot allocate the results of a map of %" G_GSIZE_FORMAT " items"),
-                   n_items);
+                   _("Cannot allocate the results of a map of %llu items"),
+                   (unsigned long long) n_items);
       return FALSE;
     }
   run->n_kept_items = n_items;

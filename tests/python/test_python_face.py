@@ -1006,3 +1006,84 @@ def test_unhashable_input_runs_uncached(executor):
     assert pipeline.run({"lock": lock, "x": 1}) == {"y": 1}
     assert pipeline.run({"lock": lock, "x": 1}) == {"y": 1}
     assert calls == [1, 1]
+
+
+# ---- @stateful -------------------------------------------------------------------------------
+
+def test_stateful_is_built_on_first_use_once_per_process(executor):
+    import pickle
+
+    import cloudpickle
+
+    from hypernodes import stateful
+
+    built = []
+
+    @stateful
+    class Model:
+        def __init__(self, factor):
+            built.append(factor)
+            self.factor = factor
+            self.weights = b"w" * 1_000_000
+
+        def predict(self, x):
+            return x * self.factor
+
+    model = Model(3)
+    assert built == [] and not model.is_built  # deferred
+    assert "not built" in repr(model)
+
+    @node(output_name="y")
+    def predict(x, model):
+        return model.predict(x)
+
+    pipeline = Pipeline([predict]).with_config(RuntimeConfig(executor=executor))
+    assert pipeline.map({"x": list(range(20)), "model": model}, "x") == [
+        {"y": 3 * x} for x in range(20)]
+    assert built == [3]  # once for the whole map, whatever the threads
+    assert pipeline.run({"x": 2, "model": model}) == {"y": 6}
+    assert built == [3]
+
+    # what travels is the recipe, not the built object; a copy in this process shares it
+    blob = cloudpickle.dumps(model)
+    assert len(blob) < 100_000  # the megabyte of weights stays here
+    copy = pickle.loads(blob)
+    assert copy.predict(5) == 15 and built == [3]
+
+
+def test_stateful_cache_key(executor):
+    from hypernodes import stateful
+
+    calls = []
+
+    @stateful
+    class Plain:
+        def __init__(self, path):
+            self.path = path
+
+    @stateful
+    class Keyed:
+        def __init__(self, path, noise):
+            self.path = path
+
+        def __cache_key__(self):
+            return self.path
+
+    @node(output_name="y")
+    def use(x, model):
+        calls.append(x)
+        return x
+
+    pipeline = Pipeline([use]).with_config(
+        RuntimeConfig(executor=executor, cache=MemoryCache()))
+    # the same recipe is the same key, without building the object
+    a, b = Plain("m.bin"), Plain("m.bin")
+    assert pipeline.run({"x": 1, "model": a}) == pipeline.run({"x": 1, "model": b})
+    assert calls == [1] and not a.is_built and not b.is_built
+    pipeline.run({"x": 1, "model": Plain("other.bin")})
+    assert calls == [1, 1]
+    # a class's own __cache_key__ wins: different noise, same key
+    calls.clear()
+    pipeline.run({"x": 2, "model": Keyed("k", 1)})
+    pipeline.run({"x": 2, "model": Keyed("k", 2)})
+    assert calls == [2]

@@ -204,3 +204,35 @@ def test_c_program_uses_the_cli_spelling(dask_cluster, module_path):
 
 def test_cancel_during_map_on_a_cluster(dask_cluster):
     parity.check_cancel(DaskExecutor(scheduler_address=dask_cluster.address))
+
+
+def test_stateful_is_built_once_per_worker_process(executor, tmp_path):
+    """A @stateful resource travels as its recipe and is built once in each process that runs
+    nodes for the map (here: the workers, or this process for the local schedulers)."""
+    import cloudpickle
+
+    from hypernodes import stateful
+
+    marks = str(tmp_path)
+
+    @stateful
+    class Model:
+        def __init__(self, where):
+            with open(os.path.join(where, f"{os.getpid()}-{time.monotonic_ns()}"), "w"):
+                pass
+            self.weights = b"w" * 1_000_000
+
+        def predict(self, x):
+            return x + len(self.weights)
+
+    @node(output_name="y")
+    def predict(x, model):
+        return model.predict(x)
+
+    model = Model(marks)
+    assert len(cloudpickle.dumps(model)) < 100_000
+    results = Pipeline([predict]).with_config(config(executor)).map(
+        {"x": list(range(40)), "model": model}, "x")
+    assert results == [{"y": x + 1_000_000} for x in range(40)]
+    pids = [name.split("-")[0] for name in os.listdir(marks)]
+    assert pids and len(pids) == len(set(pids))  # never twice in one process

@@ -158,6 +158,8 @@ hn_executor_execute (HnExecutor  *self,
   HnExecutorInterface *iface;
   GError *local = NULL;
   GVariant *result;
+  GMainContext *context;
+  gboolean acquired;
   gint64 started = g_get_monotonic_time ();
 
   g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
@@ -165,9 +167,15 @@ hn_executor_execute (HnExecutor  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   iface = HN_EXECUTOR_GET_IFACE (self);
+  /* nodes bound to a main context are called by this thread, which owns the context for the
+   * run (unless its own thread runs it: then calls are handed to it) */
+  context = run->graph->main_context;
+  acquired = context != NULL && g_main_context_acquire (context);
   fire_start (run);
   result = hn_run_is_map (run) ? iface->map (self, run, &local)
                                : iface->run (self, run, &local);
+  if (acquired)
+    g_main_context_release (context);
   if (result == NULL)
     {
       if (local == NULL)

@@ -28,6 +28,7 @@ typedef struct
   HnNodeValueFunc      value_func;
   gpointer             value_data;
   HnNodeValueAsyncFunc value_async_func;  /* for the async executor, or NULL */
+  GMainContext        *main_context;      /* the node's, borrowed: NULL for any thread */
   gpointer             value_async_data;
   guint                n_inputs;
   guint               *input_slots;
@@ -57,6 +58,9 @@ struct _HnGraph
   guint             n_slots;
   char            **slot_names;
   GHashTable       *slot_index;     /* name -> index + 1 */
+  /* The context of the first node bound to one, which the executors iterate while they wait,
+   * or NULL. */
+  GMainContext     *main_context;
   int              *producer;       /* slot -> graph node index, -1 for a root input */
   char            **root_inputs;
   char            **outputs;

@@ -46,6 +46,7 @@ graph_free (HnGraph *graph)
   g_free (graph->nodes);
   g_free (graph->given_nodes);
   g_free (graph->root_checks);
+  g_clear_pointer (&graph->main_context, g_main_context_unref);
   g_free (graph->producer);
   g_strfreev (graph->slot_names);
   g_strfreev (graph->root_inputs);
@@ -379,6 +380,9 @@ _hn_graph_new (HnNode * const  *nodes,
       gn->run_invoke = _hn_node_get_run_invoke (node);
       gn->value_func = _hn_node_get_value_func (node, &gn->value_data);
       gn->value_async_func = _hn_node_get_value_async_func (node, &gn->value_async_data);
+      gn->main_context = hn_node_get_main_context (node);
+      if (gn->main_context != NULL && graph->main_context == NULL)
+        graph->main_context = g_main_context_ref (gn->main_context);
       graph->order[k] = g_strdup (gn->name);
 
       gn->n_inputs = _hn_node_get_n_inputs (node);

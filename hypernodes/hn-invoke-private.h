@@ -44,6 +44,8 @@ HnInvocation *_hn_invocation_new         (HnRun         *run,
                                           GError       **error);
 /* The graph index of the node. */
 guint         _hn_invocation_get_index   (HnInvocation  *invocation);
+/* Whether the node is bound to a main context this thread owns: then it is called here. */
+gboolean      _hn_invocation_is_bound_here (HnInvocation *invocation);
 /* Whether the result came from the cache: complete it without calling the node. */
 gboolean      _hn_invocation_is_cached   (HnInvocation  *invocation);
 /* Whether the node has an asynchronous implementation. */

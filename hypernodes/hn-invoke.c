@@ -324,7 +324,11 @@ call_async_blocking (HnRun         *run,
                      GVariant     **args,
                      GError       **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  /* a node bound to a context this thread owns completes there (its callbacks are attached to
+   * it); others on a private one */
+  g_autoptr(GMainContext) context = gn->main_context != NULL &&
+                                    g_main_context_is_owner (gn->main_context)
+    ? g_main_context_ref (gn->main_context) : g_main_context_new ();
   g_autoptr(GAsyncResult) result = NULL;
   GVariant *value;
 
@@ -371,7 +375,7 @@ split_result (HnRun        *run,
  * own checks failed (arguments that cannot convert, a result of the wrong shape): such errors
  * name the node already, and trying again would not help. */
 static gboolean
-call_once (HnRun         *run,
+call_here (HnRun         *run,
            HnGraphNode   *gn,
            HnValue      **args,
            gint64         item,
@@ -439,6 +443,78 @@ call_once (HnRun         *run,
   return !*checked;
 }
 
+/* A call of a node bound to a main context, made from another thread: it runs in the
+ * context's thread, which the executors iterate while they wait, and this thread waits. */
+typedef struct
+{
+  HnRun        *run;
+  HnGraphNode  *gn;
+  HnValue     **args;
+  gint64        item;
+  HnValue     **results;
+  gboolean     *checked;
+  gboolean     *cached;
+  GError       *error;
+  gboolean      ok;
+  gboolean      done;
+  GMutex        lock;
+  GCond         cond;
+} Dispatch;
+
+static gboolean
+dispatch_in_context (gpointer data)
+{
+  Dispatch *d = data;
+  gboolean ok;
+
+  HN_TSAN_ACQUIRE (d);
+  ok = call_here (d->run, d->gn, d->args, d->item, d->results, d->checked, d->cached,
+                  &d->error);
+  hn_mutex_lock (&d->lock);
+  d->ok = ok;
+  d->done = TRUE;
+  g_cond_signal (&d->cond);
+  hn_mutex_unlock (&d->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+call_once (HnRun         *run,
+           HnGraphNode   *gn,
+           HnValue      **args,
+           gint64         item,
+           HnValue      **results,
+           gboolean      *checked,
+           gboolean      *cached,
+           GError       **error)
+{
+  Dispatch d = { run, gn, args, item, results, checked, cached, NULL, FALSE, FALSE, };
+  GSource *source;
+
+  if (gn->main_context == NULL || g_main_context_is_owner (gn->main_context))
+    return call_here (run, gn, args, item, results, checked, cached, error);
+
+  g_mutex_init (&d.lock);
+  g_cond_init (&d.cond);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, dispatch_in_context, &d, NULL);
+  HN_TSAN_RELEASE (&d);
+  g_source_attach (source, gn->main_context);
+  g_source_unref (source);
+
+  hn_mutex_lock (&d.lock);
+  while (!d.done)
+    hn_cond_wait (&d.cond, &d.lock);
+  hn_mutex_unlock (&d.lock);
+  g_mutex_clear (&d.lock);
+  g_cond_clear (&d.cond);
+  HN_TSAN_ACQUIRE (&d);
+  if (!d.ok)
+    g_propagate_error (error, d.error);
+  return d.ok;
+}
+
 static gboolean
 call_with_retries (HnRun        *run,
                    HnGraphNode  *gn,
@@ -484,6 +560,13 @@ call_failed (HnRun        *run,
 {
   g_autoptr(GError) local_error = node_error;
 
+  /* a binding that cannot call its language in this thread (gjs) says nothing */
+  if (local_error == NULL && gn->main_context == NULL && run->root->thread != NULL &&
+      run->root->thread != g_thread_self ())
+    return invalid_result (run, gn, item, error,
+                           _("returned no value and no error (a node written in a language "
+                             "that runs on one thread only, such as JavaScript, must say so: set "
+                             "its “main-context” property)"));
   if (local_error == NULL)
     return invalid_result (run, gn, item, error, _("returned no value and no error"));
 
@@ -944,6 +1027,14 @@ guint
 _hn_invocation_get_index (HnInvocation *invocation)
 {
   return invocation->index;
+}
+
+gboolean
+_hn_invocation_is_bound_here (HnInvocation *invocation)
+{
+  GMainContext *context = invocation->run->graph->nodes[invocation->index].main_context;
+
+  return context != NULL && g_main_context_is_owner (context);
 }
 
 gboolean

@@ -50,6 +50,7 @@ typedef struct
   HnNodeValueFunc value_func;
   gpointer       value_data;
   GDestroyNotify value_destroy;
+  GMainContext  *main_context;
   HnNodeValueAsyncFunc value_async_func;
   gpointer       value_async_data;
   GDestroyNotify value_async_destroy;
@@ -71,6 +72,7 @@ enum {
   PROP_CACHE,
   PROP_VERSION,
   PROP_OPTIONAL_INPUTS,
+  PROP_MAIN_CONTEXT,
   N_PROPS
 };
 
@@ -216,6 +218,7 @@ hn_node_finalize (GObject *object)
   g_clear_pointer (&priv->input_type_strings, g_strfreev);
   g_clear_pointer (&priv->output_type_strings, g_strfreev);
   g_clear_pointer (&priv->optional_inputs, g_strfreev);
+  g_clear_pointer (&priv->main_context, g_main_context_unref);
   g_clear_pointer (&priv->optional, g_free);
   if (priv->value_destroy != NULL)
     priv->value_destroy (priv->value_data);
@@ -268,6 +271,10 @@ hn_node_get_property (GObject    *object,
       g_value_set_boxed (value, priv->optional_inputs);
       break;
 
+    case PROP_MAIN_CONTEXT:
+      g_value_set_boxed (value, priv->main_context);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -314,6 +321,10 @@ hn_node_set_property (GObject      *object,
 
     case PROP_OPTIONAL_INPUTS:
       priv->optional_inputs = g_value_dup_boxed (value);
+      break;
+
+    case PROP_MAIN_CONTEXT:
+      hn_node_set_main_context (self, g_value_get_boxed (value));
       break;
 
     default:
@@ -421,6 +432,21 @@ hn_node_class_init (HnNodeClass *klass)
     g_param_spec_boxed ("optional-inputs", NULL, NULL,
                         G_TYPE_STRV,
                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * HnNode:main-context:
+   *
+   * The main context a node must be called from, or %NULL for any thread. Nodes written in a
+   * language that runs on one thread only (JavaScript in gjs) set it to the context of that
+   * thread; every executor then calls them there, while the rest of the run stays parallel.
+   * The thread that runs the pipeline calls them itself; other threads hand them to that
+   * context, which the executors iterate while they wait. Set it before the node is in a
+   * pipeline.
+   */
+  properties[PROP_MAIN_CONTEXT] =
+    g_param_spec_boxed ("main-context", NULL, NULL,
+                        G_TYPE_MAIN_CONTEXT,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1031,4 +1057,43 @@ _hn_node_get_value_async_func (HnNode   *self,
 
   *user_data = priv->value_async_data;
   return priv->value_async_func;
+}
+
+/**
+ * hn_node_set_main_context:
+ * @self: a [class@Node]
+ * @context: (nullable): the context the node must be called from, or %NULL for any thread
+ *
+ * Sets [property@Node:main-context]. Set it before the node is in a pipeline.
+ */
+void
+hn_node_set_main_context (HnNode       *self,
+                          GMainContext *context)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_if_fail (HN_IS_NODE (self));
+
+  if (priv->main_context == context)
+    return;
+  g_clear_pointer (&priv->main_context, g_main_context_unref);
+  priv->main_context = context ? g_main_context_ref (context) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAIN_CONTEXT]);
+}
+
+/**
+ * hn_node_get_main_context:
+ * @self: a [class@Node]
+ *
+ * Gets the context the node must be called from.
+ *
+ * Returns: (transfer none) (nullable): the value of [property@Node:main-context]
+ */
+GMainContext *
+hn_node_get_main_context (HnNode *self)
+{
+  HnNodePrivate *priv = hn_node_get_instance_private (self);
+
+  g_return_val_if_fail (HN_IS_NODE (self), NULL);
+  return priv->main_context;
 }

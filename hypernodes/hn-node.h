@@ -130,6 +130,11 @@ typedef void (*HnNodeValueAsyncFunc) (HnNode          *node,
 HN_AVAILABLE_IN_ALL
 const char * const  *hn_node_get_optional_inputs (HnNode          *self);
 HN_AVAILABLE_IN_ALL
+void                 hn_node_set_main_context (HnNode              *self,
+                                               GMainContext        *context);
+HN_AVAILABLE_IN_ALL
+GMainContext        *hn_node_get_main_context (HnNode              *self);
+HN_AVAILABLE_IN_ALL
 void                 hn_node_set_value_async_func (HnNode              *self,
                                                    HnNodeValueAsyncFunc func,
                                                    gpointer             user_data,

@@ -751,6 +751,9 @@ hn_pipeline_as_node (HnPipeline          *self,
                        "optional-inputs", optional_inputs,
                        NULL);
   node->pipeline = g_object_ref (self);
+  /* inner nodes bound to a main context: the whole inner pipeline runs there */
+  if (graph->main_context != NULL)
+    hn_node_set_main_context (HN_NODE (node), graph->main_context);
   node->graph = _hn_graph_ref (graph);
   node->plan = g_steal_pointer (&plan);
   node->input_mapping = in_map ? g_variant_ref (in_map) : NULL;

@@ -57,6 +57,7 @@ struct _HnRun
   /* The map item a single run stands for (the composite executor's item runs), or -1. */
   gint64              item;
   gint                n_cached;      /* node calls answered by the cache */
+  GThread            *thread;        /* that made the run, for messages (not a reference) */
 
   /* A run made with values keeps its results as values: plan->n_outputs per item. */
   gboolean            keep;

@@ -159,6 +159,7 @@ _hn_run_new (HnGraph             *graph,
   run->parent_item = -1;
   run->timeout = timeout;
   run->item = -1;
+  run->thread = g_thread_self ();
   if (timeout > 0)
     start_timer (run);
   return run;

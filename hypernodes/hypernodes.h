@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 # include "hn-value.h"
 # include "hn-node.h"
 # include "hn-function-node.h"
+# include "hn-async-function-node.h"
 # include "hn-callback-context.h"
 # include "hn-callback.h"
 # include "hn-log-callback.h"

@@ -593,6 +593,106 @@ test_host_cache_key (void)
   g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
 }
 
+/* ---- nodes bound to a main context ------------------------------------------------------ */
+
+static GThread *main_thread;
+static gint bound_calls, bound_elsewhere, free_elsewhere;
+
+static GVariant *
+bound_plus_one (GVariant * const *args,
+                guint             n_args,
+                gpointer          user_data,
+                GError          **error)
+{
+  g_atomic_int_inc (&bound_calls);
+  if (g_thread_self () != main_thread)
+    g_atomic_int_inc (&bound_elsewhere);
+  return g_variant_new_int64 (g_variant_get_int64 (args[0]) + 1);
+}
+
+static GVariant *
+free_times_two (GVariant * const *args,
+                guint             n_args,
+                gpointer          user_data,
+                GError          **error)
+{
+  if (g_thread_self () != main_thread)
+    g_atomic_int_inc (&free_elsewhere);
+  g_usleep (2000);
+  return g_variant_new_int64 (g_variant_get_int64 (args[0]) * 2);
+}
+
+static HnExecutor *
+make_composite (void)
+{
+  g_autoptr(HnExecutor) items = hn_thread_pool_executor_new (3);
+  g_autoptr(HnExecutor) nodes = hn_async_executor_new (4);
+
+  return hn_composite_executor_new (items, nodes);
+}
+
+static void
+test_bound_nodes_run_in_their_context (gconstpointer data)
+{
+  ExecutorFactory make = data;
+  g_autoptr(HnNode) bound = hn_function_node_new ("bound", STRV ("x"), STRV ("a"),
+                                                  bound_plus_one, NULL, NULL);
+  g_autoptr(HnNode) free_node = hn_function_node_new ("free", STRV ("a"), STRV ("b"),
+                                                      free_times_two, NULL, NULL);
+  g_autoptr(HnPipeline) base = NULL;
+  g_autoptr(HnPipeline) pipeline = NULL;
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariantBuilder) xs = g_variant_builder_new (G_VARIANT_TYPE ("ax"));
+  HnNode *nodes[] = { bound, free_node, NULL };
+
+  main_thread = g_thread_self ();
+  g_atomic_int_set (&bound_calls, 0);
+  g_atomic_int_set (&bound_elsewhere, 0);
+  hn_node_set_main_context (bound, g_main_context_default ());
+  g_assert_true (hn_node_get_main_context (bound) == g_main_context_default ());
+  base = hn_pipeline_new (nodes, 2, NULL);
+  pipeline = with_executor (base, make);
+  for (gint i = 0; i < 40; i++)
+    g_variant_builder_add (xs, "x", (gint64) i);
+
+  result = hn_pipeline_map (pipeline,
+                            g_variant_new_parsed ("{'x': %v}", g_variant_builder_end (xs)),
+                            STRV ("x"), HN_MAP_MODE_ZIP, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (gint i = 0; i < 40; i++)
+    {
+      g_autoptr(GVariant) item = g_variant_get_child_value (result, i);
+      g_assert_cmpint (test_lookup_int (item, "b"), ==, (i + 1) * 2);
+    }
+  g_clear_pointer (&result, g_variant_unref);
+  g_assert_cmpint (g_atomic_int_get (&bound_calls), ==, 40);
+  g_assert_cmpint (g_atomic_int_get (&bound_elsewhere), ==, 0);
+
+  result = hn_pipeline_run (pipeline, test_inputs_x (4), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_lookup_int (result, "b"), ==, 10);
+  g_assert_cmpint (g_atomic_int_get (&bound_elsewhere), ==, 0);
+}
+
+/* a nested pipeline with a bound node is bound as a whole */
+static void
+test_bound_nested_pipeline (void)
+{
+  g_autoptr(HnNode) bound = hn_function_node_new ("bound", STRV ("x"), STRV ("a"),
+                                                  bound_plus_one, NULL, NULL);
+  g_autoptr(HnPipeline) inner = NULL;
+  g_autoptr(HnNode) as_node = NULL;
+  g_autoptr(GError) error = NULL;
+  HnNode *nodes[] = { bound, NULL };
+
+  hn_node_set_main_context (bound, g_main_context_default ());
+  inner = hn_pipeline_new (nodes, 1, NULL);
+  as_node = hn_pipeline_as_node (inner, "inner", NULL, NULL, NULL, HN_MAP_MODE_ZIP, &error);
+  g_assert_no_error (error);
+  g_assert_true (hn_node_get_main_context (as_node) == g_main_context_default ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -614,6 +714,15 @@ main (int   argc,
   g_test_add_func ("/Hn/Value/to-variant", test_collect_names_unconvertible_output);
   g_test_add_func ("/Hn/Value/async-value-func", test_async_value_func);
   g_test_add_func ("/Hn/Value/cache-key", test_host_cache_key);
+  g_test_add_data_func ("/Hn/MainContext/thread-pool", make_pool,
+                        test_bound_nodes_run_in_their_context);
+  g_test_add_data_func ("/Hn/MainContext/async", make_async,
+                        test_bound_nodes_run_in_their_context);
+  g_test_add_data_func ("/Hn/MainContext/sequential", make_sequential,
+                        test_bound_nodes_run_in_their_context);
+  g_test_add_data_func ("/Hn/MainContext/composite", make_composite,
+                        test_bound_nodes_run_in_their_context);
+  g_test_add_func ("/Hn/MainContext/nested", test_bound_nested_pipeline);
 
   return g_test_run ();
 }

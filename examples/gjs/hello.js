@@ -6,10 +6,8 @@
 // Run from a build tree:
 //   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes gjs examples/gjs/hello.js
 //
-// GJS only runs JavaScript on the main thread. Nodes written in JavaScript therefore work with
-// the synchronous run() and map() of the sequential executor, but not with run_async() and
-// map_async(), which call the nodes on a worker thread: GJS blocks those calls
-// ("Attempting to run a JS callback on a different thread").
+// GJS only runs JavaScript on the main thread: executors.js shows how nodes written in
+// JavaScript run on the thread pool and the async executor (their "main-context").
 
 imports.gi.versions.Hn = '1';
 const {Hn, GLib} = imports.gi;

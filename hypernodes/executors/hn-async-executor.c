@@ -314,7 +314,7 @@ start_call (Job   *job,
     call_done (call);
   else if (_hn_invocation_has_async (invocation))
     _hn_invocation_call_async (invocation, node_async_done, call);
-  else if (g_private_get (&in_pool_thread) != NULL)
+  else if (g_private_get (&in_pool_thread) != NULL || _hn_invocation_is_bound_here (invocation))
     {
       _hn_invocation_call (invocation);
       call_done (call);
@@ -475,13 +475,17 @@ store_result (GObject      *source,
   *out = g_object_ref (result);
 }
 
-/* The synchronous methods run the asynchronous ones on a private main context. */
+/* The synchronous methods run the asynchronous ones on a private main context; or on the
+ * context of nodes bound to one, when this thread owns it, so that the calls other threads hand
+ * to it are made while the run waits. */
 static GVariant *
 run_blocking (HnExecutor  *executor,
               HnRun       *run,
               GError     **error)
 {
-  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  GMainContext *bound = run->graph->main_context;
+  g_autoptr(GMainContext) main_context = bound != NULL && g_main_context_is_owner (bound)
+    ? g_main_context_ref (bound) : g_main_context_new ();
   g_autoptr(GAsyncResult) result = NULL;
 
   g_main_context_push_thread_default (main_context);

@@ -218,6 +218,10 @@ hn_composite_executor_map_items (HnExecutor  *executor,
   if (wrapper == NULL)
     return NULL;
   wgraph = _hn_pipeline_get_graph (wrapper);
+  /* items call nodes bound to a main context: the map executor services it while it waits
+   * (the items themselves are free to run anywhere) */
+  if (graph->main_context != NULL && wgraph->main_context == NULL)
+    wgraph->main_context = g_main_context_ref (graph->main_context);
   wplan = _hn_plan_get (wgraph, NULL, error);
   if (wplan == NULL)
     return NULL;

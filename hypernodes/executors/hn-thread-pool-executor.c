@@ -169,6 +169,34 @@ work_unref (Work *work)
   g_free (work);
 }
 
+/* Waits for the others (with the lock held). A thread that owns the main context of nodes bound
+ * to one iterates it instead, so that the pool threads can hand those nodes to it. */
+static void
+work_wait (Work *work)
+{
+  GMainContext *context = work->run->graph->main_context;
+
+  if (context != NULL && g_main_context_is_owner (context))
+    {
+      hn_mutex_unlock (&work->lock);
+      g_main_context_iteration (context, TRUE);
+      hn_mutex_lock (&work->lock);
+    }
+  else
+    hn_cond_wait (&work->cond, &work->lock);
+}
+
+/* Wakes the waiting threads (with the lock held), the one iterating a main context too. */
+static void
+work_wake (Work *work)
+{
+  GMainContext *context = work->run->graph->main_context;
+
+  g_cond_broadcast (&work->cond);
+  if (context != NULL)
+    g_main_context_wakeup (context);
+}
+
 /* ---- one run ------------------------------------------------------------------------------ */
 
 static void dag_helper (gpointer data);
@@ -246,21 +274,21 @@ dag_work (Work     *work,
               if (newly_ready > 1)
                 dag_spawn_helpers (work, 1);
             }
-          g_cond_broadcast (&work->cond);
+          work_wake (work);
           continue;
         }
 
       if (!is_caller)
         {
           work->n_helpers--;
-          g_cond_broadcast (&work->cond);
+          work_wake (work);
           return;
         }
 
       if (work->n_running == 0 && (work->n_done == plan->n_steps || dag_stopped (work)))
         return;
 
-      hn_cond_wait (&work->cond, &work->lock);
+      work_wait (work);
     }
 }
 
@@ -367,7 +395,7 @@ map_work (Work *work)
   g_free (frame);
   hn_mutex_lock (&work->lock);
   if (--work->n_active == 0)
-    g_cond_broadcast (&work->cond);
+    work_wake (work);
   hn_mutex_unlock (&work->lock);
 }
 
@@ -422,7 +450,7 @@ hn_thread_pool_executor_map_items (HnExecutor  *executor,
 
   hn_mutex_lock (&work->lock);
   while (work->n_active > 0)
-    hn_cond_wait (&work->cond, &work->lock);
+    work_wait (work);
   /* under the same lock: a helper that starts later leaves at once */
   work->finished = TRUE;
   failure = g_steal_pointer (&work->error);

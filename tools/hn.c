@@ -118,6 +118,12 @@ static const GOptionEntry no_entries[] = {
   { NULL }
 };
 
+static const GOptionEntry inspect_entries[] = {
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json,
+    N_("Print one JSON document (module, nodes, pipelines) instead of text"), NULL },
+  { NULL }
+};
+
 static int cmd_info    (int argc, char **argv);
 static int cmd_inspect (int argc, char **argv);
 static int cmd_run     (int argc, char **argv);
@@ -132,7 +138,11 @@ static const Command commands[] = {
     NULL, no_entries, 1, 2, cmd_info },
   { "inspect", N_("MODULE"),
     N_("Shows a module's nodes and pipelines with their inputs, outputs and port types."),
-    NULL, no_entries, 1, 1, cmd_inspect },
+    N_("With --json: {\"module\": PATH, \"nodes\": [...], \"pipelines\": [...]}, each port "
+       "as {\"name\", \"type\"} (and \"bound\", a bound input's value).\n\n"
+       "Exit status: 0 on success, 1 if the module cannot be loaded, 2 for a wrong command "
+       "line."),
+    inspect_entries, 1, 1, cmd_inspect },
   { "run", N_("MODULE PIPELINE [NAME=VALUE...]"),
     N_("Runs a pipeline once and prints its outputs."),
     N_("VALUE is GVariant text (or JSON with --json), parsed with the type the pipeline declares "
@@ -377,6 +387,124 @@ print_pipeline (const char *name,
   g_string_free (outs, TRUE);
 }
 
+/* ---- inspect --json: the same as data --------------------------------------------------- */
+
+static GVariant *
+port_data (const char         *name,
+           const GVariantType *type,
+           GVariant           *bound)
+{
+  GVariantDict dict;
+  g_autofree char *text = type_text (type);
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", name);
+  g_variant_dict_insert (&dict, "type", "s", text);
+  if (bound != NULL)
+    g_variant_dict_insert_value (&dict, "bound", bound);
+  return g_variant_dict_end (&dict);
+}
+
+static GVariant *
+node_data (HnNode *node)
+{
+  GVariantDict dict;
+  GVariantBuilder ins, outs;
+  const char * const *inputs = hn_node_get_inputs (node);
+  const char * const *outputs = hn_node_get_outputs (node);
+
+  g_variant_builder_init (&ins, G_VARIANT_TYPE ("aa{sv}"));
+  g_variant_builder_init (&outs, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; inputs[i] != NULL; i++)
+    g_variant_builder_add_value (&ins, port_data (inputs[i],
+                                                  hn_node_get_input_type (node, inputs[i]),
+                                                  NULL));
+  for (guint i = 0; outputs[i] != NULL; i++)
+    g_variant_builder_add_value (&outs, port_data (outputs[i],
+                                                   hn_node_get_output_type (node, outputs[i]),
+                                                   NULL));
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", hn_node_get_name (node));
+  g_variant_dict_insert (&dict, "nested", "b", HN_IS_PIPELINE_NODE (node));
+  g_variant_dict_insert_value (&dict, "inputs", g_variant_builder_end (&ins));
+  g_variant_dict_insert_value (&dict, "outputs", g_variant_builder_end (&outs));
+  return g_variant_dict_end (&dict);
+}
+
+static GVariant *
+pipeline_data (const char *name,
+               HnPipeline *pipeline)
+{
+  const char * const *roots = hn_pipeline_get_root_inputs (pipeline);
+  const char * const *outputs = hn_pipeline_get_outputs (pipeline);
+  GVariant *bound = hn_pipeline_get_bound_inputs (pipeline);
+  guint n_nodes = 0;
+  HnNode **nodes = hn_pipeline_get_nodes (pipeline, &n_nodes);
+  GVariantBuilder ins, outs, members;
+  GVariantDict dict;
+
+  g_variant_builder_init (&ins, G_VARIANT_TYPE ("aa{sv}"));
+  g_variant_builder_init (&outs, G_VARIANT_TYPE ("aa{sv}"));
+  g_variant_builder_init (&members, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; roots[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = bound ? g_variant_lookup_value (bound, roots[i], NULL) : NULL;
+
+      g_variant_builder_add_value (&ins, port_data (roots[i],
+                                                    hn_args_input_type (pipeline, roots[i]),
+                                                    value));
+    }
+  for (guint i = 0; outputs[i] != NULL; i++)
+    {
+      const GVariantType *type = NULL;
+
+      for (guint k = 0; k < n_nodes && type == NULL; k++)
+        if (g_strv_contains (hn_node_get_outputs (nodes[k]), outputs[i]))
+          type = hn_node_get_output_type (nodes[k], outputs[i]);
+      g_variant_builder_add_value (&outs, port_data (outputs[i], type, NULL));
+    }
+  for (guint k = 0; k < n_nodes; k++)
+    g_variant_builder_add_value (&members, node_data (nodes[k]));
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "name", "s", name);
+  g_variant_dict_insert_value (&dict, "inputs", g_variant_builder_end (&ins));
+  g_variant_dict_insert_value (&dict, "outputs", g_variant_builder_end (&outs));
+  g_variant_dict_insert_value (&dict, "order",
+                               g_variant_new_strv (hn_pipeline_get_topological_order (pipeline),
+                                                   -1));
+  g_variant_dict_insert_value (&dict, "nodes", g_variant_builder_end (&members));
+  return g_variant_dict_end (&dict);
+}
+
+static int
+inspect_json (HnModule           *module,
+              const char * const *nodes,
+              const char * const *pipelines)
+{
+  g_autoptr(GVariant) document = NULL;
+  g_autofree char *text = NULL;
+  GVariantBuilder node_list, pipeline_list;
+  GVariantDict dict;
+
+  g_variant_builder_init (&node_list, G_VARIANT_TYPE ("aa{sv}"));
+  g_variant_builder_init (&pipeline_list, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; nodes[i] != NULL; i++)
+    g_variant_builder_add_value (&node_list, node_data (hn_module_get_node (module, nodes[i])));
+  for (guint i = 0; pipelines[i] != NULL; i++)
+    g_variant_builder_add_value (&pipeline_list,
+                                 pipeline_data (pipelines[i],
+                                                hn_module_get_pipeline (module, pipelines[i])));
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "module", "s", hn_module_get_path (module));
+  g_variant_dict_insert_value (&dict, "nodes", g_variant_builder_end (&node_list));
+  g_variant_dict_insert_value (&dict, "pipelines", g_variant_builder_end (&pipeline_list));
+  document = g_variant_ref_sink (g_variant_dict_end (&dict));
+  text = hn_json_print (document);
+  printf ("%s\n", text);
+  return 0;
+}
+
 static int
 cmd_inspect (int    argc,
              char **argv)
@@ -390,6 +518,9 @@ cmd_inspect (int    argc,
     return fail_error (EXIT_FAILED, error);
   nodes = hn_module_list_nodes (module);
   pipelines = hn_module_list_pipelines (module);
+  if (opt_json)
+    return inspect_json (module, (const char * const *) nodes,
+                         (const char * const *) pipelines);
 
   printf (_("module: %s\n"), hn_module_get_path (module));
   printf ("\n%s\n", _("nodes:"));

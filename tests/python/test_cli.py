@@ -215,6 +215,25 @@ def test_inspect_shows_nodes_and_pipelines_with_types():
     assert "  weird\n    inputs:   in \"put\": *\n" in pipelines
 
 
+def test_inspect_json_is_the_same_as_data():
+    import json
+
+    out = hn("inspect", "--json", CLI_MODULE)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["module"].endswith(os.path.basename(CLI_MODULE))
+    greet = next(n for n in doc["nodes"] if n["name"] == "greet")
+    assert greet == {"name": "greet", "nested": False,
+                     "inputs": [{"name": "text", "type": "s"}],
+                     "outputs": [{"name": "greeting", "type": "s"}]}
+    nested = next(p for p in doc["pipelines"] if p["name"] == "nested")
+    assert nested["inputs"] == [{"name": "x", "type": "x"},
+                                {"name": "factor", "type": "x", "bound": 3}]
+    assert nested["order"] == ["inner", "scale"]
+    assert [n["nested"] for n in nested["nodes"]] == [True, False]
+    assert hn("inspect", "--json", "/nonexistent.so").returncode == 1
+
+
 def test_untyped_inputs_take_any_gvariant_text():
     out = hn("run", CLI_MODULE, "weird", "in \"put\"=int16 5")
     assert out.returncode == 0, out.stderr

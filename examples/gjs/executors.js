@@ -4,7 +4,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // Run from a build tree:
-//   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes gjs examples/gjs/executors.js
+//   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes GJS_PATH=hypernodes/gjs \
+//     gjs examples/gjs/executors.js
 //
 // GJS runs JavaScript on the main thread only. A node written in JavaScript says so: its
 // "main-context" is the main thread's. Every executor then calls it on the main thread (the
@@ -13,26 +14,22 @@
 // practice) runs concurrently on the async executor.
 
 imports.gi.versions.Hn = '1';
-const {Hn, GLib, GObject, Gio} = imports.gi;
+const {Hn, GLib} = imports.gi;
+// the JavaScript face: nodes bound to the main context (installed where gjs looks for
+// modules; from a build tree, GJS_PATH=hypernodes/gjs)
+const Hypernodes = imports.hypernodes;
 
 function check(condition, what) {
     if (!condition)
         throw new Error(`unexpected result: ${what}`);
 }
 
-// A JavaScript node, bound to the main context.
-function jsNode(name, inputs, outputs, fn) {
-    const node = Hn.FunctionNode.new(name, inputs, outputs, fn);
-    node.main_context = GLib.MainContext.default();
-    return node;
-}
-
 let jsCalls = 0;
-const square = jsNode('square', ['x'], ['squared'], args => {
+const square = Hypernodes.node('square', ['x'], ['squared'], args => {
     jsCalls++;
     return new GLib.Variant('x', args[0].unpack() ** 2);
 });
-const addOne = jsNode('add_one', ['squared'], ['result'],
+const addOne = Hypernodes.node('add_one', ['squared'], ['result'],
     args => new GLib.Variant('x', args[0].unpack() + 1));
 const pipeline = Hn.Pipeline.new([square, addOne]);
 
@@ -56,14 +53,13 @@ for (const [label, executor] of [['thread pool', Hn.ThreadPoolExecutor.new(4)],
 // An asynchronous JavaScript node: waits 100 ms without holding a thread. (GJS cannot implement
 // HnNode.invoke_async, a virtual function that takes a callback: an AsyncFunctionNode gives the
 // function a call to complete instead.)
-const sleepy = Hn.AsyncFunctionNode.new('sleepy', ['x'], ['y'], (args, call) => {
+const sleepy = Hypernodes.asyncNode('sleepy', ['x'], ['y'], (args, call) => {
     const x = args[0].unpack();
     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 100, () => {
         call.return_value(new GLib.Variant('x', x * 10));
         return GLib.SOURCE_REMOVE;
     });
 });
-sleepy.main_context = GLib.MainContext.default();
 check(sleepy.main_context !== null, 'main-context is set');
 // the sequential executor waits for each call
 const one = Hn.Pipeline.new([sleepy]).run(new GLib.Variant('a{sv}', {x: new GLib.Variant('x', 4)}),

@@ -49,6 +49,8 @@ echo "== Python: /usr/bin/python3"
 
 echo "== JavaScript: gjs"
 "${clean[@]}" gjs "$src/examples/gjs/hello.js"
+# JavaScript nodes on the thread pool and async executors, through the installed imports.hypernodes
+"${clean[@]}" gjs "$src/examples/gjs/executors.js"
 
 echo "== Vala: valac --pkg hypernodes-1"
 # valac drops the const of the C API's arrays (see README.md): the C compiler's warnings are off

@@ -206,6 +206,11 @@ def test_cancel_during_map_on_a_cluster(dask_cluster):
     parity.check_cancel(DaskExecutor(scheduler_address=dask_cluster.address))
 
 
+@pytest.mark.parametrize("kind", ["synchronous", "threads", "processes"])
+def test_cancel_during_map_on_local_schedulers(kind):
+    parity.check_cancel(DaskExecutor(scheduler=kind, n_workers=2))
+
+
 def test_stateful_is_built_once_per_worker_process(executor, tmp_path):
     """A @stateful resource travels as its recipe and is built once in each process that runs
     nodes for the map (here: the workers, or this process for the local schedulers)."""

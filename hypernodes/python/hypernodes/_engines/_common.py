@@ -10,6 +10,7 @@ engine does not retry it), and the host reports the failure of the lowest item, 
 run would.
 """
 
+import os
 import socket
 import time
 import uuid
@@ -224,7 +225,7 @@ class Program:
         self.roots = roots
         self.outputs = outputs
 
-    def run(self, shared, rows, start):
+    def run(self, shared, rows, start, marker=None):
         """Runs the plan over @rows (Rows; @shared a Frame of the values every row shares),
         numbered from @start (-1 for a single run). Returns a Done, or a Failed for the first
         node failure."""
@@ -232,6 +233,8 @@ class Program:
         events = []
         resolved = [call.resolve() for call in self.calls]
         for offset, row in enumerate(rows.dicts(set(self.roots))):
+            if marker is not None and os.path.exists(marker):
+                raise RuntimeError("the map was cancelled")  # the host reports the cancellation
             item = start + offset if start >= 0 else -1
             frame = dict(shared.values)
             frame.update(row)

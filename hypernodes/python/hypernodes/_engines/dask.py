@@ -9,6 +9,7 @@ program and the shared inputs sent to the cluster once."""
 import atexit
 import multiprocessing
 import os
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -67,8 +68,14 @@ def _node_task(call, position, shared, *deps):
             Frame({"envelope": envelope}) if envelope is not None else None)
 
 
-def _chunk_task(program, shared, rows, start):
-    return program.run(shared, rows, start)
+class _Cancelled(Exception):
+    """A chunk stopped because its map was cancelled (the host made the marker file)."""
+
+
+def _chunk_task(program, shared, rows, start, marker=None):
+    if marker is not None and os.path.exists(marker):
+        raise _Cancelled(marker)
+    return program.run(shared, rows, start, marker)
 
 
 def _workers(executor):
@@ -180,12 +187,49 @@ def _run_local(executor, work, scheduler, log):
     bounds = work.chunks(size)
     name = work.task_name()
     keys = []
+    # worker processes do not see the run's cancellable: a cancelled map makes a marker file
+    # that the chunks check between items
+    marker = (os.path.join(tempfile.gettempdir(), f"hn-cancel-{os.getpid()}-{work.token}")
+              if scheduler == "processes" else None)
     for index, (a, b) in enumerate(bounds):
         key = f"{name}-{work.token[:8]}-{index}"
-        dsk[key] = (_chunk_task, work.program, shared, work.rows(a, b), a)
+        dsk[key] = (_chunk_task, work.program, shared, work.rows(a, b), a, marker)
         keys.append(key)
     log(f"{scheduler}: {len(keys)} chunk task(s) {name} of up to {size} item(s)")
-    return work.finish(get(dsk, keys))
+    if marker is None:
+        return work.finish(get(dsk, keys))
+    return work.finish(_get_cancellable(get, dsk, keys, work, marker))
+
+
+def _get_cancellable(get, dsk, keys, work, marker):
+    """get(dsk, keys) in a helper thread, while this one watches the run's cancellable."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = get(dsk, keys)
+        except BaseException as e:  # re-raised here
+            outcome["error"] = e
+
+    thread = threading.Thread(target=target, name="hypernodes-dask-get", daemon=True)
+    thread.start()
+    pause = 0.002
+    try:
+        while thread.is_alive():
+            try:
+                _common.check_cancelled(work.run)
+            except _common.HnError:
+                open(marker, "w").close()
+                thread.join()
+                raise
+            thread.join(pause)
+            pause = min(pause * 2, 0.05)
+    finally:
+        if os.path.exists(marker):
+            os.unlink(marker)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _run_cluster(executor, work, client, log):

@@ -238,8 +238,15 @@ _hn_frame_collect (HnGraph       *graph,
     {
       guint slot = plan->output_slots[o];
       g_autoptr(GError) local = NULL;
-      GVariant *value = _hn_value_to_variant (frame[slot], NULL, &local);
+      GVariant *value;
 
+      if (!_hn_value_is_host (frame[slot]))
+        {
+          g_variant_builder_add (&builder, "{sv}", graph->slot_names[slot],
+                                 (GVariant *) frame[slot]);
+          continue;
+        }
+      value = _hn_value_to_variant (frame[slot], NULL, &local);
       if (value == NULL)
         {
           g_variant_builder_clear (&builder);

@@ -29,6 +29,7 @@ typedef struct
   gpointer             value_data;
   HnNodeValueAsyncFunc value_async_func;  /* for the async executor, or NULL */
   GMainContext        *main_context;      /* the node's, borrowed: NULL for any thread */
+  gboolean             async_only;        /* implements invoke_async only */
   gpointer             value_async_data;
   guint                n_inputs;
   guint               *input_slots;

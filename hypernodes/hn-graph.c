@@ -381,6 +381,7 @@ _hn_graph_new (HnNode * const  *nodes,
       gn->value_func = _hn_node_get_value_func (node, &gn->value_data);
       gn->value_async_func = _hn_node_get_value_async_func (node, &gn->value_async_data);
       gn->main_context = hn_node_get_main_context (node);
+      gn->async_only = !_hn_node_has_sync (node) && _hn_node_has_async (node);
       if (gn->main_context != NULL && graph->main_context == NULL)
         graph->main_context = g_main_context_ref (gn->main_context);
       graph->order[k] = g_strdup (gn->name);

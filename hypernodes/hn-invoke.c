@@ -139,23 +139,31 @@ type_mismatch (HnRun        *run,
 }
 
 /* Fills @args from @frame (borrowed), but for host values at typed ports, converted: those are
- * new references, and @owned[p] says so. */
-static gboolean
+ * new references, and @owned[p] says so (*@any_owned when one is). */
+G_ALWAYS_INLINE static inline gboolean
 gather (HnRun        *run,
         HnGraphNode  *gn,
         HnValue     **frame,
         HnValue     **args,
         gboolean     *owned,
+        gboolean     *any_owned,
         gint64        item,
         GError      **error)
 {
   HnGraph *graph = run->graph;
 
+  *any_owned = FALSE;
   for (guint p = 0; p < gn->n_inputs; p++)
     {
       HnValue *value = frame[gn->input_slots[p]];
 
       owned[p] = FALSE;
+      if (G_LIKELY (gn->input_checks[p] == NULL))
+        {
+          /* the common case: nothing to check (a NULL is an optional input not given) */
+          args[p] = value;
+          continue;
+        }
       /* an optional input nobody gave (hn_frame_check_missing() let only those through) */
       if (value == NULL)
         {
@@ -205,6 +213,7 @@ gather (HnRun        *run,
             }
           /* not stored in the frame: other nodes may be reading that slot in other threads */
           owned[p] = TRUE;
+          *any_owned = TRUE;
           value = (HnValue *) v;
         }
       else if (gn->input_checks[p] != NULL &&
@@ -344,7 +353,7 @@ call_async_blocking (HnRun         *run,
 }
 
 /* Splits a node's variant result into @results, checking its shape. Takes @value. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 split_result (HnRun        *run,
               HnGraphNode  *gn,
               GVariant     *value,
@@ -374,7 +383,7 @@ split_result (HnRun        *run,
  * nothing fails with no error set; call_failed() says so. *@checked is set when the library's
  * own checks failed (arguments that cannot convert, a result of the wrong shape): such errors
  * name the node already, and trying again would not help. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 call_here (HnRun         *run,
            HnGraphNode   *gn,
            HnValue      **args,
@@ -387,6 +396,7 @@ call_here (HnRun         *run,
   GVariant *stack_variants[8];
   g_autofree GVariant **heap_variants = NULL;
   GVariant **variants = stack_variants;
+  gboolean converted = FALSE;
   GError *local = NULL;
   GVariant *value;
 
@@ -414,20 +424,33 @@ call_here (HnRun         *run,
       return FALSE;
     }
 
-  if (gn->n_inputs > G_N_ELEMENTS (stack_variants))
-    variants = heap_variants = g_new (GVariant *, gn->n_inputs);
-  if (!args_as_variants (run, gn, args, variants, item, error))
+  /* data passes as it is (a value of data is its variant); only host values convert */
+  for (guint p = 0; p < gn->n_inputs; p++)
+    if (args[p] != NULL && _hn_value_is_host (args[p]))
+      {
+        converted = TRUE;
+        break;
+      }
+  if (!converted)
+    variants = (GVariant **) args;
+  else
     {
-      *checked = TRUE;
-      return FALSE;
+      if (gn->n_inputs > G_N_ELEMENTS (stack_variants))
+        variants = heap_variants = g_new (GVariant *, gn->n_inputs);
+      if (!args_as_variants (run, gn, args, variants, item, error))
+        {
+          *checked = TRUE;
+          return FALSE;
+        }
     }
 
-  if (!_hn_node_has_sync (gn->node) && _hn_node_has_async (gn->node))
+  if (G_UNLIKELY (gn->async_only))
     value = call_async_blocking (run, gn, variants, &local);
   else
     value = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, variants, gn->n_inputs,
                                                   run->cancellable, &local);
-  free_variants (variants, gn->n_inputs);
+  if (converted)
+    free_variants (variants, gn->n_inputs);
 
   if (local != NULL)
     {
@@ -478,7 +501,7 @@ dispatch_in_context (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 call_once (HnRun         *run,
            HnGraphNode   *gn,
            HnValue      **args,
@@ -515,7 +538,7 @@ call_once (HnRun         *run,
   return d.ok;
 }
 
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 call_with_retries (HnRun        *run,
                    HnGraphNode  *gn,
                    HnValue     **args,
@@ -584,7 +607,7 @@ call_failed (HnRun        *run,
 }
 
 /* Checks @results against the declared output types and moves them into @frame. */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 store (HnRun        *run,
        HnGraphNode  *gn,
        HnValue     **frame,
@@ -592,6 +615,16 @@ store (HnRun        *run,
        gint64        item,
        GError      **error)
 {
+  /* the common case: one output of data, its type known or checked here */
+  if (gn->n_outputs == 1 && !_hn_value_is_host (results[0]) &&
+      (gn->output_checks[0] == NULL ||
+       g_variant_is_of_type ((GVariant *) results[0], gn->output_checks[0])))
+    {
+      _hn_frame_set (frame, gn->output_slots[0], results[0]);
+      results[0] = NULL;
+      return TRUE;
+    }
+
   for (guint o = 0; o < gn->n_outputs; o++)
     {
       const GVariantType *check = gn->output_checks[o];
@@ -866,7 +899,7 @@ call_and_store (HnRun        *run,
                 gboolean     *cached,
                 GError      **error)
 {
-  HnValue *stack_results[8] = { NULL, };
+  HnValue *stack_results[8];
   g_autofree HnValue **heap_results = NULL;
   HnValue **results = stack_results;
   GError *node_error = NULL;
@@ -877,6 +910,9 @@ call_and_store (HnRun        *run,
 
   if (gn->n_outputs > G_N_ELEMENTS (stack_results))
     results = heap_results = g_new0 (HnValue *, gn->n_outputs);
+  else
+    for (guint o = 0; o < gn->n_outputs; o++)
+      results[o] = NULL;
 
   /* the plain path, when nothing watches: as cheap as a direct call */
   if (key == NULL && !_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
@@ -923,6 +959,7 @@ _hn_invoke (HnRun      *run,
   g_autofree char *key = NULL;
   HnValue **args = stack_args;
   gboolean *owned = stack_owned;
+  gboolean any_owned;
   gboolean ok;
 
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
@@ -934,7 +971,7 @@ _hn_invoke (HnRun      *run,
       owned = heap_owned = g_new (gboolean, gn->n_inputs);
     }
 
-  if (!gather (run, gn, frame, args, owned, item, error))
+  if (!gather (run, gn, frame, args, owned, &any_owned, item, error))
     return FALSE;
 
   if (cacheable (run, gn))
@@ -949,9 +986,10 @@ _hn_invoke (HnRun      *run,
   else
     ok = call_and_store (run, gn, args, frame, key, item, cached, error);
 
-  for (guint p = 0; p < gn->n_inputs; p++)
-    if (owned[p])
-      _hn_value_unref (args[p]);
+  if (G_UNLIKELY (any_owned))
+    for (guint p = 0; p < gn->n_inputs; p++)
+      if (owned[p])
+        _hn_value_unref (args[p]);
   return ok;
 }
 
@@ -964,6 +1002,7 @@ _hn_invocation_new (HnRun      *run,
 {
   HnGraphNode *gn = &run->graph->nodes[index];
   g_autofree gboolean *owned = NULL;
+  gboolean any_owned;
   HnInvocation *invocation;
 
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
@@ -975,7 +1014,7 @@ _hn_invocation_new (HnRun      *run,
   invocation->item = item;
   invocation->n_args = gn->n_inputs;
   owned = g_new (gboolean, MAX (gn->n_inputs, 1));
-  if (!gather (run, gn, frame, invocation->args, owned, item, error))
+  if (!gather (run, gn, frame, invocation->args, owned, &any_owned, item, error))
     {
       memset (invocation->args, 0, sizeof (HnValue *) * gn->n_inputs);
       _hn_invocation_free (invocation);
@@ -1352,6 +1391,8 @@ hn_run_invoke_node (HnRun             *self,
   gn.name = hn_node_get_name (node);
   gn.run_invoke = _hn_node_get_run_invoke (node);
   gn.value_func = _hn_node_get_value_func (node, &gn.value_data);
+  gn.async_only = !_hn_node_has_sync (node) && _hn_node_has_async (node);
+  gn.main_context = hn_node_get_main_context (node);
   gn.n_inputs = _hn_node_get_n_inputs (node);
   gn.n_outputs = _hn_node_get_n_outputs (node);
   if (n_args != gn.n_inputs)

@@ -55,10 +55,12 @@ hn_node_call_finalize (GObject *object)
   HnNodeCall *self = HN_NODE_CALL (object);
 
   if (self->task != NULL)
-    g_task_return_new_error (g_steal_pointer (&self->task), HN_NODE_ERROR,
-                             HN_NODE_ERROR_INVALID_RESULT,
-                             _("Node “%s” dropped its call without returning a value or an "
-                               "error"), self->node_name);
+    {
+      g_task_return_new_error (self->task, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
+                               _("Node “%s” dropped its call without returning a value or an "
+                                 "error"), self->node_name);
+      g_clear_object (&self->task);
+    }
   g_free (self->node_name);
   G_OBJECT_CLASS (hn_node_call_parent_class)->finalize (object);
 }

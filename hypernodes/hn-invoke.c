@@ -420,7 +420,8 @@ call_here (HnRun         *run,
           return TRUE;
         }
       clear_results (results, gn->n_outputs);
-      g_propagate_error (error, local);
+      if (local != NULL)
+        g_propagate_error (error, local);
       return FALSE;
     }
 
@@ -533,7 +534,7 @@ call_once (HnRun         *run,
   g_mutex_clear (&d.lock);
   g_cond_clear (&d.cond);
   HN_TSAN_ACQUIRE (&d);
-  if (!d.ok)
+  if (!d.ok && d.error != NULL)
     g_propagate_error (error, d.error);
   return d.ok;
 }
@@ -1068,6 +1069,12 @@ _hn_invocation_get_index (HnInvocation *invocation)
   return invocation->index;
 }
 
+GMainContext *
+_hn_invocation_get_main_context (HnInvocation *invocation)
+{
+  return invocation->run->graph->nodes[invocation->index].main_context;
+}
+
 gboolean
 _hn_invocation_is_bound_here (HnInvocation *invocation)
 {
@@ -1495,7 +1502,8 @@ hn_run_report_node_call (HnRun             *self,
   g_return_if_fail (n_args == 0 || args != NULL);
 
   for (guint i = 0; i < n_args; i++)
-    sunk[i] = g_variant_ref_sink (args[i]);
+    sunk[i] = args[i] ? g_variant_ref_sink (args[i])  /* NULL: an optional input not given */
+                      : g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL));
 
   if (_hn_run_wants (self, HN_CALLBACK_EVENTS_NODES))
     {

@@ -74,3 +74,12 @@ const ms = (GLib.get_monotonic_time() - start) / 1000;
 slept.forEach((item, i) => check(item.y === (i + 1) * 10, 'async node'));
 print(`async JavaScript node: 10 items of 100 ms in ${Math.round(ms)} ms`);
 check(ms < 900, 'the async node calls overlap');
+
+// The same asynchronous node with items on a thread pool and each item's nodes on the async
+// executor: its calls start on the main thread, wherever the item runs.
+const composite = Hn.Pipeline.new([sleepy]).with_config(Hn.RuntimeConfig.new(null,
+    Hn.CompositeExecutor.new(Hn.ThreadPoolExecutor.new(2), Hn.AsyncExecutor.new(8))));
+const mixed = composite.map(new GLib.Variant('a{sv}', {x: new GLib.Variant('ax', [1, 2, 3, 4])}),
+    ['x'], Hn.MapMode.ZIP, null, null).recursiveUnpack();
+mixed.forEach((item, i) => check(item.y === (i + 1) * 10, 'async node, composite'));
+print(`async JavaScript node on the composite executor: ${mixed.length} items`);

@@ -327,7 +327,10 @@ py_host_cache_key (gpointer   object,
           GVariant *k = py_to_variant (key, NULL, error);
 
           if (k != NULL)
-            v = g_variant_new ("(sv)", Py_TYPE (obj)->tp_name, k);
+            {
+              v = g_variant_new ("(sv)", Py_TYPE (obj)->tp_name, k);
+              g_variant_unref (k);
+            }
           Py_DECREF (key);
         }
     }
@@ -500,7 +503,9 @@ infer_variant (PyObject  *obj,
 
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          elements[i] = g_variant_ref_sink (infer_variant (PyList_GET_ITEM (obj, i), error));
+          elements[i] = infer_variant (PyList_GET_ITEM (obj, i), error);
+          if (elements[i] != NULL)
+            g_variant_ref_sink (elements[i]);
           if (elements[i] == NULL)
             {
               for (Py_ssize_t j = 0; j < i; j++)
@@ -1169,18 +1174,69 @@ out:
 static PyObject *submit_coroutine;  /* hypernodes._aio.submit */
 static PyObject *import_attr (const char *module, const char *name);
 
+static PyObject *cancelled_error;  /* asyncio.CancelledError */
+
 typedef struct
 {
   PyObject_HEAD
-  HnValueCall *call;
-  PyNode      *node;   /* borrowed: the node outlives its calls */
+  HnValueCall  *call;
+  PyNode       *node;   /* borrowed: the node outlives its calls */
+  GCancellable *cancellable;
+  gulong        handler;
 } PyValueCall;
+
+/* The run's cancellable cancels the coroutine: from any thread (a timeout's). */
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  PyGILState_STATE gil;
+  PyObject *ret;
+
+  if (!python_alive ())
+    return;
+  gil = gil_enter ();
+  ret = PyObject_CallMethod (data, "cancel", NULL);
+  Py_XDECREF (ret);
+  PyErr_Clear ();
+  PyGILState_Release (gil);
+}
+
+static void
+drop_future (gpointer data)
+{
+  PyGILState_STATE gil;
+
+  if (!python_alive ())
+    return;
+  gil = gil_enter ();
+  Py_DECREF ((PyObject *) data);
+  PyGILState_Release (gil);
+}
+
+/* With the GIL held: stops listening to the cancellable (without the GIL, since a handler that
+ * runs meanwhile takes it). */
+static void
+py_value_call_disconnect (PyValueCall *pc)
+{
+  GCancellable *cancellable = g_steal_pointer (&pc->cancellable);
+  gulong handler = pc->handler;
+
+  pc->handler = 0;
+  if (cancellable == NULL)
+    return;
+  Py_BEGIN_ALLOW_THREADS
+  g_cancellable_disconnect (cancellable, handler);
+  g_object_unref (cancellable);
+  Py_END_ALLOW_THREADS
+}
 
 static void
 py_value_call_dealloc (PyObject *self)
 {
   PyValueCall *pc = (PyValueCall *) self;
 
+  py_value_call_disconnect (pc);
   if (pc->call != NULL)
     hn_value_call_return_error (pc->call,
                                 g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -1200,8 +1256,16 @@ py_value_call_done (PyObject *self,
 
   if (!PyArg_ParseTuple (args, "OO", &result, &exc))
     return NULL;
+  py_value_call_disconnect (pc);
   if (call == NULL)
     Py_RETURN_NONE;
+  if (exc != Py_None && PyObject_IsInstance (exc, cancelled_error) == 1)
+    {
+      /* cancelled by the run (its cancellable, or its timeout) */
+      hn_value_call_return_error (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                             "Operation was cancelled"));
+      Py_RETURN_NONE;
+    }
   if (exc != Py_None)
     {
       set_error_from_exception (Py_NewRef (exc), &error);
@@ -1304,6 +1368,15 @@ py_node_call_async (HnNode          *hn_node,
       ((PyValueCall *) done)->call = NULL;
       goto failed;
     }
+  if (cancellable != NULL && ((PyValueCall *) done)->call != NULL)
+    {
+      PyValueCall *pc = (PyValueCall *) done;
+
+      /* the future holds a reference until the handler is disconnected */
+      pc->cancellable = g_object_ref (cancellable);
+      pc->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
+                                           Py_NewRef (ret), drop_future);
+    }
   Py_DECREF (ret);
   goto out;
 
@@ -1388,15 +1461,51 @@ native_install (PyObject *module,
 
 /* ---- runs ------------------------------------------------------------------------------- */
 
+/* Whether a node of @pipeline (or of a pipeline nested in it) is bound to a main context or
+ * implements only invoke_async: its calls wait on other threads. Pipelines are immutable: the
+ * answer is kept on the object. */
+static gboolean
+waits_on_others (HnPipeline *pipeline)
+{
+  static GQuark quark;
+  gpointer known;
+  guint n_nodes = 0;
+  HnNode **nodes;
+  gboolean waits = FALSE;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("hn-python-waits-on-others");
+  known = g_object_get_qdata (G_OBJECT (pipeline), quark);
+  if (known != NULL)
+    return GPOINTER_TO_INT (known) == 2;
+
+  nodes = hn_pipeline_get_nodes (pipeline, &n_nodes);
+  for (guint i = 0; i < n_nodes && !waits; i++)
+    {
+      HnNodeClass *klass = HN_NODE_GET_CLASS (nodes[i]);
+
+      waits = hn_node_get_main_context (nodes[i]) != NULL ||
+              HN_IS_ASYNC_FUNCTION_NODE (nodes[i]) ||
+              (HN_IS_PIPELINE_NODE (nodes[i]) &&
+               waits_on_others (hn_pipeline_node_get_pipeline (HN_PIPELINE_NODE (nodes[i])))) ||
+              (klass->invoke_async != HN_NODE_CLASS (g_type_class_peek (HN_TYPE_NODE))->invoke_async &&
+               klass->invoke == HN_NODE_CLASS (g_type_class_peek (HN_TYPE_NODE))->invoke);
+    }
+  g_object_set_qdata (G_OBJECT (pipeline), quark, GINT_TO_POINTER (waits ? 2 : 1));
+  return waits;
+}
+
 static gboolean
 keeps_gil (HnPipeline *pipeline)
 {
   HnRuntimeConfig *config = hn_pipeline_get_config (pipeline);
 
   /* the sequential executor calls every node in this thread: the GIL can stay held. Any other
-   * executor has threads (or a main loop) that need it. */
+   * executor has threads (or a main loop) that need it; so do nodes whose calls wait on other
+   * threads (bound to a main context, or asynchronous only). */
   return HN_IS_LOCAL_BACKEND (hn_runtime_config_get_backend (config)) &&
-         HN_IS_SEQUENTIAL_EXECUTOR (hn_runtime_config_get_executor (config));
+         HN_IS_SEQUENTIAL_EXECUTOR (hn_runtime_config_get_executor (config)) &&
+         !waits_on_others (pipeline);
 }
 
 static gboolean
@@ -1935,12 +2044,13 @@ PyInit__native (void)
   variant_from_data = import_attr ("hypernodes._values", "variant_from_data");
   take_engine_exception = import_attr ("hypernodes._bridge", "take_exception");
   submit_coroutine = import_attr ("hypernodes._aio", "submit");
+  cancelled_error = import_attr ("asyncio", "CancelledError");
   if (PyType_Ready (&PyValueCallType) < 0)
     return NULL;
   if (errors_module == NULL || pickle_dumps == NULL ||
       pickle_loads == NULL || run_coroutine == NULL || glib_variant_type == NULL ||
       coroutine_type == NULL || variant_from_data == NULL || take_engine_exception == NULL ||
-      submit_coroutine == NULL)
+      submit_coroutine == NULL || cancelled_error == NULL)
     return NULL;
 
   module = PyModule_Create (&native_module);

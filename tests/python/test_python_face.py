@@ -1087,3 +1087,31 @@ def test_stateful_cache_key(executor):
     pipeline.run({"x": 2, "model": Keyed("k", 1)})
     pipeline.run({"x": 2, "model": Keyed("k", 2)})
     assert calls == [2]
+
+
+def test_async_nodes_on_the_async_executor_stop_with_the_run():
+    """A timeout (or the caller's cancellable) cancels the coroutines in flight: the run does
+    not wait for them."""
+    from gi.repository import Gio
+
+    @node(output_name="y")
+    async def forever(x):
+        await asyncio.sleep(3600)
+        return x
+
+    timed = Pipeline([forever]).with_config(
+        RuntimeConfig(executor=AsyncExecutor(8), timeout=0.3))
+    start = time.monotonic()
+    with pytest.raises(GLib.Error) as info:
+        timed.map({"x": [1, 2, 3]}, "x")
+    assert time.monotonic() - start < 5
+    assert info.value.matches(Hn.node_error_quark(), Hn.NodeError.TIMEOUT)
+
+    cancellable = Gio.Cancellable()
+    threading.Timer(0.2, cancellable.cancel).start()
+    start = time.monotonic()
+    with pytest.raises(GLib.Error) as info:
+        Pipeline([forever]).with_config(RuntimeConfig(executor=AsyncExecutor(8))).run(
+            {"x": 1}, cancellable=cancellable)
+    assert time.monotonic() - start < 5
+    assert info.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)

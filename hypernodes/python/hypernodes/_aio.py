@@ -61,7 +61,8 @@ def _background_loop():
 
 def submit(coro, done):
     """Runs @coro on the background loop; calls done(result, None) or done(None, exception)
-    there when it is over. For the async executor, which keeps many nodes in flight."""
+    there when it is over. For the async executor, which keeps many nodes in flight. Returns
+    the concurrent.futures.Future of the run, whose cancel() cancels the coroutine."""
 
     async def wrapper():
         try:
@@ -71,4 +72,4 @@ def submit(coro, done):
         else:
             done(result, None)
 
-    asyncio.run_coroutine_threadsafe(wrapper(), _background_loop())
+    return asyncio.run_coroutine_threadsafe(wrapper(), _background_loop())

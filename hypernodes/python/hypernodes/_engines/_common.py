@@ -157,7 +157,8 @@ class Work:
             failed = min(failures, key=lambda f: (f.item, f.position))
             if self.record:
                 self._report_events([c.done if isinstance(c, Failed) else c for c in chunks])
-                args = [_values.deserialize(a) for a in failed.args]
+                args = [_values.deserialize(a) if a is not None else GLib.Variant("mv", None)
+                        for a in failed.args]
                 self.run.report_node_call(self.calls[failed.position].node, failed.item, args,
                                           None, 0.0, None)
                 self.run.report_node_error(self.calls[failed.position].node, failed.item,
@@ -207,7 +208,8 @@ class Failed:
 
     def __init__(self, failure, position, done, args):
         info = failure.info
-        self.args = [_values.serialize(a) for a in args]
+        # None: an optional input not given
+        self.args = [_values.serialize(a) if a is not None else None for a in args]
         self.domain, self.code, self.message = info["domain"], info["code"], info["message"]
         self.node, self.item = info["node"], info["item"]
         self.exception = info.get("exception")

@@ -1033,6 +1033,7 @@ typedef struct
   guint      n_outputs;
   GVariantType **output_types;  /* per output: the declared type, or NULL */
   char      *name;
+  char     **outputs;       /* for messages */
 } PyNode;
 
 static void
@@ -1056,19 +1057,82 @@ py_node_free (gpointer data)
   g_free (node->output_types);
   g_free (node->defaults);
   g_free (node->name);
+  g_strfreev (node->outputs);
   g_free (node);
 }
 
-/* Stores @obj (a new reference, taken) as output @o: as it is; where the node declares a type,
- * the invocation path converts it (and says so if it cannot). */
-static gboolean
-set_output (PyNode    *node,
-            guint      o,
-            PyObject  *obj,
-            HnValue  **results,
-            GError   **error)
+/* Calls the node's function on @args (a default for an optional input not given). Returns its
+ * result, or NULL with a Python exception set. Must hold the GIL. */
+static PyObject *
+call_function (PyNode          *node,
+               HnValue * const *args,
+               guint            n_args)
 {
-  results[o] = hn_value_new_host (&python_host_type, obj);
+  PyObject *stack_buf[17];
+  PyObject **stack = stack_buf;
+  g_autofree PyObject **heap = NULL;
+  PyObject *ret = NULL;
+  guint n_ready;
+
+  if (n_args + 1 > G_N_ELEMENTS (stack_buf))
+    stack = heap = g_new (PyObject *, n_args + 1);
+  for (n_ready = 0; n_ready < n_args; n_ready++)
+    {
+      PyObject *obj = args[n_ready] == NULL ? Py_XNewRef (node->defaults[n_ready])
+                                            : value_to_python (args[n_ready]);
+      if (obj == NULL)
+        {
+          if (!PyErr_Occurred ())
+            PyErr_Format (PyExc_TypeError, "input %u has no value", n_ready);
+          break;
+        }
+      stack[1 + n_ready] = obj;
+    }
+  if (n_ready == n_args)
+    ret = PyObject_Vectorcall (node->func, stack + 1,
+                               node->n_positional | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                               node->kwnames);
+  for (guint i = 0; i < n_ready; i++)
+    Py_DECREF (stack[1 + i]);
+  return ret;
+}
+
+/* Stores the function's result @ret (borrowed) as the node's outputs, as they are: where the
+ * node declares a type, the invocation path converts them (and says so if it cannot). Returns
+ * FALSE with a Python TypeError set if @ret does not fit the outputs. Must hold the GIL. */
+static gboolean
+set_outputs (PyNode    *node,
+             PyObject  *ret,
+             HnValue  **results)
+{
+  PyObject *seq = NULL;
+
+  if (node->n_outputs == 1)
+    {
+      results[0] = value_from_python (ret);
+      return TRUE;
+    }
+  if ((PyTuple_Check (ret) || PyList_Check (ret)) &&
+      (guint) PySequence_Size (ret) == node->n_outputs)
+    seq = PySequence_Fast (ret, "");
+  if (seq == NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", node->outputs);
+      PyObject *shown = PyObject_Repr (ret);
+      const char *text = shown ? PyUnicode_AsUTF8 (shown) : NULL;
+      g_autofree char *message = NULL;
+
+      PyErr_Clear ();
+      message = g_strdup_printf ("node “%s” has %u outputs (%s) and must return a tuple of %u "
+                                 "values, not %.200s", node->name, node->n_outputs, names,
+                                 node->n_outputs, text ? text : "that");
+      PyErr_SetString (PyExc_TypeError, message);
+      Py_XDECREF (shown);
+      return FALSE;
+    }
+  for (guint o = 0; o < node->n_outputs; o++)
+    results[o] = value_from_python (PySequence_Fast_GET_ITEM (seq, o));
+  Py_DECREF (seq);
   return TRUE;
 }
 
@@ -1082,39 +1146,10 @@ py_node_call (HnNode          *hn_node,
               GError         **error)
 {
   PyNode *node = user_data;
-  PyObject *stack_buf[17];
-  PyObject **stack = stack_buf;
-  g_autofree PyObject **heap = NULL;
-  PyObject *ret = NULL;
-  gboolean ok = FALSE;
-  guint n_ready = 0;
   PyGILState_STATE gil = gil_enter ();
+  PyObject *ret = call_function (node, args, n_args);
+  gboolean ok;
 
-  if (n_args + 1 > G_N_ELEMENTS (stack_buf))
-    stack = heap = g_new (PyObject *, n_args + 1);
-
-  for (; n_ready < n_args; n_ready++)
-    {
-      HnValue *value = args[n_ready];
-      PyObject *obj;
-
-      if (value == NULL)
-        obj = Py_XNewRef (node->defaults[n_ready]);
-      else
-        obj = value_to_python (value);
-      if (obj == NULL)
-        {
-          if (!PyErr_Occurred ())
-            PyErr_Format (PyExc_TypeError, "input %u has no value", n_ready);
-          set_error_from_python (error);
-          goto out;
-        }
-      stack[1 + n_ready] = obj;
-    }
-
-  ret = PyObject_Vectorcall (node->func, stack + 1,
-                             node->n_positional | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                             node->kwnames);
   if (ret != NULL && Py_IS_TYPE (ret, coroutine_type))
     {
       /* an async def node: awaited here, also inside a running event loop */
@@ -1122,49 +1157,10 @@ py_node_call (HnNode          *hn_node,
       ret = PyObject_CallOneArg (run_coroutine, coro);
       Py_DECREF (coro);
     }
-  if (ret == NULL)
-    {
-      set_error_from_python (error);
-      goto out;
-    }
-
-  if (node->n_outputs == 1)
-    ok = set_output (node, 0, g_steal_pointer (&ret), results, error);
-  else
-    {
-      PyObject *seq = NULL;
-
-      if ((PyTuple_Check (ret) || PyList_Check (ret)) &&
-          (guint) PySequence_Size (ret) == node->n_outputs)
-        seq = PySequence_Fast (ret, "");
-      if (seq == NULL)
-        {
-          g_autofree char *names = g_strjoinv (", ", (char **) hn_node_get_outputs (hn_node));
-          PyObject *shown = PyObject_Repr (ret);
-
-          const char *text = shown ? PyUnicode_AsUTF8 (shown) : NULL;
-          g_autofree char *message = NULL;
-
-          PyErr_Clear ();
-          message = g_strdup_printf ("node “%s” has %u outputs (%s) and must return a tuple of "
-                                     "%u values, not %.200s", node->name, node->n_outputs,
-                                     names, node->n_outputs, text ? text : "that");
-          PyErr_SetString (PyExc_TypeError, message);
-          Py_XDECREF (shown);
-          set_error_from_python (error);
-          goto out;
-        }
-      ok = TRUE;
-      for (guint o = 0; ok && o < node->n_outputs; o++)
-        ok = set_output (node, o, Py_NewRef (PySequence_Fast_GET_ITEM (seq, o)), results,
-                         error);
-      Py_DECREF (seq);
-    }
-
-out:
+  ok = ret != NULL && set_outputs (node, ret, results);
+  if (!ok)
+    set_error_from_python (error);
   Py_XDECREF (ret);
-  for (guint i = 0; i < n_ready; i++)
-    Py_DECREF (stack[1 + i]);
   PyGILState_Release (gil);
   return ok;
 }
@@ -1275,28 +1271,11 @@ py_value_call_done (PyObject *self,
   {
     g_autofree HnValue **results = g_new0 (HnValue *, MAX (pc->node->n_outputs, 1));
 
-    if (pc->node->n_outputs == 1)
-      results[0] = value_from_python (result);
-    else
+    if (!set_outputs (pc->node, result, results))
       {
-        PyObject *seq = NULL;
-
-        if ((PyTuple_Check (result) || PyList_Check (result)) &&
-            (guint) PySequence_Size (result) == pc->node->n_outputs)
-          seq = PySequence_Fast (result, "");
-        if (seq == NULL)
-          {
-            PyErr_Clear ();
-            PyErr_Format (PyExc_TypeError,
-                          "node “%s” has %u outputs and must return a tuple of %u values",
-                          pc->node->name, pc->node->n_outputs, pc->node->n_outputs);
-            set_error_from_python (&error);
-            hn_value_call_return_error (call, error);
-            Py_RETURN_NONE;
-          }
-        for (guint o = 0; o < pc->node->n_outputs; o++)
-          results[o] = value_from_python (PySequence_Fast_GET_ITEM (seq, o));
-        Py_DECREF (seq);
+        set_error_from_python (&error);
+        hn_value_call_return_error (call, error);
+        Py_RETURN_NONE;
       }
     hn_value_call_return_values (call, results);
   }
@@ -1330,31 +1309,11 @@ py_node_call_async (HnNode          *hn_node,
                     gpointer         user_data)
 {
   PyNode *node = user_data;
-  PyObject *stack_buf[17];
-  PyObject **stack = stack_buf;
-  g_autofree PyObject **heap = NULL;
   PyObject *coro = NULL, *done = NULL, *ret;
   GError *error = NULL;
-  guint n_ready = 0;
   PyGILState_STATE gil = gil_enter ();
 
-  if (n_args + 1 > G_N_ELEMENTS (stack_buf))
-    stack = heap = g_new (PyObject *, n_args + 1);
-  for (; n_ready < n_args; n_ready++)
-    {
-      PyObject *obj = args[n_ready] == NULL ? Py_XNewRef (node->defaults[n_ready])
-                                            : value_to_python (args[n_ready]);
-      if (obj == NULL)
-        {
-          if (!PyErr_Occurred ())
-            PyErr_Format (PyExc_TypeError, "input %u has no value", n_ready);
-          goto failed;
-        }
-      stack[1 + n_ready] = obj;
-    }
-  coro = PyObject_Vectorcall (node->func, stack + 1,
-                              node->n_positional | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                              node->kwnames);
+  coro = call_function (node, args, n_args);
   if (coro == NULL)
     goto failed;
   done = PyType_GenericAlloc (&PyValueCallType, 0);
@@ -1386,8 +1345,6 @@ failed:
 out:
   Py_XDECREF (coro);
   Py_XDECREF (done);
-  for (guint i = 0; i < n_ready; i++)
-    Py_DECREF (stack[1 + i]);
   PyGILState_Release (gil);
 }
 
@@ -1426,6 +1383,7 @@ native_install (PyObject *module,
   node->n_positional = n_positional;
   node->defaults = g_new0 (PyObject *, MAX (node->n_inputs, 1));
   node->name = g_strdup (hn_node_get_name (hn_node));
+  node->outputs = g_strdupv ((char **) hn_node_get_outputs (hn_node));
   for (guint i = 0; i < node->n_inputs; i++)
     {
       PyObject *d = PyTuple_GET_ITEM (defaults, i);

@@ -46,7 +46,6 @@ HnInvocation *_hn_invocation_new         (HnRun         *run,
 guint         _hn_invocation_get_index   (HnInvocation  *invocation);
 /* Whether the node is bound to a main context this thread owns: then it is called here. */
 gboolean      _hn_invocation_is_bound_here (HnInvocation *invocation);
-GMainContext *_hn_invocation_get_main_context (HnInvocation *invocation);
 /* Whether the result came from the cache: complete it without calling the node. */
 gboolean      _hn_invocation_is_cached   (HnInvocation  *invocation);
 /* Whether the node has an asynchronous implementation. */

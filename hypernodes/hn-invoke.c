@@ -36,6 +36,10 @@ struct _HnInvocation
   GError           *error;
   HnInvocationDone  done;
   gpointer          done_data;
+  /* a call started in the context of a bound node: where it completes */
+  HnInvocationDone  caller_done;
+  gpointer          caller_data;
+  GMainContext     *caller_context;
   GVariant        **variants;    /* the arguments as variants, for invoke_async */
   HnValue         **results;     /* of a synchronous call, one per output */
   guint             n_args;
@@ -1059,6 +1063,7 @@ _hn_invocation_free (HnInvocation *invocation)
   g_clear_pointer (&invocation->result, g_variant_unref);
   g_clear_error (&invocation->error);
   g_free (invocation->key);
+  g_clear_pointer (&invocation->caller_context, g_main_context_unref);
   hn_run_unref (invocation->run);
   g_free (invocation);
 }
@@ -1067,12 +1072,6 @@ guint
 _hn_invocation_get_index (HnInvocation *invocation)
 {
   return invocation->index;
-}
-
-GMainContext *
-_hn_invocation_get_main_context (HnInvocation *invocation)
-{
-  return invocation->run->graph->nodes[invocation->index].main_context;
 }
 
 gboolean
@@ -1278,16 +1277,79 @@ attempt_async (HnInvocation *invocation)
                                               run->cancellable, invoke_async_done, invocation);
 }
 
+static void start_async (HnInvocation *invocation);
+
+/* An asynchronous node bound to a main context another thread owns starts there; its
+ * completion comes back to the context of the thread that started the call. */
+static gboolean
+deliver_to_caller (gpointer data)
+{
+  HnInvocation *invocation = data;
+
+  HN_TSAN_ACQUIRE (invocation);
+  invocation->caller_done (invocation, invocation->caller_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+attach_invocation (HnInvocation *invocation,
+                   GMainContext *context,
+                   GSourceFunc   func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, invocation, NULL);
+  HN_TSAN_RELEASE (invocation);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+static void
+bound_done (HnInvocation *invocation,
+            gpointer      user_data)
+{
+  attach_invocation (invocation, invocation->caller_context, deliver_to_caller);
+}
+
+static gboolean
+start_in_bound_context (gpointer data)
+{
+  HN_TSAN_ACQUIRE (data);
+  start_async (data);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _hn_invocation_call_async (HnInvocation     *invocation,
                            HnInvocationDone  done,
                            gpointer          user_data)
 {
+  GMainContext *bound = invocation->run->graph->nodes[invocation->index].main_context;
+
+  if (bound == NULL || g_main_context_is_owner (bound))
+    {
+      invocation->done = done;
+      invocation->done_data = user_data;
+      start_async (invocation);
+      return;
+    }
+  invocation->caller_done = done;
+  invocation->caller_data = user_data;
+  invocation->caller_context = g_main_context_ref_thread_default ();
+  invocation->done = bound_done;
+  invocation->done_data = NULL;
+  attach_invocation (invocation, bound, start_in_bound_context);
+}
+
+static void
+start_async (HnInvocation *invocation)
+{
   HnRun *run = invocation->run;
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
+  HnInvocationDone done = invocation->done;
+  gpointer user_data = invocation->done_data;
 
-  invocation->done = done;
-  invocation->done_data = user_data;
   before_call (run, gn, invocation->args, invocation->item);
   invocation->started = g_get_monotonic_time ();
   if (gn->value_async_func != NULL)

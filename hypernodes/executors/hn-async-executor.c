@@ -260,40 +260,6 @@ deliver_in_context (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-attach_call (Call         *call,
-             GMainContext *context,
-             GSourceFunc   func)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, call, NULL);
-  HN_TSAN_RELEASE (call);
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
-/* An asynchronous node bound to a main context another thread owns: it starts there, and its
- * completion comes back to the job's context. */
-static void
-bound_async_done (HnInvocation *invocation,
-                  gpointer      user_data)
-{
-  Call *call = user_data;
-
-  attach_call (call, call->job->context, deliver_in_context);
-}
-
-static gboolean
-start_in_bound_context (gpointer user_data)
-{
-  Call *call = user_data;
-
-  HN_TSAN_ACQUIRE (call);
-  _hn_invocation_call_async (call->invocation, bound_async_done, call);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 pool_invoke (gpointer data,
@@ -347,10 +313,6 @@ start_call (Job   *job,
 
   if (_hn_invocation_is_cached (invocation))
     call_done (call);
-  else if (_hn_invocation_has_async (invocation) &&
-           _hn_invocation_get_main_context (invocation) != NULL &&
-           !_hn_invocation_is_bound_here (invocation))
-    attach_call (call, _hn_invocation_get_main_context (invocation), start_in_bound_context);
   else if (_hn_invocation_has_async (invocation))
     _hn_invocation_call_async (invocation, node_async_done, call);
   else if (g_private_get (&in_pool_thread) != NULL || _hn_invocation_is_bound_here (invocation))

@@ -59,6 +59,61 @@ hn_run_check (HnRun   *self,
   return self->source == NULL || _hn_map_source_check_values (self->source, error);
 }
 
+/**
+ * hn_run_get_input_values: (skip)
+ * @self: a [struct@Run]
+ * @item: a map item, or -1
+ * @n_names: the number of names
+ * @names: (array length=n_names): names of root inputs
+ * @values: (array length=n_names): where the values go (new references; %NULL for none)
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Gets input values as the executors see them, host values included. With @item -1, the values
+ * every item of a map shares (the bound inputs, overridden by the given ones), or every input
+ * of a single run; with a map item, the values that item gives itself (mapped inputs), %NULL
+ * for the names it does not give. For engine glue, which sends the values to an engine.
+ *
+ * Returns: %TRUE on success; %FALSE if a value does not have the type its consumers declare
+ */
+gboolean
+hn_run_get_input_values (HnRun              *self,
+                         gssize              item,
+                         guint               n_names,
+                         const char * const *names,
+                         HnValue           **values,
+                         GError            **error)
+{
+  HnGraph *graph;
+  HnValue **frame;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (n_names == 0 || (names != NULL && values != NULL), FALSE);
+  g_return_val_if_fail (item < 0 || (self->source != NULL &&
+                                     (gsize) item < _hn_map_source_get_n_items (self->source)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = self->graph;
+  frame = _hn_frame_new (graph);
+  if (item < 0)
+    ok = _hn_frame_check_dict (self->inputs, _("The inputs"), error) &&
+         _hn_frame_load_dict (graph, self->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+         _hn_frame_load_dict (graph, self->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+         _hn_frame_load_values (graph, self->values, self->item, frame, error);
+  else
+    ok = _hn_map_source_load_item (self->source, graph, item, frame, error);
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      int slot = ok ? _hn_graph_lookup_slot (graph, names[i]) : -1;
+
+      values[i] = slot >= 0 && frame[slot] != NULL ? _hn_value_ref (frame[slot]) : NULL;
+    }
+  _hn_frame_free (graph, frame);
+  return ok;
+}
+
 gboolean
 _hn_run_load_inputs (HnRun     *run,
                      HnValue  **frame,

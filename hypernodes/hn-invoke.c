@@ -1416,6 +1416,127 @@ _hn_invocation_complete (HnInvocation  *invocation,
   return ok;
 }
 
+/* The description of @node the invocation path works with, outside of a graph: outputs in
+ * slots 0..n_outputs-1 of a frame of its own. Free with clear_loose_node(). */
+static void
+init_loose_node (HnGraphNode *gn,
+                 HnNode      *node)
+{
+  guint *slots;
+  const GVariantType **checks;
+
+  memset (gn, 0, sizeof *gn);
+  gn->node = node;
+  gn->name = hn_node_get_name (node);
+  gn->run_invoke = _hn_node_get_run_invoke (node);
+  gn->value_func = _hn_node_get_value_func (node, &gn->value_data);
+  gn->async_only = !_hn_node_has_sync (node) && _hn_node_has_async (node);
+  gn->main_context = hn_node_get_main_context (node);
+  gn->n_inputs = _hn_node_get_n_inputs (node);
+  gn->n_outputs = _hn_node_get_n_outputs (node);
+  slots = g_new (guint, MAX (gn->n_outputs, 1));
+  checks = g_new0 (const GVariantType *, MAX (gn->n_outputs, 1));
+  for (guint o = 0; o < gn->n_outputs; o++)
+    {
+      const GVariantType *t = _hn_node_get_output_type_at (node, o);
+
+      slots[o] = o;
+      checks[o] = g_variant_type_equal (t, G_VARIANT_TYPE_ANY) ? NULL : t;
+    }
+  gn->output_slots = slots;
+  gn->output_checks = checks;
+  gn->output_names = hn_node_get_outputs (node);
+}
+
+static void
+clear_loose_node (HnGraphNode *gn)
+{
+  g_free ((gpointer) gn->output_slots);
+  g_free ((gpointer) gn->output_checks);
+}
+
+/**
+ * hn_run_invoke_node_values: (skip)
+ * @self: a [struct@Run]
+ * @node: a node of the run's pipeline, or one rebuilt from it in another process
+ * @n_rows: the number of calls
+ * @args: (array): @n_rows rows, one after the other, of one value per input of @node; %NULL
+ *   for an optional input that is not given
+ * @items: (array) (nullable): the map item of each row, or %NULL for calls of a single run
+ * @results: (array): room for @n_rows rows of one value per output of @node, which get new
+ *   references
+ * @n_done: (out) (optional): the number of rows whose call succeeded, all of them on success
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Calls @node on rows of values, in order, through the one invocation path of the library, as
+ * [method@Run.invoke_node] does on data: host values stay host values unless the node needs
+ * data. The calls stop at the first failure, whose error names the node and the row's item;
+ * the rows before it have their results. For engine glue that calls a node on a batch of
+ * items.
+ *
+ * Returns: %TRUE if every call succeeded
+ */
+gboolean
+hn_run_invoke_node_values (HnRun            *self,
+                           HnNode           *node,
+                           gsize             n_rows,
+                           HnValue * const  *args,
+                           const gint64     *items,
+                           HnValue         **results,
+                           gsize            *n_done,
+                           GError          **error)
+{
+  HnGraphNode gn;
+  gboolean use_cache;
+  gsize row;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (HN_IS_NODE (node), FALSE);
+  g_return_val_if_fail (n_rows == 0 || results != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_done != NULL)
+    *n_done = 0;
+  init_loose_node (&gn, node);
+  g_return_val_if_fail (n_rows == 0 || gn.n_inputs == 0 || args != NULL,
+                        (clear_loose_node (&gn), FALSE));
+  use_cache = cacheable (self, &gn);
+
+  for (row = 0; row < n_rows; row++)
+    {
+      /* the row's own results are the frame the call stores into */
+      HnValue **frame = results + row * gn.n_outputs;
+      HnValue * const *row_args = args + row * gn.n_inputs;
+      gint64 item = items != NULL ? items[row] : -1;
+      g_autofree char *key = NULL;
+
+      if (self->cancellable != NULL &&
+          g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      for (guint o = 0; o < gn.n_outputs; o++)
+        frame[o] = NULL;
+      if (use_cache)
+        key = cache_key (&gn, (HnValue **) row_args);
+      if (key == NULL || !lookup (self, &gn, key, frame, item))
+        ok = call_and_store (self, &gn, (HnValue **) row_args, frame, key, item, NULL, error);
+      if (!ok)
+        {
+          for (guint o = 0; o < gn.n_outputs; o++)
+            g_clear_pointer (&frame[o], _hn_value_unref);
+          break;
+        }
+    }
+
+  if (n_done != NULL)
+    *n_done = row;
+  clear_loose_node (&gn);
+  return ok;
+}
+
 /**
  * hn_run_invoke_node:
  * @self: a [struct@Run]
@@ -1430,7 +1551,8 @@ _hn_invocation_complete (HnInvocation  *invocation,
  * result checked against the node's declared output types. Errors name the node and @item.
  *
  * For engine glue, which calls nodes from engine tasks: in this process with the run it was
- * given, in a worker process with a run of its own.
+ * given, in a worker process with a run of its own. [method@Run.invoke_node_values] calls a
+ * node on rows of values.
  *
  * Returns: (transfer full): the node's result: its one output, or a tuple of its outputs
  */
@@ -1442,86 +1564,63 @@ hn_run_invoke_node (HnRun             *self,
                     gint64             item,
                     GError           **error)
 {
-  HnGraphNode gn = { 0, };
-  g_autofree guint *slots = NULL;
-  g_autofree const GVariantType **checks = NULL;
-  g_autofree HnValue **frame = NULL;
   g_autofree HnValue **owned = NULL;
-  g_autofree char *key = NULL;
+  g_autofree HnValue **frame = NULL;
+  const char * const *output_names;
+  guint n_inputs, n_outputs;
   GVariant *result = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (HN_IS_NODE (node), NULL);
   g_return_val_if_fail (n_args == 0 || args != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  gn.node = node;
-  gn.name = hn_node_get_name (node);
-  gn.run_invoke = _hn_node_get_run_invoke (node);
-  gn.value_func = _hn_node_get_value_func (node, &gn.value_data);
-  gn.async_only = !_hn_node_has_sync (node) && _hn_node_has_async (node);
-  gn.main_context = hn_node_get_main_context (node);
-  gn.n_inputs = _hn_node_get_n_inputs (node);
-  gn.n_outputs = _hn_node_get_n_outputs (node);
-  if (n_args != gn.n_inputs)
+  n_inputs = _hn_node_get_n_inputs (node);
+  n_outputs = _hn_node_get_n_outputs (node);
+  output_names = hn_node_get_outputs (node);
+  if (n_args != n_inputs)
     {
       g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
-                   _("Node “%s” takes %u arguments, not %u"), gn.name, gn.n_inputs, n_args);
+                   _("Node “%s” takes %u arguments, not %u"), hn_node_get_name (node),
+                   n_inputs, n_args);
       return NULL;
     }
-  if (self->cancellable != NULL && g_cancellable_set_error_if_cancelled (self->cancellable, error))
-    return NULL;
-
-  slots = g_new (guint, MAX (gn.n_outputs, 1));
-  checks = g_new0 (const GVariantType *, MAX (gn.n_outputs, 1));
-  for (guint o = 0; o < gn.n_outputs; o++)
-    {
-      const GVariantType *t = _hn_node_get_output_type_at (node, o);
-
-      slots[o] = o;
-      checks[o] = g_variant_type_equal (t, G_VARIANT_TYPE_ANY) ? NULL : t;
-    }
-  gn.output_slots = slots;
-  gn.output_checks = checks;
-  gn.output_names = hn_node_get_outputs (node);
 
   /* floating arguments are sunk and dropped here, as hn_node_invoke() does */
   owned = g_new0 (HnValue *, MAX (n_args, 1));
   for (guint i = 0; i < n_args; i++)
     owned[i] = args[i] ? (HnValue *) g_variant_ref_sink (args[i]) : NULL;
 
-  frame = g_new0 (HnValue *, MAX (gn.n_outputs, 1));
-  if (cacheable (self, &gn))
-    key = cache_key (&gn, owned);
-  if (key != NULL && lookup (self, &gn, key, frame, item))
-    ok = TRUE;
-  else
-    ok = call_and_store (self, &gn, owned, frame, key, item, NULL, error);
-  if (ok)
+  frame = g_new0 (HnValue *, MAX (n_outputs, 1));
+  if (hn_run_invoke_node_values (self, node, 1, owned, &item, frame, NULL, error))
     {
-      g_autofree GVariant **variants = g_new0 (GVariant *, MAX (gn.n_outputs, 1));
+      g_autofree GVariant **variants = g_new0 (GVariant *, MAX (n_outputs, 1));
       GError *local = NULL;
+      gboolean ok = TRUE;
 
-      for (guint o = 0; ok && o < gn.n_outputs; o++)
+      for (guint o = 0; ok && o < n_outputs; o++)
         {
           variants[o] = _hn_value_to_variant (frame[o], NULL, &local);
           if (variants[o] == NULL)
             {
-              invalid_result (self, &gn, item, error, _("output “%s”: %s"),
-                              gn.output_names[o], local->message);
+              HnGraphNode gn;
+
+              init_loose_node (&gn, node);
+              invalid_result (self, &gn, item, error, _("output “%s”: %s"), output_names[o],
+                              local->message);
+              clear_loose_node (&gn);
               g_error_free (local);
               ok = FALSE;
             }
         }
       if (ok)
-        result = gn.n_outputs == 1
+        result = n_outputs == 1
           ? g_variant_ref (variants[0])
-          : g_variant_ref_sink (g_variant_new_tuple (variants, gn.n_outputs));
-      free_variants (variants, gn.n_outputs);
+          : g_variant_ref_sink (g_variant_new_tuple (variants, n_outputs));
+      free_variants (variants, n_outputs);
     }
 
-  for (guint o = 0; o < gn.n_outputs; o++)
+  for (guint o = 0; o < n_outputs; o++)
     if (frame[o] != NULL)
       _hn_value_unref (frame[o]);
   for (guint i = 0; i < n_args; i++)

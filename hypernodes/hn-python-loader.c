@@ -10,6 +10,7 @@
 #include <gmodule.h>
 #include <glib/gi18n-lib.h>
 
+#include "hn-driver-private.h"
 #include "hn-error.h"
 #include "hn-python-private.h"
 #include "hn-run.h"
@@ -81,8 +82,10 @@ _hn_python_run_engine (const char  *engine,
 {
   HnPythonRunFunc func;
 
-  /* bad input is reported before the engine starts, exactly as the built-in executors do */
-  if (!hn_run_check (run, error))
+  /* bad input is reported before the engine starts, exactly as the built-in executors do;
+   * host values need not become data: the glue sends Python objects as they are, and says
+   * which value of another language it cannot send */
+  if (!_hn_run_check (run, error))
     return NULL;
 
   func = load_bridge (error);

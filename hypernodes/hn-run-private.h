@@ -130,6 +130,11 @@ _hn_run_is_cancelled (HnRun *run)
   return run->cancellable != NULL && g_cancellable_is_cancelled (run->cancellable);
 }
 
+/* For a run whose results an executor set as values but whose caller wants data: the results
+ * as an a{sv} (an aa{sv} for a map), the kept values dropped. */
+GVariant *_hn_run_take_kept_as_data (HnRun              *run,
+                                     GError            **error);
+
 /* "outer › inner[3] › node" for a node of @run failing on @item (the map index in @run, or -1);
  * *@top_item is set to the item of the outermost map, or -1. */
 char     *_hn_run_describe_node    (HnRun               *run,

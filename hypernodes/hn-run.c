@@ -696,6 +696,139 @@ hn_run_get_result_values (HnRun *self,
 }
 
 /**
+ * hn_run_set_result_values: (skip)
+ * @self: a [struct@Run] being executed
+ * @n_items: the number of items of the map, 1 for a single run
+ * @values: (array): @n_items rows of one value per output, in the order of
+ *   [method@Run.dup_result_names]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Gives the run its results as values, host values included, in place of the data an executor
+ * returns. For engine glue: the executor then returns what the run's caller asks for, values
+ * or data.
+ *
+ * Returns: %TRUE on success; %FALSE if the number of items is not the run's or a value is
+ *   missing
+ */
+gboolean
+hn_run_set_result_values (HnRun            *self,
+                          gsize             n_items,
+                          HnValue * const  *values,
+                          GError          **error)
+{
+  guint n_outputs;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (n_items == 0 || values != NULL, FALSE);
+  g_return_val_if_fail (self->kept == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n_outputs = self->plan->n_outputs;
+  if (n_items != (self->source != NULL ? _hn_map_source_get_n_items (self->source) : 1))
+    {
+      g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                   _("The executor returned %llu results for %llu items"),
+                   (unsigned long long) n_items,
+                   (unsigned long long) (self->source != NULL
+                                           ? _hn_map_source_get_n_items (self->source) : 1));
+      return FALSE;
+    }
+  for (gsize i = 0; i < n_items * n_outputs; i++)
+    if (values[i] == NULL)
+      {
+        g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                     _("The executor returned no output “%s” for item %llu"),
+                     self->graph->slot_names[self->plan->output_slots[i % n_outputs]],
+                     (unsigned long long) (i / n_outputs));
+        return FALSE;
+      }
+  if (!_hn_run_alloc_kept (self, n_items, error))
+    return FALSE;
+  for (gsize i = 0; i < n_items * n_outputs; i++)
+    self->kept[i] = _hn_value_ref (values[i]);
+  return TRUE;
+}
+
+/* The type the producer of output slot @slot declares, or NULL for any. */
+static const GVariantType *
+declared_type (HnGraph *graph,
+               guint    slot)
+{
+  int producer = graph->producer[slot];
+  const HnGraphNode *gn;
+
+  if (producer < 0)
+    return NULL;
+  gn = &graph->nodes[producer];
+  for (guint o = 0; o < gn->n_outputs; o++)
+    if (gn->output_slots[o] == slot)
+      return gn->output_checks[o];
+  return NULL;
+}
+
+GVariant *
+_hn_run_take_kept_as_data (HnRun   *run,
+                           GError **error)
+{
+  gsize n_items = run->n_kept_items;
+  guint n_outputs = run->plan->n_outputs;
+  g_autofree GVariant **dicts = g_new0 (GVariant *, MAX (n_items, 1));
+  GVariant *result = NULL;
+  gsize i;
+
+  for (i = 0; i < n_items; i++)
+    {
+      GVariantBuilder builder;
+      gboolean ok = TRUE;
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      for (guint o = 0; ok && o < n_outputs; o++)
+        {
+          guint slot = run->plan->output_slots[o];
+          const char *name = run->graph->slot_names[slot];
+          g_autoptr(GError) local = NULL;
+          /* a host value (an engine's worker sends values back as its language's objects)
+           * becomes the type its producer declares */
+          GVariant *value = _hn_value_to_variant (run->kept[i * n_outputs + o],
+                                                  declared_type (run->graph, slot), &local);
+
+          if (value == NULL)
+            {
+              g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                           _("Output “%s” of item %lld cannot be returned as a GVariant: %s "
+                             "(use the API of the language that made it, or give the port a "
+                             "type)"),
+                           name, (long long) (run->source != NULL ? (gint64) i : -1),
+                           local->message);
+              ok = FALSE;
+              break;
+            }
+          g_variant_builder_add (&builder, "{sv}", name, value);
+          g_variant_unref (value);
+        }
+      if (!ok)
+        {
+          g_variant_builder_clear (&builder);
+          break;
+        }
+      dicts[i] = g_variant_builder_end (&builder);
+    }
+  if (i == n_items)
+    result = run->source != NULL
+      ? g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, dicts, n_items))
+      : g_variant_ref_sink (dicts[0]);
+  else
+    for (gsize j = 0; j < i; j++)
+      g_variant_unref (g_variant_ref_sink (dicts[j]));
+
+  for (gsize j = 0; j < n_items * n_outputs; j++)
+    _hn_value_unref (run->kept[j]);
+  g_clear_pointer (&run->kept, g_free);
+  run->n_kept_items = 0;
+  return result;
+}
+
+/**
  * hn_run_dup_result_names:
  * @self: a [struct@Run]
  *

@@ -103,6 +103,27 @@ GVariant           *hn_run_invoke_node     (HnRun               *self,
                                             gint64               item,
                                             GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 HN_AVAILABLE_IN_ALL
+gboolean            hn_run_invoke_node_values (HnRun            *self,
+                                               HnNode           *node,
+                                               gsize             n_rows,
+                                               HnValue * const  *args,
+                                               const gint64     *items,
+                                               HnValue         **results,
+                                               gsize            *n_done,
+                                               GError          **error);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_get_input_values  (HnRun             *self,
+                                              gssize             item,
+                                              guint              n_names,
+                                              const char * const *names,
+                                              HnValue          **values,
+                                              GError           **error);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_set_result_values (HnRun             *self,
+                                              gsize              n_items,
+                                              HnValue * const   *values,
+                                              GError           **error);
+HN_AVAILABLE_IN_ALL
 void                hn_run_report_node_call  (HnRun             *self,
                                               HnNode            *node,
                                               gint64             item,

@@ -7,8 +7,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hn-engine-executor-private.h"
 #include "hn-python-private.h"
+#include "hn-run-private.h"
 
 static GQuark
 engine_quark (void)
@@ -43,8 +46,25 @@ hn_engine_executor_execute (HnExecutor  *executor,
 {
   const char *engine = g_type_get_qdata (G_OBJECT_TYPE (executor), engine_quark ());
 
+  GVariant *result;
+
   g_assert (engine != NULL);
-  return _hn_python_run_engine (engine, G_OBJECT (executor), run, error);
+  result = _hn_python_run_engine (engine, G_OBJECT (executor), run, error);
+  /* the glue gave the results as values (hn_run_set_result_values()): the caller of a run
+   * made with values takes them as they are, any other caller gets data */
+  if (result != NULL && run->kept != NULL && !run->keep)
+    {
+      g_variant_unref (result);
+      result = _hn_run_take_kept_as_data (run, error);
+    }
+  else if (result != NULL && run->kept == NULL && hn_run_is_map (run) &&
+           !g_variant_is_of_type (result, G_VARIANT_TYPE ("aa{sv}")))
+    {
+      g_clear_pointer (&result, g_variant_unref);
+      g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+                   _("The %s glue returned no results for the map"), engine);
+    }
+  return result;
 }
 
 void

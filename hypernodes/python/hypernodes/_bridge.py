@@ -41,6 +41,8 @@ def run_engine(engine, executor, run):
     try:
         module = importlib.import_module(f"hypernodes._engines.{engine}")
         result = module.run(executor, run)
+        if result is None:  # the glue gave the run its results (hypernodes._native.set_results)
+            return ("ok", "a{sv}", b"")
         normal = result.get_normal_form()
         return ("ok", normal.get_type_string(), normal.get_data_as_bytes().get_data() or b"")
     except HnError as e:

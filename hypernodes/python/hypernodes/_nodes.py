@@ -12,35 +12,18 @@ import threading
 
 from gi.repository import GLib
 
-from . import _values
+from . import _native, _values
 from ._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, NOT_SHIPPABLE, HnError, NodeFailure,
                       pickle_exception)
 
-# column encodings: GVariant type string -> Daft dtype factory name
+# GVariant types whose values Daft keeps in a column of its own type: type string -> Daft
+# dtype factory name
 NATIVE_TYPES = {
     "b": "bool", "y": "uint8", "n": "int16", "q": "uint16", "i": "int32", "u": "uint32",
     "x": "int64", "t": "uint64", "d": "float64", "s": "string", "ay": "binary",
     "as": ("list", "string"), "ax": ("list", "int64"), "ai": ("list", "int32"),
     "ad": ("list", "float64"), "ab": ("list", "bool"),
 }
-
-
-def encode(variant, type_string):
-    """A value as it is stored in an engine column: native for NATIVE_TYPES, else bytes; None
-    for an optional input not given."""
-    if variant is None:
-        return None
-    if type_string in NATIVE_TYPES:
-        return _values.from_variant(variant)
-    return _values.serialize(variant)
-
-
-def decode(value, type_string):
-    if value is None:
-        return None  # an optional input not given: the node's default
-    if type_string in NATIVE_TYPES:
-        return _values.to_variant(value, type_string)
-    return _values.deserialize(value)
 
 
 _registry = {}
@@ -201,68 +184,48 @@ class NodeCall:
                 found = _worker_cache[cache_key] = (node, run, recorder)
         return found
 
-    def invoke(self, target, item, args):
-        """Calls the node of @target (from resolve()) on GLib.Variant @args through the
-        invocation path; returns (result, envelope of the call's events or None). Raises
-        NodeFailure naming the node and the item."""
+    def invoke_rows(self, target, args, n, items, events=None, position=0):
+        """Calls the node of @target (from resolve()) on @n rows of values (@args: a list of
+        values per input) through the invocation path; @items is None (a single run), the item
+        of the first row, or a list of items. Returns (a list of values per output, the number
+        of rows that succeeded, the NodeFailure of the row after them or None). When recording,
+        the envelope of each call's events goes to @events as (@position, item, blob)."""
         node, run, recorder = target
-        if recorder is not None:
+        if recorder is None:
+            outputs, n_done, failure = _native.invoke_rows(run, node, args, n, items)
+            if failure is None:
+                return outputs, n_done, None
+            return outputs, n_done, self._failure(failure, _item_of(items, n_done))
+        # recording: a call at a time, each with the events the recorder saw
+        outputs = [[] for _ in self.outputs]
+        for row in range(n):
+            item = _item_of(items, row)
             recorder.begin()
-        from . import _native
+            out, n_done, failure = _native.invoke_rows(run, node, [[a[row]] for a in args], 1,
+                                                       None if item < 0 else item)
+            if failure is not None:
+                return outputs, row, self._failure(failure, item)
+            for values, value in zip(outputs, out):
+                values.append(value[0])
+            if events is not None:
+                events.append((position, item, _values.serialize(recorder.envelope())))
+        return outputs, n, None
 
-        try:
-            result = _native.invoke_node(run, node, args, item)
-        except GLib.Error as e:
-            info = getattr(e, "_hn_error", None)
-            if info is None:
-                raise NodeFailure(e.domain, e.code, e.message, self.name, item) from None
-            raise NodeFailure(*info, self.name, item, pickle_exception(e)) from None
-        except BaseException as e:  # a Python node's own exception: it travels back pickled
-            info = getattr(e, "_hn_error", None)
-            if info is None:
-                raise
-            raise NodeFailure(*info, self.name, item, pickle_exception(e)) from None
-        return result, recorder.envelope(result) if recorder is not None else None
-
-    def call(self, item, values):
-        """Runs the node on encoded argument values; returns the result GLib.Variant (the
-        envelope of its events when recording)."""
-        result, envelope = self.invoke(self.resolve(), item,
-                                       [decode(v, t) for v, t in zip(values, self.input_types)])
-        return result if envelope is None else envelope
-
-    def split(self, result):
-        """The result as one GLib.Variant per output (checked by the invocation path)."""
-        if len(self.outputs) == 1:
-            return [result]
-        return [result.get_child_value(i) for i in range(len(self.outputs))]
+    def _failure(self, failure, item):
+        """The NodeFailure of a failure of invoke_rows(), naming the node and the item."""
+        if failure is None:
+            return None
+        domain, code, message, exception = failure
+        return NodeFailure(domain, code, message, self.name, item,
+                           pickle_exception(exception) if exception is not None else None)
 
 
-# Bodies of engine UDFs and tasks: module-level, so that the functions engines pickle refer to
-# them by name (gi's modules themselves cannot be pickled).
-
-def run_call(call, item, values):
-    """Runs @call on encoded @values; returns the encoded single output, or the serialized tuple
-    of a node with several outputs."""
-    result = call.call(item, values)
-    if call.record:
-        # the worker's node events travel with the result: (result, args, duration, signature)
-        return _values.serialize(result)
-    members = call.split(result)
-    if len(members) == 1:
-        return encode(members[0], call.output_types[0])
-    return _values.serialize(GLib.Variant.new_tuple(*members))
-
-
-def member(call, blob, index, type_string):
-    """Output @index of a serialized result (or envelope, see _Recorder), encoded for its
-    column."""
-    value = _values.deserialize(blob)
-    if call.record:
-        value = value.get_child_value(0).get_variant()
-        if len(call.outputs) == 1:
-            return encode(value, type_string)
-    return encode(value.get_child_value(index), type_string)
+def _item_of(items, row):
+    if items is None:
+        return -1
+    if isinstance(items, int):
+        return items + row
+    return items[row]
 
 
 def unpack_envelope(blob):
@@ -273,12 +236,6 @@ def unpack_envelope(blob):
     signature = env.get_child_value(3).get_maybe()
     return (args, env.get_child_value(0).get_variant(), env.get_child_value(2).get_double(),
             signature.get_string() if signature is not None else None)
-
-
-def run_batch(call, items, columns):
-    """run_call() over a batch of rows: @columns holds one list of values per input."""
-    return [run_call(call, item, [column[row] for column in columns])
-            for row, item in enumerate(items)]
 
 
 def _recorder_class():
@@ -297,9 +254,10 @@ def _recorder_class():
 
         def begin(self):
             self.local.args, self.local.duration, self.local.signature = [], 0.0, None
+            self.local.result = GLib.Variant("mv", None)
 
-        def envelope(self, result):
-            return GLib.Variant.new_tuple(GLib.Variant("v", result),
+        def envelope(self):
+            return GLib.Variant.new_tuple(GLib.Variant("v", self.local.result),
                                           GLib.Variant("av", [GLib.Variant("v", a)
                                                               for a in self.local.args]),
                                           GLib.Variant("d", self.local.duration),
@@ -313,6 +271,7 @@ def _recorder_class():
             self.local.args = list(args)
 
         def do_node_end(self, node, item, result, duration, context):
+            self.local.result = result
             self.local.duration = duration
 
         def do_node_cached(self, node, item, signature, context):

@@ -11,13 +11,15 @@ run would.
 """
 
 import os
+import pickle
 import socket
 import time
 import uuid
 
 from gi.repository import GLib
 
-from .. import _nodes, _plan, _values
+from .. import _native, _nodes, _plan
+from .._pickle import pickle_dumps
 from .._errors import (ENGINE_FAILED, ENGINE_MISSING, EXECUTOR_DOMAIN, HnError, NodeFailure,
                        install_hint, recover_node_failure)
 
@@ -36,9 +38,18 @@ def missing(engine, error, packages):
                    f"{engine} is not installed ({error}): " + install_hint(packages))
 
 
+NOT_GIVEN = _native.NOT_GIVEN
+
+# Values cross processes in one pickle per chunk, made by the library's pickler (cloudpickle):
+# classes of the program's own modules travel by value, whichever pickler the engine uses for
+# its tasks.
+_dumps = pickle_dumps
+_loads = pickle.loads
+
+
 class Frame:
-    """Slot values (GLib.Variant by name) that pickle as serialized GVariants, so that engines
-    can send them to other processes."""
+    """Values by name (the inputs the rows of a run share, or a node's outputs), opaque to
+    engines that look into the arguments of their tasks (Dask's graphs), pickled as one blob."""
 
     __slots__ = ("values",)
 
@@ -46,42 +57,33 @@ class Frame:
         self.values = values
 
     def __getstate__(self):
-        return {k: _values.serialize(v) for k, v in self.values.items()}
+        return (_dumps(self.values),)
 
     def __setstate__(self, state):
-        self.values = {k: _values.deserialize(b) for k, b in state.items()}
+        self.values = _loads(state[0])
 
 
 class Rows:
-    """Rows [start, stop) of a map's items as one aa{sv} (one blob when pickled; each task
-    unpacks its own rows), or the single row of a run (no values beyond the shared ones)."""
+    """Rows [start, stop) of a map's items: the columns (lists of values) of the inputs that the
+    items give themselves; the single row of a run has none. Values are the engine glue's:
+    Python objects as they are, data as _native.Data (pickled as type and bytes)."""
 
-    __slots__ = ("items",)
+    __slots__ = ("columns", "n")
 
-    def __init__(self, items):
-        self.items = items
+    def __init__(self, columns, n):
+        self.columns = columns
+        self.n = n
 
     def __getstate__(self):
-        # a tuple: pickle skips __setstate__ for a false state
-        return (_values.serialize(self.items) if self.items is not None else None,)
+        return _dumps(self.columns), self.n
 
     def __setstate__(self, state):
-        self.items = _values.deserialize(state[0]) if state[0] is not None else None
-
-    def dicts(self, roots):
-        """The root values of each row, by name."""
-        if self.items is None:
-            return [{}]
-        out = []
-        for i in range(self.items.n_children()):
-            item = self.items.get_child_value(i)
-            out.append({k: item.lookup_value(k, None) for k in item.keys() if k in roots})
-        return out
+        self.columns, self.n = _loads(state[0]), state[1]
 
 
 class Done:
-    """The outcome of the rows of a chunk: their requested outputs as one aa{sv} (one blob when
-    pickled) and the envelopes of their node calls, as (position, item, blob), when recording."""
+    """The outcome of the rows of a chunk: their requested outputs, a list of values per output
+    name, and the envelopes of their node calls, as (position, item, blob), when recording."""
 
     __slots__ = ("outputs", "events")
 
@@ -90,10 +92,14 @@ class Done:
         self.events = events
 
     def __getstate__(self):
-        return _values.serialize(self.outputs), self.events
+        return _dumps(self.outputs), self.events
 
     def __setstate__(self, state):
-        self.outputs, self.events = _values.deserialize(state[0]), state[1]
+        self.outputs, self.events = _loads(state[0]), state[1]
+
+    @property
+    def n(self):
+        return len(next(iter(self.outputs.values()))) if self.outputs else 0
 
 
 class Work:
@@ -102,13 +108,14 @@ class Work:
     def __init__(self, run, shippable):
         self.run = run
         self.pipeline = run.get_pipeline()
-        self.items = run.get_items()
-        self.is_map = self.items is not None
+        self.is_map = run.is_map()
         self.plan = _plan.Plan(self.pipeline, run.get_outputs() or None)
+        # the order of the values the run takes back
+        self.outputs = list(run.dup_result_names())
         self.shippable = shippable
         # out of this process, node events come back with the results
         self.record = shippable and run.wants_node_events()
-        self.shared = _shared_roots(self.plan, run.get_inputs())
+        self.shared, self.columns = _native.engine_inputs(run, self.plan.roots)
         self.calls = []
         try:
             for node in self.plan.nodes:
@@ -120,28 +127,24 @@ class Work:
             self.release()
             raise
         self.token = uuid.uuid4().hex
-        self.program = Program(self.token, self.calls, self.plan.roots, self.plan.outputs)
+        self.program = Program(self.token, self.calls, self.plan.roots, self.outputs)
 
     @property
     def n_rows(self):
-        return self.items.n_children() if self.is_map else 1
+        return self.run.get_n_items() if self.is_map else 1
 
     def rows(self, start, stop):
         """Rows [start, stop) of the items (the shared values apart)."""
         if not self.is_map:
-            return Rows(None)
-        child = self.items.get_child_value
-        return Rows(GLib.Variant.new_array(_VARDICT, [child(i) for i in range(start, stop)]))
+            return Rows({}, 1)
+        return Rows({k: v[start:stop] for k, v in self.columns.items()}, stop - start)
 
-    def full_rows(self):
-        """Every root value of each row (the shared ones included), for engines that take whole
-        rows."""
-        return [{**self.shared, **row}
-                for row in self.rows(0, self.n_rows).dicts(set(self.plan.roots))]
-
-    def result(self, rows):
-        """The run's a{sv}, or the map's aa{sv}, of rows of output values (dicts)."""
-        return _plan.build_result(rows, self.plan.outputs, self.is_map)
+    def full_columns(self):
+        """A list of values per root input, one value per row (the shared ones repeated), for
+        engines that take whole rows."""
+        n = self.n_rows
+        return {r: self.columns[r] if r in self.columns else [self.shared.get(r, NOT_GIVEN)] * n
+                for r in self.plan.roots}
 
     def task_name(self):
         return "+".join(c.name for c in self.calls) or "pipeline"
@@ -151,29 +154,40 @@ class Work:
             call.release()
 
     def finish(self, chunks):
-        """The run's result from the outcomes of its chunks (Done or Failed), in row order."""
+        """Gives the run its results from the outcomes of its chunks (Done or Failed), in row
+        order; raises the error of the lowest failed item."""
         failures = [c for c in chunks if isinstance(c, Failed)]
         if failures:
             failed = min(failures, key=lambda f: (f.item, f.position))
             if self.record:
                 self._report_events([c.done if isinstance(c, Failed) else c for c in chunks])
-                args = [_values.deserialize(a) if a is not None else GLib.Variant("mv", None)
-                        for a in failed.args]
-                self.run.report_node_call(self.calls[failed.position].node, failed.item, args,
-                                          None, 0.0, None)
+                args = [_native.to_report(a) for a in failed.args]
+                self.run.report_node_call(self.calls[failed.position].node, failed.item,
+                                          [a if a is not None else GLib.Variant("mv", None)
+                                           for a in args], None, 0.0, None)
                 self.run.report_node_error(self.calls[failed.position].node, failed.item,
                                            failed.domain, failed.code, failed.message)
             raise HnError(failed.domain, failed.code, failed.message, failed.node, failed.item,
                           failed.exception)
         if self.record:
             self._report_events(chunks)
-        if not self.is_map:
-            return chunks[0].outputs.get_child_value(0)
-        rows = []
-        for chunk in chunks:
-            child = chunk.outputs.get_child_value
-            rows.extend(child(i) for i in range(chunk.outputs.n_children()))
-        return GLib.Variant.new_array(_VARDICT, rows)
+        if len(chunks) == 1:
+            columns = [chunks[0].outputs[o] for o in self.outputs]
+        else:
+            columns = []
+            for o in self.outputs:
+                column = []
+                for chunk in chunks:
+                    column.extend(chunk.outputs[o])
+                columns.append(column)
+        self.set_results(columns)
+
+    def set_results(self, columns):
+        """Gives the run its results: a list of values per output, in the run's order."""
+        _native.set_results(self.run, columns)
+
+    def empty_result(self):
+        self.set_results([[] for _ in self.outputs])
 
     def _report_events(self, chunks):
         for chunk in chunks:
@@ -181,9 +195,6 @@ class Work:
                 args, result, duration, signature = _nodes.unpack_envelope(envelope)
                 self.run.report_node_call(self.calls[position].node, item, args, result,
                                           duration, signature)
-
-    def empty_result(self):
-        return empty_map()
 
     def recover(self, error):
         """The HnError to raise for an exception out of the engine: a node failure it carries
@@ -208,13 +219,17 @@ class Failed:
 
     def __init__(self, failure, position, done, args):
         info = failure.info
-        # None: an optional input not given
-        self.args = [_values.serialize(a) if a is not None else None for a in args]
+        # the values of the failed call, when recording
+        self._args = _dumps(args) if args else None
         self.domain, self.code, self.message = info["domain"], info["code"], info["message"]
         self.node, self.item = info["node"], info["item"]
         self.exception = info.get("exception")
         self.position = position
         self.done = done
+
+    @property
+    def args(self):
+        return _loads(self._args) if self._args is not None else []
 
 
 class Program:
@@ -228,48 +243,41 @@ class Program:
         self.outputs = outputs
 
     def run(self, shared, rows, start, marker=None):
-        """Runs the plan over @rows (Rows; @shared a Frame of the values every row shares),
-        numbered from @start (-1 for a single run). Returns a Done, or a Failed for the first
-        node failure."""
-        outputs = []
+        """Runs the plan over @rows (Rows; @shared the Frame of the values every row share),
+        numbered from @start (-1 for a single run), a node at a time over all rows. Returns a
+        Done, or a Failed for the failure of the lowest row: after a node fails on a row, the
+        nodes after it run on the rows before that one only."""
+        columns = dict(rows.columns)
+        shared = shared.values
+        limit = rows.n
+        items = start if start >= 0 else None
+        failed = None
         events = []
+
+        def column(name):
+            values = columns.get(name)
+            if values is None:
+                return [shared.get(name, NOT_GIVEN)] * limit
+            return values if len(values) == limit else values[:limit]
+
         resolved = [call.resolve() for call in self.calls]
-        for offset, row in enumerate(rows.dicts(set(self.roots))):
+        for position, (call, target) in enumerate(zip(self.calls, resolved)):
+            if limit == 0:
+                break
             if marker is not None and os.path.exists(marker):
                 raise RuntimeError("the map was cancelled")  # the host reports the cancellation
-            item = start + offset if start >= 0 else -1
-            frame = dict(shared.values)
-            frame.update(row)
-            for position, (call, target) in enumerate(zip(self.calls, resolved)):
-                args = [frame.get(i) for i in call.inputs]  # None: optional, not given
-                try:
-                    result, envelope = call.invoke(target, item, args)
-                except NodeFailure as failure:
-                    done = Done(_plan.build_result(outputs, self.outputs, True), events)
-                    return Failed(failure, position, done, args if call.record else [])
-                for name, value in zip(call.outputs, call.split(result)):
-                    frame[name] = value
-                if envelope is not None:
-                    events.append((position, item, _values.serialize(envelope)))
-            outputs.append(frame)
-        return Done(_plan.build_result(outputs, self.outputs, True), events)
-
-
-_VARDICT = GLib.VariantType.new("a{sv}")
-
-
-def empty_map():
-    return GLib.Variant.new_array(_VARDICT, [])
-
-
-def _shared_roots(plan, inputs):
-    """The root values the inputs give every row (an item's own value wins)."""
-    shared = {}
-    if inputs is not None:
-        for k in inputs.keys():
-            if k in plan.roots:
-                shared[k] = inputs.lookup_value(k, None)
-    return shared
+            args = [column(i) for i in call.inputs]
+            outputs, n_done, failure = call.invoke_rows(target, args, limit, items, events,
+                                                        position)
+            for name, values in zip(call.outputs, outputs):
+                columns[name] = values
+            if failure is not None:
+                failed = (failure, position, [a[n_done] for a in args] if call.record else [])
+                limit = n_done
+        done = Done({o: column(o) for o in self.outputs}, events)
+        if failed is not None:
+            return Failed(failed[0], failed[1], done, failed[2])
+        return done
 
 
 def chunk_size(n, workers, per_worker=20, low=1, high=None):
@@ -305,5 +313,5 @@ def wait_reachable(engine, address, timeout):
             time.sleep(0.2)
 
 
-__all__ = ["Work", "Program", "Frame", "Rows", "Done", "Failed", "chunk_size", "check_cancelled",
-           "wait_reachable", "log", "missing", "empty_map"]
+__all__ = ["Work", "Program", "Frame", "Rows", "Done", "Failed", "NOT_GIVEN", "chunk_size",
+           "check_cancelled", "wait_reachable", "log", "missing"]

@@ -5,7 +5,7 @@ through a registry); runner "ray" runs UDFs in Ray workers (nodes travel as Node
 
 import threading
 
-from .. import _nodes
+from .. import _native, _nodes
 from .._errors import ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError, install_hint
 from . import _common
 
@@ -73,60 +73,85 @@ def _conflict(current, want):
                    "in a subprocess)")
 
 
-def _dtype(type_string):
+_SIMPLE = {int: "int64", float: "float64", str: "string", bool: "bool"}
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _native_dtype(type_string):
+    """The Daft dtype of a slot of GVariant type @type_string, or None when its values go in a
+    binary column (encoded by hypernodes._native.encode)."""
     spec = _nodes.NATIVE_TYPES.get(type_string)
     if spec is None:
-        return daft.DataType.binary()
+        return None
     if isinstance(spec, tuple):
         return daft.DataType.list(getattr(daft.DataType, spec[1])())
     return getattr(daft.DataType, spec)()
 
 
-def _node_udf(call, return_dtype, batch):
-    """The node as a Daft UDF: a row UDF, or for a map a batch UDF, which hands Python a batch of
-    rows at a time and costs Daft far less per row."""
-    nodes = _nodes
+def _column(values, type_string):
+    """@values (glue values) as a column: (list, dtype to cast to or None, encoded)."""
+    dtype = _native_dtype(type_string)
+    if dtype is not None:
+        return _native.unpack(values), dtype, False
+    # an untyped slot of plain ints, floats, strings or bools: a column of Daft's own type
+    kinds = set(map(type, values))
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        if kind in _SIMPLE and (kind is not int or
+                                (_INT64[0] <= min(values) and max(values) <= _INT64[1])):
+            return values, None, False
+    return _native.encode(values), daft.DataType.binary(), True
 
-    if not batch:
-        @daft.func(return_dtype=return_dtype, use_process=False)
-        def udf(item, *values):
-            return nodes.run_call(call, item, values)
 
-        return udf
+def _node_udf(call, position, return_dtype, encode_out, encoded_in, items_given):
+    """The node as a Daft batch UDF over its input columns (and the item column): it calls the
+    node on the batch's rows through the invocation path, and returns its one output, or for
+    several outputs (or node events to bring back) one encoded tuple per row."""
+    native = _native
 
     @daft.func.batch(return_dtype=return_dtype, use_process=False)
-    def batch_udf(item, *values):
-        return nodes.run_batch(call, item.to_pylist(), [v.to_pylist() for v in values])
+    def node_udf(item, *columns):
+        args = [native.decode(c.to_pylist()) if enc else c.to_pylist()
+                for c, enc in zip(columns, encoded_in)]
+        items = item.to_pylist() if items_given else None
+        n = len(args[0]) if args else len(item)
+        events = [] if call.record else None
+        outputs, _, failure = call.invoke_rows(call.resolve(), args, n, items, events, position)
+        if failure is not None:
+            raise failure
+        if len(call.outputs) == 1 and events is None:
+            values = outputs[0]
+            return native.encode(values) if encode_out else native.unpack(values)
+        by_row = [tuple(v) for v in zip(*outputs)] if outputs else [()] * n
+        if events is not None:
+            blobs = [blob for _, _, blob in events]
+            by_row = [(row, blob) for row, blob in zip(by_row, blobs)]
+        return native.encode(by_row)
 
-    return batch_udf
-
-
-def _member_udf(index, type_string, batch, call):
-    nodes = _nodes
-
-    if not batch:
-        @daft.func(return_dtype=_dtype(type_string), use_process=False)
-        def member(blob):
-            return nodes.member(call, blob, index, type_string)
-
-        return member
-
-    @daft.func.batch(return_dtype=_dtype(type_string), use_process=False)
-    def batch_member(blob):
-        return [nodes.member(call, b, index, type_string) for b in blob.to_pylist()]
-
-    return batch_member
+    return node_udf
 
 
-def _report(run, calls, hidden, records):
+def _member_udf(index, recorded, return_dtype, encode_out):
+    native = _native
+
+    @daft.func.batch(return_dtype=return_dtype, use_process=False)
+    def member(hidden):
+        rows = native.decode(hidden.to_pylist())
+        values = [row[0][index] for row in rows] if recorded else [row[index] for row in rows]
+        return native.encode(values) if encode_out else native.unpack(values)
+
+    return member
+
+
+def _report(run, calls, hidden, table, items):
     """Delivers the node events that the workers brought back to the host's callbacks."""
     for call, column in zip(calls, hidden):
         if column is None:
             continue
-        node = call.node
-        for rec in records:
-            args, result, duration, signature = _nodes.unpack_envelope(rec[column])
-            run.report_node_call(node, rec[ITEM], args, result, duration, signature)
+        for item, encoded in zip(items, table[column]):
+            _, blob = _native.decode([encoded])[0]
+            args, result, duration, signature = _nodes.unpack_envelope(blob)
+            run.report_node_call(call.node, item, args, result, duration, signature)
 
 
 def run(executor, run):
@@ -134,14 +159,14 @@ def run(executor, run):
         raise _common.missing("Daft", _import_error, ["daft", "cloudpickle"])
 
     # the inputs were checked by the library before the glue was called
-    items = run.get_items()
-    if items is not None and items.n_children() == 0:
-        return _common.empty_map()
+    if run.is_map() and run.get_n_items() == 0:
+        _native.set_results(run, [[] for _ in run.dup_result_names()])
+        return None
     # the runner first: a runner conflict is reported before anything else
     _ensure_runner(executor)
     work = _common.Work(run, shippable=executor.runner == "ray")
     try:
-        return _execute(executor, work)
+        _execute(executor, work)
     except HnError:
         raise
     except Exception as e:
@@ -155,33 +180,43 @@ def run(executor, run):
 
 def _execute(executor, work):
     plan, calls, record = work.plan, work.calls, work.record
-    rows = work.full_rows()
-    batch = len(rows) > 1
-    hidden_columns = []
-    data = {ITEM: list(range(len(rows))) if work.is_map else [-1]}
-    for r in plan.roots:
-        t = plan.slot_types[r]
-        data[r] = [_nodes.encode(row.get(r), t) for row in rows]
+    n = work.n_rows
+    data = {ITEM: list(range(n)) if work.is_map else [-1]}
+    casts = {}
+    encoded = {}  # slot name -> whether its column holds encoded values
+    for r, values in work.full_columns().items():
+        data[r], casts[r], encoded[r] = _column(values, plan.slot_types[r])
     df = daft.from_pydict(data)
-    for r in plan.roots:
-        df = df.with_column(r, df[r].cast(_dtype(plan.slot_types[r])))
+    for r, dtype in casts.items():
+        if dtype is not None and not encoded[r]:
+            df = df.with_column(r, df[r].cast(dtype))
 
+    hidden_columns = []
     for position, call in enumerate(calls):
         out_types = call.output_types
         args = [df[ITEM]] + [df[i] for i in call.inputs]
+        encoded_in = [encoded[i] for i in call.inputs]
+        dtypes = [_native_dtype(t) for t in out_types]
         if len(out_types) == 1 and not record:
+            dtype = dtypes[0] if dtypes[0] is not None else daft.DataType.binary()
             df = df.with_column(call.outputs[0],
-                                _node_udf(call, _dtype(out_types[0]), batch)(*args))
+                                _node_udf(call, position, dtype, dtypes[0] is None, encoded_in,
+                                          work.is_map)(*args))
+            encoded[call.outputs[0]] = dtypes[0] is None
             hidden_columns.append(None)
         else:
             # nodes may share a name: the hidden column is named after the position
             hidden = f"__hn_node_{position}"
-            df = df.with_column(hidden, _node_udf(call, daft.DataType.binary(), batch)(*args))
-            for index, (o, t) in enumerate(zip(call.outputs, out_types)):
-                df = df.with_column(o, _member_udf(index, t, batch, call)(df[hidden]))
+            df = df.with_column(hidden, _node_udf(call, position, daft.DataType.binary(), True,
+                                                  encoded_in, work.is_map)(*args))
+            for index, (o, dtype) in enumerate(zip(call.outputs, dtypes)):
+                df = df.with_column(o, _member_udf(
+                    index, record, dtype if dtype is not None else daft.DataType.binary(),
+                    dtype is None)(df[hidden]))
+                encoded[o] = dtype is None
             hidden_columns.append(hidden if record else None)
         _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
-                       f"{[str(_dtype(t)) for t in out_types]}")
+                       f"{[str(d) if d is not None else 'Binary (encoded)' for d in dtypes]}")
 
     df = df.select(ITEM, *plan.outputs, *[h for h in hidden_columns if h is not None])
     if executor.get_show_plan():
@@ -189,13 +224,19 @@ def _execute(executor, work):
 
     if executor.get_collect():
         table = df.to_pydict()
-        records = [{k: table[k][i] for k in table} for i in range(len(table[ITEM]))]
     else:
-        records = list(df.iter_rows())
+        names = [ITEM, *plan.outputs, *[h for h in hidden_columns if h is not None]]
+        table = {k: [] for k in names}
+        for rec in df.iter_rows():
+            for k in names:
+                table[k].append(rec[k])
 
-    records.sort(key=lambda rec: rec[ITEM])
+    items = table[ITEM]
+    if items != sorted(items):
+        order = sorted(range(len(items)), key=items.__getitem__)
+        table = {k: [v[i] for i in order] for k, v in table.items()}
+        items = table[ITEM]
     if record:
-        _report(work.run, calls, hidden_columns, records)
-    decoded = [{o: _nodes.decode(rec[o], plan.slot_types[o]) for o in plan.outputs}
-               for rec in records]
-    return work.result(decoded)
+        _report(work.run, calls, hidden_columns, table, items)
+    work.set_results([_native.decode(table[o]) if encoded[o] else table[o]
+                      for o in work.outputs])

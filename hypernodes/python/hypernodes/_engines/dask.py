@@ -14,7 +14,6 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from .. import _plan, _values
 from . import _common
 from ._common import Frame
 
@@ -51,21 +50,20 @@ def _shut_down(pool):
 
 def _node_task(call, position, shared, *deps):
     """Node @position of a single run: its inputs come from @shared and the tasks it depends
-    on. Returns (Frame of its outputs, Frame of its envelope or None), or the Failed of the
-    first node that failed upstream or here."""
+    on. Returns (Frame of its outputs, its events), or the Failed of the first node that failed
+    upstream or here."""
     frame = dict(shared.values)
     for dep in deps:
         if isinstance(dep, _common.Failed):
             return dep
         frame.update(dep[0].values)
-    args = [frame.get(i) for i in call.inputs]  # None: optional, not given
-    try:
-        result, envelope = call.invoke(call.resolve(), -1, args)
-    except _common.NodeFailure as failure:
-        return _common.Failed(failure, position, _common.Done(_common.empty_map(), []),
-                              args if call.record else [])
-    return (Frame(dict(zip(call.outputs, call.split(result)))),
-            Frame({"envelope": envelope}) if envelope is not None else None)
+    args = [[frame.get(i, _common.NOT_GIVEN)] for i in call.inputs]
+    events = []
+    outputs, _, failure = call.invoke_rows(call.resolve(), args, 1, None, events, position)
+    if failure is not None:
+        return _common.Failed(failure, position, _common.Done({}, []),
+                              [a[0] for a in args] if call.record else [])
+    return Frame({name: values[0] for name, values in zip(call.outputs, outputs)}), events
 
 
 class _Cancelled(Exception):
@@ -176,12 +174,10 @@ def _run_local(executor, work, scheduler, log):
             return work.finish([min(failures, key=lambda f: f.position)])
         frame = {}
         events = []
-        for position, (produced, envelope) in enumerate(results):
+        for produced, node_events in results:
             frame.update(produced.values)
-            if envelope is not None:
-                events.append((position, -1, _values.serialize(envelope.values["envelope"])))
-        outputs = _plan.build_result([frame], work.plan.outputs, True)
-        return work.finish([_common.Done(outputs, events)])
+            events.extend(node_events)
+        return work.finish([_common.Done({o: [frame[o]] for o in work.outputs}, events)])
 
     size = executor.get_chunk_size() or _common.chunk_size(work.n_rows, _workers(executor))
     bounds = work.chunks(size)

@@ -22,7 +22,7 @@ _init_lock = threading.Lock()
 
 
 def _run_batch(program, shared, rows, start):
-    """The Ray task: Program.run over a batch of rows."""
+    """The Ray task: Program.run over a batch of rows ."""
     return program.run(shared, rows, start)
 
 
@@ -60,7 +60,7 @@ def run(executor, run):
         if work.is_map and work.n_rows == 0:
             return work.empty_result()
         ensure_ray(executor.get_ray_address(), executor.get_connect_timeout(), log)
-        return _execute(executor, work, log)
+        _execute(executor, work, log)
     except _common.HnError:
         raise
     except Exception as e:
@@ -95,7 +95,7 @@ def _execute(executor, work, log):
     log(f"{len(bounds)} task(s) {options['name']} of up to {size} item(s)")
     refs = [task.remote(program, shared, work.rows(a, b), a if work.is_map else -1)
             for a, b in bounds]
-    return work.finish(_wait(work.run, refs))
+    work.finish(_wait(work.run, refs))
 
 
 def _wait(run, refs):

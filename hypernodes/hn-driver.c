@@ -62,55 +62,73 @@ hn_run_check (HnRun   *self,
 /**
  * hn_run_get_input_values: (skip)
  * @self: a [struct@Run]
- * @item: a map item, or -1
+ * @first_item: the first of the map items, or -1
+ * @n_items: the number of items (1 with @first_item -1)
  * @n_names: the number of names
  * @names: (array length=n_names): names of root inputs
- * @values: (array length=n_names): where the values go (new references; %NULL for none)
+ * @values: (array): where the values go, @n_items rows of @n_names (new references; %NULL for
+ *   none)
  * @error: return location for a [struct@GLib.Error]
  *
- * Gets input values as the executors see them, host values included. With @item -1, the values
- * every item of a map shares (the bound inputs, overridden by the given ones), or every input
- * of a single run; with a map item, the values that item gives itself (mapped inputs), %NULL
- * for the names it does not give. For engine glue, which sends the values to an engine.
+ * Gets input values as the executors see them, host values included. With @first_item -1, the
+ * values every item of a map shares (the bound inputs, overridden by the given ones), or every
+ * input of a single run; with map items, the values each of them gives itself (mapped
+ * inputs), %NULL for the names it does not give. For engine glue, which sends the values to an
+ * engine.
  *
  * Returns: %TRUE on success; %FALSE if a value does not have the type its consumers declare
  */
 gboolean
 hn_run_get_input_values (HnRun              *self,
-                         gssize              item,
+                         gssize              first_item,
+                         gsize               n_items,
                          guint               n_names,
                          const char * const *names,
                          HnValue           **values,
                          GError            **error)
 {
+  g_autofree int *slots = NULL;
   HnGraph *graph;
   HnValue **frame;
-  gboolean ok;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (n_names == 0 || (names != NULL && values != NULL), FALSE);
-  g_return_val_if_fail (item < 0 || (self->source != NULL &&
-                                     (gsize) item < _hn_map_source_get_n_items (self->source)),
+  g_return_val_if_fail (first_item >= 0 || n_items == 1, FALSE);
+  g_return_val_if_fail (first_item < 0 || (self->source != NULL &&
+                                           n_items <= _hn_map_source_get_n_items (self->source) &&
+                                           (gsize) first_item <=
+                                             _hn_map_source_get_n_items (self->source) - n_items),
                         FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   graph = self->graph;
-  frame = _hn_frame_new (graph);
-  if (item < 0)
-    ok = _hn_frame_check_dict (self->inputs, _("The inputs"), error) &&
-         _hn_frame_load_dict (graph, self->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
-         _hn_frame_load_dict (graph, self->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
-         _hn_frame_load_values (graph, self->values, self->item, frame, error);
-  else
-    ok = _hn_map_source_load_item (self->source, graph, item, frame, error);
-
+  slots = g_new (int, MAX (n_names, 1));
   for (guint i = 0; i < n_names; i++)
-    {
-      int slot = ok ? _hn_graph_lookup_slot (graph, names[i]) : -1;
+    slots[i] = _hn_graph_lookup_slot (graph, names[i]);
+  memset (values, 0, sizeof (HnValue *) * n_items * n_names);
 
-      values[i] = slot >= 0 && frame[slot] != NULL ? _hn_value_ref (frame[slot]) : NULL;
+  frame = _hn_frame_new (graph);
+  for (gsize row = 0; ok && row < n_items; row++)
+    {
+      if (first_item < 0)
+        ok = _hn_frame_check_dict (self->inputs, _("The inputs"), error) &&
+             _hn_frame_load_dict (graph, self->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+             _hn_frame_load_dict (graph, self->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+             _hn_frame_load_values (graph, self->values, self->item, frame, error);
+      else
+        ok = _hn_map_source_load_item (self->source, graph, first_item + row, frame, error);
+
+      for (guint i = 0; ok && i < n_names; i++)
+        if (slots[i] >= 0 && frame[slots[i]] != NULL)
+          values[row * n_names + i] = g_steal_pointer (&frame[slots[i]]);
+      _hn_frame_clear (graph, frame);
     }
   _hn_frame_free (graph, frame);
+
+  if (!ok)
+    for (gsize i = 0; i < n_items * n_names; i++)
+      g_clear_pointer (&values[i], _hn_value_unref);
   return ok;
 }
 

@@ -113,7 +113,8 @@ gboolean            hn_run_invoke_node_values (HnRun            *self,
                                                GError          **error);
 HN_AVAILABLE_IN_ALL
 gboolean            hn_run_get_input_values  (HnRun             *self,
-                                              gssize             item,
+                                              gssize             first_item,
+                                              gsize              n_items,
                                               guint              n_names,
                                               const char * const *names,
                                               HnValue          **values,

@@ -760,6 +760,132 @@ test_invoke_node_output_names (void)
   g_assert_nonnull (strstr (error->message, "for output “c”"));
 }
 
+static GVariant *
+fail_on_two_func (GVariant * const *args,
+                  guint             n_args,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  gint64 x = g_variant_get_int64 (args[0]);
+
+  if (x == 2)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "two is bad");
+      return NULL;
+    }
+  return g_variant_new_int64 (x * 10);
+}
+
+static void
+test_invoke_node_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnNode) node = hn_function_node_new_full ("tens", STRV ("x"), STRV ("x"), STRV ("y"),
+                                                      STRV ("x"), fail_on_two_func, NULL, NULL);
+  g_autoptr(HnPipeline) pipeline = build ((HnNode *[]) { g_object_ref (node) }, 1);
+  g_autoptr(HnRun) run = hn_run_new (pipeline, NULL, NULL, NULL, NULL, &error);
+  HnValue *args[3], *results[3] = { NULL, };
+  const gint64 items[3] = { 5, 6, 7 };
+  gsize n_done = 99;
+
+  g_assert_no_error (error);
+
+  /* every row succeeds */
+  args[0] = hn_value_new_variant (g_variant_new_int64 (1));
+  args[1] = hn_value_new_variant (g_variant_new_int64 (3));
+  args[2] = hn_value_new_variant (g_variant_new_int64 (4));
+  g_assert_true (hn_run_invoke_node_values (run, node, 3, args, items, results, &n_done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_done, ==, 3);
+  g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (results[0])), ==, 10);
+  g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (results[2])), ==, 40);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_clear_pointer (&results[i], hn_value_unref);
+      hn_value_unref (args[i]);
+    }
+
+  /* the calls stop at the failing row, which the error names by its item */
+  args[0] = hn_value_new_variant (g_variant_new_int64 (1));
+  args[1] = hn_value_new_variant (g_variant_new_int64 (2));
+  args[2] = hn_value_new_variant (g_variant_new_int64 (3));
+  g_assert_false (hn_run_invoke_node_values (run, node, 3, args, items, results, &n_done,
+                                             &error));
+  g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“tens”"));
+  g_assert_nonnull (strstr (error->message, "item 6"));
+  g_assert_cmpuint (n_done, ==, 1);
+  g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (results[0])), ==, 10);
+  g_assert_null (results[1]);
+  g_assert_null (results[2]);
+  g_clear_pointer (&results[0], hn_value_unref);
+  for (guint i = 0; i < 3; i++)
+    hn_value_unref (args[i]);
+}
+
+static void
+test_input_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = build ((HnNode *[]) { test_int_node ("inc", "x", "y", 1) }, 1);
+  g_autoptr(HnPipeline) bound = hn_pipeline_bind (pipeline,
+                                                  g_variant_new_parsed ("{'x': <int64 7>}"),
+                                                  &error);
+  g_autoptr(HnRun) map = NULL;
+  const char *names[] = { "x", "nope" };
+  HnValue *values[4] = { NULL, };
+
+  g_assert_no_error (error);
+  map = hn_run_new_map (bound, g_variant_new_parsed ("[{'x': <int64 1>}, @a{sv} {}]"), NULL,
+                        NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* what the items share: the bound value */
+  g_assert_true (hn_run_get_input_values (map, -1, 1, 2, names, values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (values[0])), ==, 7);
+  g_assert_null (values[1]);
+  g_clear_pointer (&values[0], hn_value_unref);
+
+  /* what each item gives itself */
+  g_assert_true (hn_run_get_input_values (map, 0, 2, 2, names, values, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (values[0])), ==, 1);
+  g_assert_null (values[1]);
+  g_assert_null (values[2]);
+  g_assert_null (values[3]);
+  g_clear_pointer (&values[0], hn_value_unref);
+}
+
+static void
+test_set_result_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) pipeline = build ((HnNode *[]) { test_int_node ("inc", "x", "y", 1) }, 1);
+  g_autoptr(GVariant) inputs = g_variant_ref_sink (test_inputs_x (1));
+  g_autoptr(HnRun) run = hn_run_new (pipeline, inputs, NULL, NULL, NULL, &error);
+  HnValue *value = hn_value_new_variant (g_variant_new_int64 (41));
+  HnValue * const *kept;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  /* a single run has one row of results */
+  g_assert_false (hn_run_set_result_values (run, 2, (HnValue *[]) { value, value }, &error));
+  g_assert_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED);
+  g_clear_error (&error);
+  g_assert_false (hn_run_set_result_values (run, 1, (HnValue *[]) { NULL }, &error));
+  g_assert_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED);
+  g_assert_nonnull (strstr (error->message, "“y”"));
+  g_clear_error (&error);
+
+  g_assert_true (hn_run_set_result_values (run, 1, &value, &error));
+  g_assert_no_error (error);
+  kept = hn_run_get_result_values (run, 0, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (kept[0] == value);
+  hn_value_unref (value);
+}
+
 static void
 test_nested_checks (void)
 {
@@ -971,6 +1097,9 @@ main (int   argc,
   g_test_add_func ("/Hn/Plan/cache-bounded", test_plan_cache_bounded);
   g_test_add_func ("/Hn/Async/default-context", test_async_default_context);
   g_test_add_func ("/Hn/Run/invoke-node-output-names", test_invoke_node_output_names);
+  g_test_add_func ("/Hn/Run/invoke-node-values", test_invoke_node_values);
+  g_test_add_func ("/Hn/Run/input-values", test_input_values);
+  g_test_add_func ("/Hn/Run/set-result-values", test_set_result_values);
   g_test_add_func ("/Hn/Nested/checks", test_nested_checks);
   g_test_add_func ("/Hn/Nested/error-not-quadratic", test_nested_error_not_quadratic);
 

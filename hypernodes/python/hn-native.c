@@ -23,18 +23,44 @@
 
 /* ---- the GIL ---------------------------------------------------------------------------- */
 
+static inline PyThreadState *
+current_thread_state (void)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+  return PyThreadState_GetUnchecked ();
+#else
+  return _PyThreadState_UncheckedGet ();
+#endif
+}
+
+/* What gil_enter() returns when the thread holds the GIL already: gil_leave() does nothing. */
+#define GIL_HELD ((PyGILState_STATE) -1)
+
 /* Takes the GIL in any thread. A thread Python has never seen gets a thread state that stays
  * until the thread ends: the executors' pool threads would otherwise make and destroy one per
- * call (about 9 us each). */
+ * call (about 9 us each). A thread that holds the GIL already (a node called, or a value
+ * dropped, in a run that keeps the GIL) pays a comparison: the thread state holding the GIL
+ * is this thread's. */
 static PyGILState_STATE
 gil_enter (void)
 {
+  PyThreadState *current = current_thread_state ();
+
+  if (current != NULL && current->thread_id == PyThread_get_thread_ident ())
+    return GIL_HELD;
   if (PyGILState_GetThisThreadState () == NULL)
     {
       PyGILState_Ensure ();
       PyEval_SaveThread ();
     }
   return PyGILState_Ensure ();
+}
+
+static inline void
+gil_leave (PyGILState_STATE state)
+{
+  if (state != GIL_HELD)
+    PyGILState_Release (state);
 }
 
 static gboolean
@@ -65,7 +91,7 @@ hn_python_exception_private_copy (const HnPythonExceptionPrivate *src,
     {
       PyGILState_STATE gil = gil_enter ();
       dest->exception = Py_NewRef (src->exception);
-      PyGILState_Release (gil);
+      gil_leave (gil);
     }
 }
 
@@ -76,7 +102,7 @@ hn_python_exception_private_clear (HnPythonExceptionPrivate *priv)
     {
       PyGILState_STATE gil = gil_enter ();
       Py_CLEAR (priv->exception);
-      PyGILState_Release (gil);
+      gil_leave (gil);
     }
   priv->exception = NULL;
 }
@@ -242,7 +268,7 @@ py_host_free (gpointer object)
     return;  /* the interpreter is gone: nothing to drop */
   gil = gil_enter ();
   Py_DECREF ((PyObject *) object);
-  PyGILState_Release (gil);
+  gil_leave (gil);
 }
 
 static const HnHostType python_host_type = {
@@ -292,7 +318,7 @@ py_host_describe (gpointer object)
   PyGILState_STATE gil = gil_enter ();
   char *name = g_strdup (Py_TYPE ((PyObject *) object)->tp_name);
 
-  PyGILState_Release (gil);
+  gil_leave (gil);
   return name;
 }
 
@@ -304,7 +330,7 @@ py_host_to_variant (gpointer             object,
   PyGILState_STATE gil = gil_enter ();
   GVariant *v = py_to_variant (object, type, error);
 
-  PyGILState_Release (gil);
+  gil_leave (gil);
   return v;
 }
 
@@ -336,7 +362,7 @@ py_host_cache_key (gpointer   object,
     }
   else
     v = py_to_variant (obj, NULL, error);
-  PyGILState_Release (gil);
+  gil_leave (gil);
   return v;
 }
 
@@ -1049,7 +1075,7 @@ py_node_free (gpointer data)
       Py_CLEAR (node->kwnames);
       for (guint i = 0; i < node->n_inputs; i++)
         Py_CLEAR (node->defaults[i]);
-      PyGILState_Release (gil);
+      gil_leave (gil);
     }
   for (guint o = 0; o < node->n_outputs; o++)
     if (node->output_types[o] != NULL)
@@ -1161,7 +1187,7 @@ py_node_call (HnNode          *hn_node,
   if (!ok)
     set_error_from_python (error);
   Py_XDECREF (ret);
-  PyGILState_Release (gil);
+  gil_leave (gil);
   return ok;
 }
 
@@ -1195,7 +1221,7 @@ on_cancelled (GCancellable *cancellable,
   ret = PyObject_CallMethod (data, "cancel", NULL);
   Py_XDECREF (ret);
   PyErr_Clear ();
-  PyGILState_Release (gil);
+  gil_leave (gil);
 }
 
 static void
@@ -1207,7 +1233,7 @@ drop_future (gpointer data)
     return;
   gil = gil_enter ();
   Py_DECREF ((PyObject *) data);
-  PyGILState_Release (gil);
+  gil_leave (gil);
 }
 
 /* With the GIL held: stops listening to the cancellable (without the GIL, since a handler that
@@ -1345,7 +1371,7 @@ failed:
 out:
   Py_XDECREF (coro);
   Py_XDECREF (done);
-  PyGILState_Release (gil);
+  gil_leave (gil);
 }
 
 /* install(node, func, n_positional, kwnames, defaults, output_types): makes @func the way
@@ -2206,6 +2232,7 @@ run_and_node_of (PyObject  *py_run,
  * str) the items share, as a dict, and for a map the values items give themselves, as a dict of
  * lists (one value per item; the shared value, or NOT_GIVEN, for an item that does not give
  * it). */
+#define INPUT_BLOCK 4096
 static PyObject *
 native_engine_inputs (PyObject *module,
                       PyObject *args)
@@ -2214,10 +2241,11 @@ native_engine_inputs (PyObject *module,
   g_autofree const char **names = NULL;
   g_autofree HnValue **values = NULL;
   g_autofree PyObject **lists = NULL;
+  g_autofree PyObject **fallbacks = NULL;
   g_autoptr(GError) error = NULL;
   Py_ssize_t n_roots;
   HnRun *run;
-  gsize n_items;
+  gsize n_items, block = 0;
 
   if (!PyArg_ParseTuple (args, "OO", &py_run, &py_roots) ||
       !run_and_node_of (py_run, NULL, &run, NULL))
@@ -2226,9 +2254,11 @@ native_engine_inputs (PyObject *module,
   if (seq == NULL)
     return NULL;
   n_roots = PySequence_Fast_GET_SIZE (seq);
+  n_items = hn_run_is_map (run) ? hn_run_get_n_items (run) : 0;
   names = g_new0 (const char *, MAX (n_roots, 1));
-  values = g_new0 (HnValue *, MAX (n_roots, 1));
+  values = g_new0 (HnValue *, MAX (n_roots * MIN (MAX (n_items, 1), INPUT_BLOCK), 1));
   lists = g_new0 (PyObject *, MAX (n_roots, 1));
+  fallbacks = g_new0 (PyObject *, MAX (n_roots, 1));
   for (Py_ssize_t r = 0; r < n_roots; r++)
     if ((names[r] = PyUnicode_AsUTF8 (PySequence_Fast_GET_ITEM (seq, r))) == NULL)
       goto out;
@@ -2237,7 +2267,7 @@ native_engine_inputs (PyObject *module,
   columns = PyDict_New ();
   if (shared == NULL || columns == NULL)
     goto out;
-  if (!hn_run_get_input_values (run, -1, n_roots, names, values, &error))
+  if (!hn_run_get_input_values (run, -1, 1, n_roots, names, values, &error))
     {
       raise_error (error);
       goto out;
@@ -2256,58 +2286,60 @@ native_engine_inputs (PyObject *module,
           Py_XDECREF (obj);
           goto out;
         }
+      fallbacks[r] = obj;  /* borrowed from the dict from now on */
       Py_DECREF (obj);
     }
 
-  n_items = hn_run_is_map (run) ? hn_run_get_n_items (run) : 0;
-  for (gsize i = 0; i < n_items; i++)
+  for (gsize first = 0; first < n_items; first += block)
     {
-      if (!hn_run_get_input_values (run, i, n_roots, names, values, &error))
+      block = MIN (INPUT_BLOCK, n_items - first);
+      if (!hn_run_get_input_values (run, first, block, n_roots, names, values, &error))
         {
           raise_error (error);
           goto out;
         }
-      for (Py_ssize_t r = 0; r < n_roots; r++)
-        {
-          PyObject *obj;
+      for (gsize b = 0; b < block; b++)
+        for (Py_ssize_t r = 0; r < n_roots; r++)
+          {
+            gsize i = first + b;
+            HnValue *value = g_steal_pointer (&values[b * n_roots + r]);
+            PyObject *obj;
 
-          if (values[r] == NULL && lists[r] == NULL)
-            continue;
-          if (lists[r] == NULL)
-            {
-              /* the first item that gives it: those before have the shared value */
-              PyObject *fallback = PyDict_GetItemWithError (shared,
-                                                             PySequence_Fast_GET_ITEM (seq, r));
+            if (value == NULL && lists[r] == NULL)
+              continue;
+            if (lists[r] == NULL)
+              {
+                /* the first item that gives it: those before have the shared value */
+                lists[r] = PyList_New (n_items);
+                if (lists[r] == NULL)
+                  {
+                    hn_value_unref (value);
+                    goto out;
+                  }
+                for (gsize j = 0; j < i; j++)
+                  PyList_SET_ITEM (lists[r], j, Py_NewRef (fallbacks[r] ? fallbacks[r]
+                                                                        : not_given));
+              }
+            if (value == NULL)
+              obj = Py_NewRef (fallbacks[r] ? fallbacks[r] : not_given);
+            else
+              {
+                obj = hn_value_get_host (value, &python_host_type);
+                if (obj != NULL)
+                  Py_INCREF (obj);
+                else
+                  {
+                    g_autofree char *what = g_strdup_printf ("Item %llu of input “%s”",
+                                                             (unsigned long long) i, names[r]);
 
-              if (fallback == NULL && PyErr_Occurred ())
-                goto out;
-              lists[r] = PyList_New (n_items);
-              if (lists[r] == NULL)
-                goto out;
-              for (gsize j = 0; j < i; j++)
-                PyList_SET_ITEM (lists[r], j, Py_NewRef (fallback ? fallback : not_given));
-            }
-          if (values[r] == NULL)
-            {
-              PyObject *fallback = PyDict_GetItemWithError (shared,
-                                                             PySequence_Fast_GET_ITEM (seq, r));
-
-              if (fallback == NULL && PyErr_Occurred ())
-                goto out;
-              obj = Py_NewRef (fallback ? fallback : not_given);
-            }
-          else
-            {
-              g_autofree char *what = g_strdup_printf ("Item %llu of input “%s”",
-                                                       (unsigned long long) i, names[r]);
-
-              obj = value_to_glue (values[r], what);
-              g_clear_pointer (&values[r], hn_value_unref);
-              if (obj == NULL)
-                goto out;
-            }
-          PyList_SET_ITEM (lists[r], i, obj);
-        }
+                    obj = value_to_glue (value, what);
+                  }
+                hn_value_unref (value);
+                if (obj == NULL)
+                  goto out;
+              }
+            PyList_SET_ITEM (lists[r], i, obj);
+          }
     }
   for (Py_ssize_t r = 0; r < n_roots; r++)
     if (lists[r] != NULL &&
@@ -2316,12 +2348,11 @@ native_engine_inputs (PyObject *module,
   ret = PyTuple_Pack (2, shared, columns);
 
 out:
+  for (gsize i = 0; i < (gsize) n_roots * MIN (MAX (n_items, 1), INPUT_BLOCK); i++)
+    if (values[i] != NULL)
+      hn_value_unref (values[i]);
   for (Py_ssize_t r = 0; r < n_roots; r++)
-    {
-      if (values[r] != NULL)
-        hn_value_unref (values[r]);
-      Py_XDECREF (lists[r]);
-    }
+    Py_XDECREF (lists[r]);
   Py_XDECREF (shared);
   Py_XDECREF (columns);
   Py_XDECREF (seq);

@@ -103,6 +103,31 @@ def _column(values, type_string):
     return _native.encode(values), daft.DataType.binary(), True
 
 
+def _item_column(n):
+    """0 .. n - 1, as an array Daft takes without converting each number."""
+    try:
+        import numpy
+    except ImportError:
+        return list(range(n))
+    return numpy.arange(n, dtype=numpy.int64)
+
+
+def _batch_items(column):
+    """The items of a batch: the first one when they follow each other (as they do in a
+    DataFrame that keeps its order), else the list."""
+    if len(column) == 0:
+        return []
+    try:
+        import numpy
+    except ImportError:
+        items = column.to_pylist()
+        return items[0] if items == list(range(items[0], items[0] + len(items))) else items
+    values = column.to_arrow().to_numpy(zero_copy_only=False)
+    if len(values) == 1 or bool((numpy.diff(values) == 1).all()):
+        return int(values[0])
+    return values.tolist()
+
+
 def _node_udf(call, position, return_dtype, encode_out, encoded_in, items_given):
     """The node as a Daft batch UDF over its input columns (and the item column): it calls the
     node on the batch's rows through the invocation path, and returns its one output, or for
@@ -113,7 +138,7 @@ def _node_udf(call, position, return_dtype, encode_out, encoded_in, items_given)
     def node_udf(item, *columns):
         args = [native.decode(c.to_pylist()) if enc else c.to_pylist()
                 for c, enc in zip(columns, encoded_in)]
-        items = item.to_pylist() if items_given else None
+        items = _batch_items(item) if items_given else None
         n = len(args[0]) if args else len(item)
         events = [] if call.record else None
         outputs, _, failure = call.invoke_rows(call.resolve(), args, n, items, events, position)
@@ -181,7 +206,7 @@ def run(executor, run):
 def _execute(executor, work):
     plan, calls, record = work.plan, work.calls, work.record
     n = work.n_rows
-    data = {ITEM: list(range(n)) if work.is_map else [-1]}
+    data = {ITEM: _item_column(n) if work.is_map else [-1]}
     casts = {}
     encoded = {}  # slot name -> whether its column holds encoded values
     for r, values in work.full_columns().items():

@@ -5,6 +5,7 @@ object store once per run and passed as top-level ObjectRefs, which Ray resolves
 starts."""
 
 import threading
+import time
 
 from . import _common
 
@@ -19,6 +20,24 @@ BATCH_MIN, BATCH_MAX = 100, 1000
 
 _remote = None
 _init_lock = threading.Lock()
+
+
+_NO_SHARED = _common.Frame({})
+_resources = (None, 0.0, None)
+_RESOURCES_FOR = 5.0  # seconds a look at the cluster's resources stays good
+
+
+def _cluster_resources():
+    """ray.cluster_resources(), asked at most every few seconds while this process stays
+    connected to the same cluster (it costs about a millisecond, as much as a small map)."""
+    global _resources
+    job = ray.get_runtime_context().get_job_id()
+    known_job, when, resources = _resources
+    now = time.monotonic()
+    if resources is None or job != known_job or now - when > _RESOURCES_FOR:
+        resources = ray.cluster_resources()
+        _resources = (job, now, resources)
+    return resources
 
 
 def _run_batch(program, shared, rows, start):
@@ -76,7 +95,7 @@ def _execute(executor, work, log):
     options = dict(num_cpus=executor.get_num_cpus(), num_gpus=executor.get_num_gpus(),
                    max_retries=executor.get_max_retries(), retry_exceptions=False,
                    name=work.task_name())
-    resources = ray.cluster_resources()
+    resources = _cluster_resources()
     for key, amount in (("CPU", options["num_cpus"]), ("GPU", options["num_gpus"])):
         if amount > resources.get(key, 0):
             # Ray would wait for ever for a node that can run the task
@@ -85,7 +104,8 @@ def _execute(executor, work, log):
                                   f"the cluster has {resources.get(key, 0):g}")
     task = _task().options(**options)
     program = ray.put(work.program)
-    shared = ray.put(_common.Frame(work.shared))
+    # inputs the rows share: in the object store once; none is not worth a put
+    shared = ray.put(_common.Frame(work.shared)) if work.shared else _NO_SHARED
     if work.is_map:
         cpus = max(1, int(resources.get("CPU", 1)))
         size = _common.chunk_size(work.n_rows, cpus, per_worker=4, low=BATCH_MIN, high=BATCH_MAX)

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The values of the engine glue: Data (a value that is data) and NOT_GIVEN cross processes
+exactly, and the compact encoding of binary engine columns gives back what it was given."""
+
+import pickle
+
+import pytest
+
+from hypernodes import _native
+
+
+class Opaque:
+    def __init__(self, n):
+        self.n = n
+
+    def __eq__(self, other):
+        return isinstance(other, Opaque) and other.n == self.n
+
+
+def data(type_string, obj):
+    return _native._data(*_native.to_data(obj, type_string))
+
+
+def test_data_pickles_exactly():
+    value = data("i", 7)  # an int32, not an int64
+    back = pickle.loads(pickle.dumps(value))
+    assert back == value
+    assert back.type_string == "i"
+    assert back.unpack() == 7
+    assert back != data("x", 7)
+
+
+def test_not_given_is_one_object():
+    assert pickle.loads(pickle.dumps(_native.NOT_GIVEN)) is _native.NOT_GIVEN
+    assert repr(_native.NOT_GIVEN) == "hypernodes._native.NOT_GIVEN"
+
+
+def test_encode_round_trip():
+    values = [0, -1, 2**63 - 1, -2**63, 2**70, 1.5, float("inf"), "", "héllo", "a\0b",
+              "\udcff", b"", b"\x00\xff", True, False, None, _native.NOT_GIVEN,
+              data("(is)", (1, "x")), (1, [2, {"k": 3}]), Opaque(4)]
+    encoded = _native.encode(values)
+    assert all(isinstance(b, bytes) for b in encoded)
+    back = _native.decode(encoded)
+    assert back == values
+    assert [type(v) for v in back] == [type(v) for v in values]
+    assert back[values.index(_native.NOT_GIVEN)] is _native.NOT_GIVEN
+
+
+def test_encode_is_compact_for_plain_values():
+    assert _native.encode([5, "ab", b"c"]) == [b"i" + (5).to_bytes(8, "little"), b"sab", b"bc"]
+
+
+@pytest.mark.parametrize("blob", [b"", b"i123", b"Dnot-a-type\0", b"?", b"p\x80"])
+def test_decode_refuses_what_encode_did_not_make(blob):
+    with pytest.raises((ValueError, pickle.UnpicklingError, EOFError)):
+        _native.decode([blob])
+
+
+def test_unpack():
+    assert _native.unpack([data("x", 3), "s", _native.NOT_GIVEN]) == [3, "s", None]

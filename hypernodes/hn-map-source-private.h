@@ -46,6 +46,10 @@ gboolean      _hn_map_source_load_item   (HnMapSource         *source,
 /* The same items for a graph with the same root names (the composite executor's wrapper). */
 HnMapSource  *_hn_map_source_for_graph (HnMapSource       *source,
                                         HnGraph           *graph);
+/* Whether loading one item checks them all: every item gives the same inputs, none of a type
+ * a node declares. */
+gboolean      _hn_map_source_items_alike (HnMapSource      *source,
+                                          HnGraph          *graph);
 /* Fails if a host value of the items cannot become data. */
 gboolean      _hn_map_source_check_values (HnMapSource       *source,
                                            GError           **error);

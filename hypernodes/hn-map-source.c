@@ -368,6 +368,19 @@ _hn_map_source_load_item (HnMapSource  *source,
 }
 
 gboolean
+_hn_map_source_items_alike (HnMapSource *source,
+                            HnGraph     *graph)
+{
+  /* columns give every item the same names; only a declared type checks a value */
+  if (source->n_columns == 0)
+    return FALSE;
+  for (guint c = 0; c < source->n_columns; c++)
+    if (source->slots[c] >= 0 && graph->root_checks[source->slots[c]] != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 _hn_map_source_check_values (HnMapSource  *source,
                              GError      **error)
 {

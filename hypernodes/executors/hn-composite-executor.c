@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "hn-callback-private.h"
 #include "hn-composite-executor.h"
 #include "hn-error.h"
 #include "hn-node-private.h"
@@ -240,7 +241,7 @@ hn_composite_executor_map_items (HnExecutor  *executor,
                                         run->values->values);
   outer->keep = run->keep;
   /* the map's item events are the wrapper's; its one node is not a node of the pipeline */
-  outer->events &= ~(HN_CALLBACK_EVENTS_NODES);
+  outer->events &= ~(HN_CALLBACK_EVENTS_NODES | HN_HOOK_NODE_START);
 
   result = HN_EXECUTOR_GET_IFACE (self->map_executor)->map (self->map_executor, outer, error);
   if (result != NULL && run->keep && outer->kept != NULL)

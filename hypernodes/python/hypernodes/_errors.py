@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """GError domains and codes of libhypernodes, for errors raised in Python glue."""
 
+import base64
 import json
 import re
 import sys
@@ -62,9 +63,18 @@ class NodeFailure(Exception):
     """A node failure inside an engine task. @exception is the node's own exception, pickled
     (bytes, or None), so that the caller gets the same type back."""
 
-    def __init__(self, domain, code, message, node=None, item=None, exception=None):
+    def __init__(self, domain, code, message, node=None, item=None, exception=None,
+                 events=None, call_args=None):
         self.info = {"domain": domain, "code": code, "message": message, "node": node,
                      "item": item, "ref": None}
+        if events:
+            # the node events of the calls before the failure, for engines that keep only
+            # this exception of a failed task (Daft): [position, item, base64 envelope]
+            self.info["events"] = [[p, i, base64.b64encode(b).decode("ascii")]
+                                   for p, i, b in events]
+        if call_args is not None:
+            # the arguments of the failed call (encoded), for its "node start" event
+            self.info["args"] = [base64.b64encode(b).decode("ascii") for b in call_args]
         self.exception = exception
         if exception is not None:
             # an engine that keeps only the message (Daft in this process) finds it by ref
@@ -80,17 +90,31 @@ class NodeFailure(Exception):
     def __reduce__(self):
         i = self.info
         return (_rebuild_failure, (i["domain"], i["code"], i["message"], i["node"], i["item"],
-                                   self.exception, i["ref"]))
+                                   self.exception, i["ref"], i.get("events"), i.get("args")))
 
 
-def _rebuild_failure(domain, code, message, node, item, exception, ref):
+def _rebuild_failure(domain, code, message, node, item, exception, ref, events=None,
+                     args=None):
     failure = NodeFailure.__new__(NodeFailure)
     failure.info = {"domain": domain, "code": code, "message": message, "node": node,
                     "item": item, "ref": ref}
+    if events:
+        failure.info["events"] = events
+    if args is not None:
+        failure.info["args"] = args
     failure.exception = exception
     Exception.__init__(failure, f"{_MARK}{json.dumps(failure.info)}{_MARK}")
     failure.info["exception"] = exception
     return failure
+
+
+def _events_of(info):
+    return [(p, i, base64.b64decode(b)) for p, i, b in info.get("events", ())]
+
+
+def _args_of(info):
+    args = info.get("args")
+    return [base64.b64decode(b) for b in args] if args is not None else None
 
 
 def recover_node_failure(exc):
@@ -100,15 +124,19 @@ def recover_node_failure(exc):
         seen.add(id(exc))
         if isinstance(exc, NodeFailure):
             i = exc.info
-            return HnError(i["domain"], i["code"], i["message"], i["node"], i["item"],
-                           exc.exception)
+            error = HnError(i["domain"], i["code"], i["message"], i["node"], i["item"],
+                            exc.exception)
+            error.events, error.call_args = _events_of(i), _args_of(i)
+            return error
         match = _FIND.search(str(exc))
         if match:
             info = json.loads(match.group(1))
             with _local_lock:
                 blob = _local_exceptions.pop(info.get("ref"), None)
-            return HnError(info["domain"], info["code"], info["message"], info.get("node"),
-                           info.get("item"), blob)
+            error = HnError(info["domain"], info["code"], info["message"], info.get("node"),
+                            info.get("item"), blob)
+            error.events, error.call_args = _events_of(info), _args_of(info)
+            return error
         exc = exc.__cause__ or exc.__context__
     return None
 

@@ -218,7 +218,8 @@ def check_callbacks_and_cache(executor, tmp_path):
             (Pipeline([inverse]), "map", ({"x": [1, 0]}, ["x"]), {})]
     expected = _events(SequentialExecutor(), tmp_path / "sequential", runs)
     got = _events(executor, tmp_path / "engine", runs)
-    assert got == expected
+    assert got == expected, (f"extra: {[e for e in got if e not in expected]}, "
+                             f"missing: {[e for e in expected if e not in got]}")
     assert ("cached", "double") in got
 
 

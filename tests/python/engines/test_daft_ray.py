@@ -8,6 +8,7 @@ import os
 import pytest
 from gi.repository import GLib, Hn
 
+import parity
 from hypernodes import node, Pipeline
 from hypernodes.config import RuntimeConfig
 from hypernodes.backend import LocalBackend
@@ -261,3 +262,18 @@ def test_sigterm_while_waiting_for_the_cluster_terminates(module_path):
         proc.communicate()
         raise
     assert proc.returncode == -signal.SIGTERM, err
+
+
+@pytest.mark.parametrize("case", sorted(parity.CASES))
+def test_parity_matrix(case, executor):
+    """The shared parity matrix of the engine executors (parity.py), on Daft's Ray runner."""
+    parity.check_case(case, RuntimeConfig(executor=executor))
+
+
+@pytest.mark.parametrize("case", sorted(parity.ERROR_CASES))
+def test_parity_matrix_errors(case, executor):
+    parity.check_error_case(case, RuntimeConfig(executor=executor), True)
+
+
+def test_parity_matrix_callbacks_and_cache(executor, tmp_path):
+    parity.check_callbacks_and_cache(executor, tmp_path)

@@ -200,9 +200,18 @@ class Work:
         """The HnError to raise for an exception out of the engine: a node failure it carries
         (reported to the callbacks when they did not see it), or None."""
         failure = recover_node_failure(error)
+        if failure is not None and self.record and getattr(failure, "events", None):
+            self._report_events([Done({}, failure.events)])
         if failure is not None and self.record and failure.node is not None:
             for call in self.calls:
                 if call.name == failure.node:
+                    args = getattr(failure, "call_args", None)
+                    if args is not None:
+                        reported = [_native.to_report(a) for a in _native.decode(args)]
+                        self.run.report_node_call(call.node, failure.item,
+                                                  [a if a is not None
+                                                   else GLib.Variant("mv", None)
+                                                   for a in reported], None, 0.0, None)
                     self.run.report_node_error(call.node, failure.item, failure.domain,
                                                failure.code, failure.message)
                     break

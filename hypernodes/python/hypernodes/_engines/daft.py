@@ -6,7 +6,8 @@ through a registry); runner "ray" runs UDFs in Ray workers (nodes travel as Node
 import threading
 
 from .. import _native, _nodes
-from .._errors import ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError, install_hint
+from .._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError, NodeFailure,
+                       install_hint)
 from . import _common
 
 try:
@@ -141,8 +142,16 @@ def _node_udf(call, position, return_dtype, encode_out, encoded_in, items_given)
         items = _batch_items(item) if items_given else None
         n = len(args[0]) if args else len(item)
         events = [] if call.record else None
-        outputs, _, failure = call.invoke_rows(call.resolve(), args, n, items, events, position)
+        outputs, n_done, failure = call.invoke_rows(call.resolve(), args, n, items, events,
+                                                    position)
         if failure is not None:
+            if events is not None:
+                # Daft keeps the exception of a failed batch only: the events of the calls
+                # before the failure, and the arguments of the failed one, travel with it
+                info = failure.info
+                raise NodeFailure(info["domain"], info["code"], info["message"], info["node"],
+                                  info["item"], failure.exception, events,
+                                  native.encode([a[n_done] for a in args]))
             raise failure
         if len(call.outputs) == 1 and events is None:
             values = outputs[0]

@@ -120,12 +120,27 @@ type_mismatch (HnRun        *run,
                GError      **error)
 {
   HnGraph *graph = run->graph;
-  int producer = graph->producer[gn->input_slots[p]];
+  int producer;
   g_autofree char *label = NULL;
   g_autofree char *src_label = NULL;
   gint64 top_item;
 
   label = _hn_run_describe_node (run, gn->name, item, &top_item);
+  if (gn->input_slots == NULL)
+    {
+      /* a node called outside of a graph (engine glue): its arguments have no producer */
+      const char *name = hn_node_get_inputs (gn->node)[p];
+
+      if (top_item >= 0)
+        g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                     _("Input “%s” of node “%s” on item %lld: %s"), name, label,
+                     (long long) top_item, what);
+      else
+        g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                     _("Input “%s” of node “%s”: %s"), name, label, what);
+      return FALSE;
+    }
+  producer = graph->producer[gn->input_slots[p]];
   if (producer < 0)
     src_label = g_strdup (_("the caller"));
   else
@@ -1417,13 +1432,15 @@ _hn_invocation_complete (HnInvocation  *invocation,
 }
 
 /* The description of @node the invocation path works with, outside of a graph: outputs in
- * slots 0..n_outputs-1 of a frame of its own. Free with clear_loose_node(). */
-static void
+ * slots 0..n_outputs-1 of a frame of its own. Free with clear_loose_node(). Returns whether an
+ * input has a declared type. */
+static gboolean
 init_loose_node (HnGraphNode *gn,
                  HnNode      *node)
 {
   guint *slots;
   const GVariantType **checks;
+  gboolean typed = FALSE;
 
   memset (gn, 0, sizeof *gn);
   gn->node = node;
@@ -1446,6 +1463,19 @@ init_loose_node (HnGraphNode *gn,
   gn->output_slots = slots;
   gn->output_checks = checks;
   gn->output_names = hn_node_get_outputs (node);
+
+  /* the declared input types, checked on every call (a graph checks them once, where the
+   * values come from) */
+  checks = g_new0 (const GVariantType *, MAX (gn->n_inputs, 1));
+  for (guint p = 0; p < gn->n_inputs; p++)
+    {
+      const GVariantType *t = _hn_node_get_input_type_at (node, p);
+
+      checks[p] = t == NULL || g_variant_type_equal (t, G_VARIANT_TYPE_ANY) ? NULL : t;
+      typed |= checks[p] != NULL;
+    }
+  gn->input_checks = checks;
+  return typed;
 }
 
 static void
@@ -1453,6 +1483,66 @@ clear_loose_node (HnGraphNode *gn)
 {
   g_free ((gpointer) gn->output_slots);
   g_free ((gpointer) gn->output_checks);
+  g_free ((gpointer) gn->input_checks);
+}
+
+/* The arguments of a call of a loose node checked against its declared input types: host
+ * values at typed ports become data of the port's type (new references in @checked, @owned[p]
+ * set), data must have the port's type. */
+static gboolean
+check_loose_args (HnRun             *run,
+                  HnGraphNode       *gn,
+                  HnValue * const   *args,
+                  HnValue          **checked,
+                  gboolean          *owned,
+                  gint64             item,
+                  GError           **error)
+{
+  for (guint p = 0; p < gn->n_inputs; p++)
+    {
+      const GVariantType *check = gn->input_checks[p];
+      HnValue *value = args[p];
+
+      owned[p] = FALSE;
+      checked[p] = value;
+      if (check == NULL || value == NULL)
+        continue;
+      if (_hn_value_is_host (value))
+        {
+          g_autoptr(GError) local = NULL;
+          GVariant *v = _hn_value_to_variant (value, g_variant_type_is_definite (check)
+                                                       ? check : NULL, &local);
+
+          if (v != NULL && !g_variant_is_of_type (v, check))
+            {
+              g_set_error (&local, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                           _("it became a value of type “%s”"), g_variant_get_type_string (v));
+              g_clear_pointer (&v, g_variant_unref);
+            }
+          if (v == NULL)
+            {
+              for (guint q = 0; q < p; q++)
+                if (owned[q])
+                  _hn_value_unref (checked[q]);
+              return type_mismatch (run, gn, p, local->message, item, error);
+            }
+          checked[p] = (HnValue *) v;
+          owned[p] = TRUE;
+        }
+      else if (!g_variant_is_of_type ((GVariant *) value, check))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("a value of type “%s”, where the node expects type “%s”"),
+                             g_variant_get_type_string ((GVariant *) value),
+                             g_variant_type_peek_string (check));
+
+          for (guint q = 0; q < p; q++)
+            if (owned[q])
+              _hn_value_unref (checked[q]);
+          return type_mismatch (run, gn, p, message, item, error);
+        }
+    }
+  return TRUE;
 }
 
 /**
@@ -1487,7 +1577,9 @@ hn_run_invoke_node_values (HnRun            *self,
                            GError          **error)
 {
   HnGraphNode gn;
-  gboolean use_cache;
+  g_autofree HnValue **checked = NULL;
+  g_autofree gboolean *owned = NULL;
+  gboolean use_cache, typed;
   gsize row;
   gboolean ok = TRUE;
 
@@ -1498,7 +1590,7 @@ hn_run_invoke_node_values (HnRun            *self,
 
   if (n_done != NULL)
     *n_done = 0;
-  init_loose_node (&gn, node);
+  typed = init_loose_node (&gn, node);
   g_return_val_if_fail (n_rows == 0 || gn.n_inputs == 0 || args != NULL,
                         (clear_loose_node (&gn), FALSE));
   use_cache = cacheable (self, &gn);
@@ -1519,10 +1611,30 @@ hn_run_invoke_node_values (HnRun            *self,
         }
       for (guint o = 0; o < gn.n_outputs; o++)
         frame[o] = NULL;
+      if (typed)
+        {
+          /* typed inputs: checked (host values converted) as a graph does where they come
+           * from */
+          if (checked == NULL)
+            {
+              checked = g_new0 (HnValue *, MAX (gn.n_inputs, 1));
+              owned = g_new0 (gboolean, MAX (gn.n_inputs, 1));
+            }
+          if (!check_loose_args (self, &gn, row_args, checked, owned, item, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          row_args = checked;
+        }
       if (use_cache)
         key = cache_key (&gn, (HnValue **) row_args);
       if (key == NULL || !lookup (self, &gn, key, frame, item))
         ok = call_and_store (self, &gn, (HnValue **) row_args, frame, key, item, NULL, error);
+      if (row_args == checked)
+        for (guint p = 0; p < gn.n_inputs; p++)
+          if (owned[p])
+            _hn_value_unref (checked[p]);
       if (!ok)
         {
           for (guint o = 0; o < gn.n_outputs; o++)

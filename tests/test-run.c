@@ -821,6 +821,19 @@ test_invoke_node_values (void)
   g_clear_pointer (&results[0], hn_value_unref);
   for (guint i = 0; i < 3; i++)
     hn_value_unref (args[i]);
+  g_clear_error (&error);
+
+  /* a declared input type is checked on every call, as a graph checks it where values come
+   * from */
+  args[0] = hn_value_new_variant (g_variant_new_int32 (1));
+  g_assert_false (hn_run_invoke_node_values (run, node, 1, args, items, results, &n_done,
+                                             &error));
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "“x”"));
+  g_assert_nonnull (strstr (error->message, "item 5"));
+  g_assert_cmpuint (n_done, ==, 0);
+  g_assert_null (results[0]);
+  hn_value_unref (args[0]);
 }
 
 static void

@@ -39,16 +39,18 @@ current_thread_state (void)
 /* Takes the GIL in any thread. A thread Python has never seen gets a thread state that stays
  * until the thread ends: the executors' pool threads would otherwise make and destroy one per
  * call (about 9 us each). A thread that holds the GIL already (a node called, or a value
- * dropped, in a run that keeps the GIL) pays a comparison: the thread state holding the GIL
- * is this thread's. */
+ * dropped, in a run that keeps the GIL) pays a lookup and a comparison: the thread state
+ * holding the GIL is this thread's. */
 static PyGILState_STATE
 gil_enter (void)
 {
-  PyThreadState *current = current_thread_state ();
+  PyThreadState *mine = PyGILState_GetThisThreadState ();
 
-  if (current != NULL && current->thread_id == PyThread_get_thread_ident ())
+  /* pointers only: before Python 3.12 the current thread state is the one holding the GIL in
+   * any thread, which its thread may free at any time */
+  if (mine != NULL && mine == current_thread_state ())
     return GIL_HELD;
-  if (PyGILState_GetThisThreadState () == NULL)
+  if (mine == NULL)
     {
       PyGILState_Ensure ();
       PyEval_SaveThread ();
@@ -198,7 +200,17 @@ raise_error_full (const GError *error,
                   HnRun        *run,
                   gboolean      add_note)
 {
-  PyObject *exc = exception_of (error);
+  PyObject *exc;
+
+  if (error == NULL)
+    {
+      /* a precondition of the library failed (it logged a critical): a bug of the caller */
+      if (!PyErr_Occurred ())
+        PyErr_SetString (PyExc_RuntimeError,
+                         "hypernodes refused the call (see the critical message above)");
+      return NULL;
+    }
+  exc = exception_of (error);
 
   /* a node's exception that came back from an engine's worker */
   if (exc == NULL && run != NULL && error->domain == HN_NODE_ERROR)
@@ -2146,14 +2158,21 @@ native_data (PyObject *module,
       PyErr_Format (PyExc_ValueError, "“%s” is not a definite GVariant type", type_string);
       return NULL;
     }
-  v = g_variant_new_from_data (G_VARIANT_TYPE (type_string), g_memdup2 (bytes, size), size,
-                               FALSE, g_free, NULL);
-  /* data from another process: made normal, so that nothing reads past what it holds */
+  v = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (type_string),
+                                                    g_memdup2 (bytes, size), size, FALSE,
+                                                    g_free, NULL));
+  /* Data pickles as a normal form: anything else was damaged on the way */
+  if (!g_variant_is_normal_form (v))
+    {
+      g_variant_unref (v);
+      PyErr_Format (PyExc_ValueError, "damaged data of type “%s”", type_string);
+      return NULL;
+    }
   {
     GVariant *normal = g_variant_get_normal_form (v);
     PyObject *ret;
 
-    g_variant_unref (g_variant_ref_sink (v));
+    g_variant_unref (v);
     ret = data_new (normal);
     g_variant_unref (normal);
     return ret;
@@ -2436,7 +2455,11 @@ native_invoke_rows (PyObject *module,
               goto out;
             }
           for (Py_ssize_t r = 0; r < n_rows; r++)
-            items[r] = PyLong_AsLongLong (PySequence_Fast_GET_ITEM (list, r));
+            {
+              items[r] = PyLong_AsLongLong (PySequence_Fast_GET_ITEM (list, r));
+              if (items[r] == -1 && PyErr_Occurred ())
+                break;
+            }
           Py_DECREF (list);
           if (PyErr_Occurred ())
             goto out;
@@ -2774,6 +2797,12 @@ decode_value (PyObject *obj)
         v = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (type_string),
                                                           g_memdup2 (end + 1, data_size),
                                                           data_size, FALSE, g_free, NULL));
+        /* encode() writes normal forms: anything else was damaged on the way */
+        if (!g_variant_is_normal_form (v))
+          {
+            g_variant_unref (v);
+            break;
+          }
         normal = g_variant_get_normal_form (v);
         g_variant_unref (v);
         out = data_new (normal);
@@ -2852,6 +2881,63 @@ native_unpack (PyObject *module,
   return map_list (list, unpack_value);
 }
 
+/* as_data(values, type_string) -> list: the values of an engine column of a type of its own
+ * (Python numbers, strings, lists) as Data of the slot's type @type_string, so that nodes get
+ * exactly that type; None (a null) is NOT_GIVEN. */
+static PyObject *
+native_as_data (PyObject *module,
+                PyObject *args)
+{
+  PyObject *list, *seq, *out;
+  const char *type_string;
+  g_autoptr(GVariantType) type = NULL;
+  Py_ssize_t n;
+
+  if (!PyArg_ParseTuple (args, "Os", &list, &type_string))
+    return NULL;
+  if (!g_variant_type_string_is_valid (type_string) ||
+      !g_variant_type_is_definite (G_VARIANT_TYPE (type_string)))
+    {
+      PyErr_Format (PyExc_ValueError, "“%s” is not a definite GVariant type", type_string);
+      return NULL;
+    }
+  type = g_variant_type_new (type_string);
+  seq = PySequence_Fast (list, "expected a list");
+  if (seq == NULL)
+    return NULL;
+  n = PySequence_Fast_GET_SIZE (seq);
+  out = PyList_New (n);
+  for (Py_ssize_t i = 0; out != NULL && i < n; i++)
+    {
+      PyObject *item = PySequence_Fast_GET_ITEM (seq, i);
+      g_autoptr(GError) error = NULL;
+      GVariant *v;
+
+      if (item == Py_None || item == not_given)
+        {
+          PyList_SET_ITEM (out, i, Py_NewRef (not_given));
+          continue;
+        }
+      if (Py_TYPE (item) == &PyDataType)
+        {
+          PyList_SET_ITEM (out, i, Py_NewRef (item));
+          continue;
+        }
+      v = py_to_variant (item, type, &error);
+      if (v == NULL)
+        {
+          PyErr_Format (PyExc_TypeError, "value %zd of a column of type “%s”: %s", i,
+                        type_string, error->message);
+          Py_CLEAR (out);
+          break;
+        }
+      PyList_SET_ITEM (out, i, data_new (v));
+      g_variant_unref (v);
+    }
+  Py_DECREF (seq);
+  return out;
+}
+
 static PyMethodDef native_methods[] = {
   { "engine_inputs", native_engine_inputs, METH_VARARGS,
     "engine_inputs(run, roots) -> (shared, columns): the root values of a run, for engines" },
@@ -2864,6 +2950,8 @@ static PyMethodDef native_methods[] = {
   { "encode", native_encode, METH_O,
     "encode(values) -> list of bytes: values for an engine column of binary values" },
   { "decode", native_decode, METH_O, "decode(list of bytes) -> values: what encode() made" },
+  { "as_data", native_as_data, METH_VARARGS,
+    "as_data(values, type_string) -> list: column values as Data of a type" },
   { "unpack", native_unpack, METH_O,
     "unpack(values) -> list: values as Python objects (Data unpacked)" },
   { "_data", native_data, METH_VARARGS, "_data(type_string, bytes) -> Data" },

@@ -89,19 +89,26 @@ def _native_dtype(type_string):
     return getattr(daft.DataType, spec)()
 
 
+# How a column holds its values (the "mode" of a slot): ENCODED binary values; PLAIN Python
+# numbers, strings or booleans of an untyped slot; else the slot's GVariant type string, for
+# a column of Daft's own type, whose values become data of that type again for the nodes.
+ENCODED, PLAIN = "encoded", "plain"
+
+
 def _column(values, type_string):
-    """@values (glue values) as a column: (list, dtype to cast to or None, encoded)."""
+    """@values (glue values) as a column: (list, dtype to cast to or None, mode)."""
     dtype = _native_dtype(type_string)
     if dtype is not None:
-        return _native.unpack(values), dtype, False
+        # NOT_GIVEN (an optional input) is a null
+        return _native.unpack(values), dtype, type_string
     # an untyped slot of plain ints, floats, strings or bools: a column of Daft's own type
     kinds = set(map(type, values))
     if len(kinds) == 1:
         kind = kinds.pop()
         if kind in _SIMPLE and (kind is not int or
                                 (_INT64[0] <= min(values) and max(values) <= _INT64[1])):
-            return values, None, False
-    return _native.encode(values), daft.DataType.binary(), True
+            return values, None, PLAIN
+    return _native.encode(values), daft.DataType.binary(), ENCODED
 
 
 def _item_column(n):
@@ -129,16 +136,29 @@ def _batch_items(column):
     return values.tolist()
 
 
-def _node_udf(call, position, return_dtype, encode_out, encoded_in, items_given):
+def _arguments(columns, modes):
+    """The values of a UDF's input columns, as the node takes them."""
+    args = []
+    for column, mode in zip(columns, modes):
+        values = column.to_pylist()
+        if mode == ENCODED:
+            values = _native.decode(values)
+        elif mode != PLAIN:
+            values = _native.as_data(values, mode)
+        args.append(values)
+    return args
+
+
+def _node_udf(call, position, return_dtype, encode_out, modes, items_given):
     """The node as a Daft batch UDF over its input columns (and the item column): it calls the
     node on the batch's rows through the invocation path, and returns its one output, or for
     several outputs (or node events to bring back) one encoded tuple per row."""
     native = _native
+    arguments = _arguments
 
     @daft.func.batch(return_dtype=return_dtype, use_process=False)
     def node_udf(item, *columns):
-        args = [native.decode(c.to_pylist()) if enc else c.to_pylist()
-                for c, enc in zip(columns, encoded_in)]
+        args = arguments(columns, modes)
         items = _batch_items(item) if items_given else None
         n = len(args[0]) if args else len(item)
         events = [] if call.record else None
@@ -217,37 +237,37 @@ def _execute(executor, work):
     n = work.n_rows
     data = {ITEM: _item_column(n) if work.is_map else [-1]}
     casts = {}
-    encoded = {}  # slot name -> whether its column holds encoded values
+    modes = {}  # slot name -> how its column holds its values
     for r, values in work.full_columns().items():
-        data[r], casts[r], encoded[r] = _column(values, plan.slot_types[r])
+        data[r], casts[r], modes[r] = _column(values, plan.slot_types[r])
     df = daft.from_pydict(data)
     for r, dtype in casts.items():
-        if dtype is not None and not encoded[r]:
+        if dtype is not None and modes[r] != ENCODED:
             df = df.with_column(r, df[r].cast(dtype))
 
     hidden_columns = []
     for position, call in enumerate(calls):
         out_types = call.output_types
         args = [df[ITEM]] + [df[i] for i in call.inputs]
-        encoded_in = [encoded[i] for i in call.inputs]
+        modes_in = [modes[i] for i in call.inputs]
         dtypes = [_native_dtype(t) for t in out_types]
         if len(out_types) == 1 and not record:
             dtype = dtypes[0] if dtypes[0] is not None else daft.DataType.binary()
             df = df.with_column(call.outputs[0],
-                                _node_udf(call, position, dtype, dtypes[0] is None, encoded_in,
+                                _node_udf(call, position, dtype, dtypes[0] is None, modes_in,
                                           work.is_map)(*args))
-            encoded[call.outputs[0]] = dtypes[0] is None
+            modes[call.outputs[0]] = ENCODED if dtypes[0] is None else out_types[0]
             hidden_columns.append(None)
         else:
             # nodes may share a name: the hidden column is named after the position
             hidden = f"__hn_node_{position}"
             df = df.with_column(hidden, _node_udf(call, position, daft.DataType.binary(), True,
-                                                  encoded_in, work.is_map)(*args))
+                                                  modes_in, work.is_map)(*args))
             for index, (o, dtype) in enumerate(zip(call.outputs, dtypes)):
                 df = df.with_column(o, _member_udf(
                     index, record, dtype if dtype is not None else daft.DataType.binary(),
                     dtype is None)(df[hidden]))
-                encoded[o] = dtype is None
+                modes[o] = ENCODED if dtype is None else out_types[index]
             hidden_columns.append(hidden if record else None)
         _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
                        f"{[str(d) if d is not None else 'Binary (encoded)' for d in dtypes]}")
@@ -272,5 +292,5 @@ def _execute(executor, work):
         items = table[ITEM]
     if record:
         _report(work.run, calls, hidden_columns, table, items)
-    work.set_results([_native.decode(table[o]) if encoded[o] else table[o]
+    work.set_results([_native.decode(table[o]) if modes[o] == ENCODED else table[o]
                       for o in work.outputs])

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""What the engine glue must keep of the one invocation path: declared input types are checked
+(host values converted) on every call in a task, data keeps its exact GVariant type from node to
+node and back to a C caller, and an optional input that is not given stays not given. On Daft
+(its native runner) and Dask (its synchronous scheduler), in this process."""
+
+import pytest
+from gi.module import get_introspection_module
+from gi.repository import GLib, Hn
+
+from hypernodes import Pipeline, node
+from hypernodes._pynode import PythonNode
+from hypernodes.daft_executor import DaftExecutor
+from hypernodes.dask_executor import DaskExecutor
+
+CHn = get_introspection_module("Hn")  # the C API, as a C caller sees it
+
+EXECUTORS = {"daft": lambda: DaftExecutor(runner="local"),
+             "dask": lambda: DaskExecutor(scheduler="synchronous")}
+
+
+def on(pipeline, name):
+    return pipeline.with_config(Hn.RuntimeConfig(None, EXECUTORS[name]()))
+
+
+@pytest.mark.parametrize("engine", sorted(EXECUTORS))
+def test_python_value_at_a_typed_c_port_is_a_type_mismatch(engine):
+    @node(output_name="x")
+    def make(a):
+        return "hello"
+
+    double = Hn.FunctionNode.new_full("double", ["x"], ["x"], ["doubled"], ["x"],
+                                      lambda args, *rest: GLib.Variant("x", 2))
+    pipeline = Pipeline(nodes=[make, double])
+    with pytest.raises(GLib.Error) as info:
+        on(pipeline, engine).run({"a": 1})
+    assert (info.value.domain, info.value.code) == ("hn-pipeline-error-quark",
+                                                    Hn.PipelineError.TYPE_MISMATCH)
+    assert "“x”" in info.value.message and "“double”" in info.value.message
+
+
+@pytest.mark.parametrize("engine", sorted(EXECUTORS))
+def test_data_of_the_wrong_type_is_a_type_mismatch(engine):
+    make = CHn.FunctionNode.new("mk", ["a"], ["v"], lambda args, *rest: GLib.Variant("i", 5))
+    use = CHn.FunctionNode.new_full("use", ["v"], ["x"], ["t"], None,
+                                    lambda args, *rest: GLib.Variant("x", args[0].get_int64()))
+    pipeline = CHn.Pipeline.new([make, use])
+    inputs = GLib.Variant("a{sv}", {"a": GLib.Variant("x", 1)})
+    with pytest.raises(GLib.Error) as info:
+        CHn.Pipeline.run(on(pipeline, engine), inputs, None, None)
+    assert (info.value.domain, info.value.code) == ("hn-pipeline-error-quark",
+                                                    Hn.PipelineError.TYPE_MISMATCH)
+    assert "“v”" in info.value.message and "“use”" in info.value.message
+
+
+@pytest.mark.parametrize("engine", sorted(EXECUTORS))
+def test_data_keeps_its_type_between_c_nodes(engine):
+    make = CHn.FunctionNode.new_full("mk", ["a"], None, ["v"], ["i"],
+                                     lambda args, *rest: GLib.Variant("i", 5))
+    kind = CHn.FunctionNode.new("kind", ["v"], ["t"],
+                                lambda args, *rest: GLib.Variant("s", args[0].get_type_string()))
+    pipeline = CHn.Pipeline.new([make, kind])
+    inputs = GLib.Variant("a{sv}", {"a": GLib.Variant("x", 1)})
+    expected = CHn.Pipeline.run(pipeline, inputs, None, None)
+    got = CHn.Pipeline.run(on(pipeline, engine), inputs, None, None)
+    assert got.print_(True) == expected.print_(True) == "{'v': <5>, 't': <'i'>}"
+    mapped = CHn.Pipeline.map(on(pipeline, engine),
+                              GLib.Variant("a{sv}", {"a": GLib.Variant("ax", [1, 2])}), ["a"],
+                              Hn.MapMode.ZIP, None, None)
+    assert [m["t"] for m in mapped.unpack()] == ["i", "i"]
+
+
+@pytest.mark.parametrize("engine", sorted(EXECUTORS))
+def test_optional_typed_input_not_given_takes_the_default(engine):
+    def f(x, opt=3):
+        return f"{x}:{opt!r}"
+
+    pipeline = Pipeline(nodes=[PythonNode(f, "f", ["y"], input_types=["x", "x"])])
+    assert on(pipeline, engine).run({"x": 1}) == {"y": "1:3"}
+    assert on(pipeline, engine).map({"x": [1, 2]}, ["x"]) == [{"y": "1:3"}, {"y": "2:3"}]
+    assert on(pipeline, engine).map({"x": [1, 2], "opt": [4, 5]}, ["x", "opt"]) == \
+        [{"y": "1:4"}, {"y": "2:5"}]
+    # through the C API: one item gives it, the other does not
+    items = [{"x": 1}, {"x": 2, "opt": 5}]
+    assert EXECUTORS[engine]().map_items(pipeline, items, {}) == \
+        Hn.SequentialExecutor().map_items(pipeline, items, {})

@@ -1556,13 +1556,15 @@ check_loose_args (HnRun             *run,
  * @results: (array): room for @n_rows rows of one value per output of @node, which get new
  *   references
  * @n_done: (out) (optional): the number of rows whose call succeeded, all of them on success
+ * @cached: (array) (optional): where to say, for each row that succeeded, whether its result
+ *   came from the run's cache
  * @error: return location for a [struct@GLib.Error]
  *
  * Calls @node on rows of values, in order, through the one invocation path of the library, as
  * [method@Run.invoke_node] does on data: host values stay host values unless the node needs
  * data. The calls stop at the first failure, whose error names the node and the row's item;
- * the rows before it have their results. For engine glue that calls a node on a batch of
- * items.
+ * the rows before it have their results, the others are left as they were. For engine glue
+ * that calls a node on a batch of items.
  *
  * Returns: %TRUE if every call succeeded
  */
@@ -1574,6 +1576,7 @@ hn_run_invoke_node_values (HnRun            *self,
                            const gint64     *items,
                            HnValue         **results,
                            gsize            *n_done,
+                           gboolean         *cached,
                            GError          **error)
 {
   HnGraphNode gn;
@@ -1629,7 +1632,14 @@ hn_run_invoke_node_values (HnRun            *self,
         }
       if (use_cache)
         key = cache_key (&gn, (HnValue **) row_args);
-      if (key == NULL || !lookup (self, &gn, key, frame, item))
+      if (cached != NULL)
+        cached[row] = FALSE;
+      if (key != NULL && lookup (self, &gn, key, frame, item))
+        {
+          if (cached != NULL)
+            cached[row] = TRUE;
+        }
+      else
         ok = call_and_store (self, &gn, (HnValue **) row_args, frame, key, item, NULL, error);
       if (row_args == checked)
         for (guint p = 0; p < gn.n_inputs; p++)
@@ -1704,7 +1714,7 @@ hn_run_invoke_node (HnRun             *self,
     owned[i] = args[i] ? (HnValue *) g_variant_ref_sink (args[i]) : NULL;
 
   frame = g_new0 (HnValue *, MAX (n_outputs, 1));
-  if (hn_run_invoke_node_values (self, node, 1, owned, &item, frame, NULL, error))
+  if (hn_run_invoke_node_values (self, node, 1, owned, &item, frame, NULL, NULL, error))
     {
       g_autofree GVariant **variants = g_new0 (GVariant *, MAX (n_outputs, 1));
       GError *local = NULL;
@@ -1830,6 +1840,76 @@ hn_run_report_node_error (HnRun       *self,
   error = g_error_new_literal (g_quark_from_string (domain), code, message);
   _hn_callbacks_node_error (self->callbacks, self->n_callbacks, node, item, error,
                             hn_run_get_context (self));
+}
+
+/**
+ * hn_run_wants_item_events:
+ * @self: a [struct@Run]
+ *
+ * Whether the run's callbacks want map item events, which engine glue then reports with
+ * [method@Run.report_map_item].
+ *
+ * Returns: %TRUE if the run is a map and some callback wants its item events
+ */
+gboolean
+hn_run_wants_item_events (HnRun *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->source != NULL &&
+         _hn_run_wants (self, HN_HOOK_MAP_ITEM_START | HN_HOOK_MAP_ITEM_DONE);
+}
+
+/**
+ * hn_run_report_map_item:
+ * @self: a map [struct@Run]
+ * @item: the item
+ * @duration: how long the item took, in seconds
+ * @cached: whether every node call of the item came from the cache
+ *
+ * Delivers to the run's callbacks the events of a map item that ran in another process (an
+ * engine's worker): "map item start", then "map item end" with @duration, or "map item
+ * cached". For engine glue, once per item that completed.
+ */
+void
+hn_run_report_map_item (HnRun    *self,
+                        gsize     item,
+                        double    duration,
+                        gboolean  cached)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->source != NULL && item < _hn_map_source_get_n_items (self->source));
+
+  if (_hn_run_wants (self, HN_HOOK_MAP_ITEM_START))
+    _hn_callbacks_map_item_start (self->callbacks, self->n_callbacks, item,
+                                  hn_run_get_context (self));
+  if (!_hn_run_wants (self, HN_HOOK_MAP_ITEM_DONE))
+    return;
+  if (cached && self->plan->n_steps > 0)
+    _hn_callbacks_map_item_cached (self->callbacks, self->n_callbacks, item,
+                                   hn_run_get_context (self));
+  else
+    _hn_callbacks_map_item_end (self->callbacks, self->n_callbacks, item, MAX (duration, 0.0),
+                                hn_run_get_context (self));
+}
+
+/**
+ * hn_run_report_map_item_start:
+ * @self: a map [struct@Run]
+ * @item: the item
+ *
+ * Delivers to the run's callbacks "map item start" for an item that ran in another process
+ * but did not complete (a node failed on it). For engine glue.
+ */
+void
+hn_run_report_map_item_start (HnRun *self,
+                              gsize  item)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->source != NULL && item < _hn_map_source_get_n_items (self->source));
+
+  if (_hn_run_wants (self, HN_HOOK_MAP_ITEM_START))
+    _hn_callbacks_map_item_start (self->callbacks, self->n_callbacks, item,
+                                  hn_run_get_context (self));
 }
 
 /**

@@ -110,6 +110,7 @@ gboolean            hn_run_invoke_node_values (HnRun            *self,
                                                const gint64     *items,
                                                HnValue         **results,
                                                gsize            *n_done,
+                                               gboolean         *cached,
                                                GError          **error);
 HN_AVAILABLE_IN_ALL
 gboolean            hn_run_get_input_values  (HnRun             *self,
@@ -142,6 +143,16 @@ void                hn_run_report_node_error (HnRun             *self,
                                               const char        *message);
 HN_AVAILABLE_IN_ALL
 gboolean            hn_run_wants_node_events (HnRun             *self);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_wants_item_events (HnRun             *self);
+HN_AVAILABLE_IN_ALL
+void                hn_run_report_map_item_start (HnRun         *self,
+                                                  gsize          item);
+HN_AVAILABLE_IN_ALL
+void                hn_run_report_map_item   (HnRun             *self,
+                                              gsize              item,
+                                              double             duration,
+                                              gboolean           cached);
 HN_AVAILABLE_IN_ALL
 gboolean            hn_run_check           (HnRun               *self,
                                             GError             **error);

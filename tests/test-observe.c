@@ -610,6 +610,37 @@ test_disk_cache (void)
   g_rmdir (dir);
 }
 
+/* ---- events reported by engine glue ------------------------------------------------------- */
+
+static void
+test_report_map_items (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TestRecorder) rec = g_object_new (TEST_TYPE_RECORDER, NULL);
+  g_autoptr(HnExecutor) executor = hn_sequential_executor_new ();
+  g_autoptr(HnPipeline) plain = double_add_one ();
+  g_autoptr(HnPipeline) pipeline = configured (plain, executor, NULL, HN_CALLBACK (rec));
+  g_autoptr(HnRun) map = hn_run_new_map (pipeline,
+                                         g_variant_new_parsed ("[{'x': <int64 1>}, "
+                                                               "{'x': <int64 2>}]"),
+                                         NULL, NULL, NULL, NULL, &error);
+  g_autoptr(HnRun) single = hn_run_new (pipeline, test_inputs_x (2), NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (hn_run_wants_item_events (map));
+  g_assert_false (hn_run_wants_item_events (single));
+
+  hn_run_report_map_item (map, 0, 0.5, FALSE);
+  hn_run_report_map_item (map, 1, 0.0, TRUE);
+  hn_run_report_map_item_start (map, 1);
+  g_assert_cmpuint (rec->events->len, ==, 5);
+  g_assert_cmpstr (rec->events->pdata[0], ==, "item-start 0");
+  g_assert_cmpstr (rec->events->pdata[1], ==, "item-end 0");
+  g_assert_cmpstr (rec->events->pdata[2], ==, "item-start 1");
+  g_assert_cmpstr (rec->events->pdata[3], ==, "item-cached 1");
+  g_assert_cmpstr (rec->events->pdata[4], ==, "item-start 1");
+}
+
 /* ---- the built-in callbacks ------------------------------------------------------------------ */
 
 static void
@@ -761,6 +792,7 @@ main (int   argc,
           g_test_add_data_func (path, ec, cases[c].func);
         }
     }
+  g_test_add_func ("/Hn/Run/report-map-items", test_report_map_items);
   g_test_add_func ("/Hn/Cache/identity", test_cache_identity);
   g_test_add_func ("/Hn/MemoryCache/bounds", test_memory_cache_bounds);
   g_test_add_func ("/Hn/DiskCache/entries", test_disk_cache);

@@ -794,7 +794,8 @@ test_invoke_node_values (void)
   args[0] = hn_value_new_variant (g_variant_new_int64 (1));
   args[1] = hn_value_new_variant (g_variant_new_int64 (3));
   args[2] = hn_value_new_variant (g_variant_new_int64 (4));
-  g_assert_true (hn_run_invoke_node_values (run, node, 3, args, items, results, &n_done, &error));
+  g_assert_true (hn_run_invoke_node_values (run, node, 3, args, items, results, &n_done, NULL,
+                                            &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_done, ==, 3);
   g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (results[0])), ==, 10);
@@ -810,7 +811,7 @@ test_invoke_node_values (void)
   args[1] = hn_value_new_variant (g_variant_new_int64 (2));
   args[2] = hn_value_new_variant (g_variant_new_int64 (3));
   g_assert_false (hn_run_invoke_node_values (run, node, 3, args, items, results, &n_done,
-                                             &error));
+                                             NULL, &error));
   g_assert_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "“tens”"));
   g_assert_nonnull (strstr (error->message, "item 6"));
@@ -827,7 +828,7 @@ test_invoke_node_values (void)
    * from */
   args[0] = hn_value_new_variant (g_variant_new_int32 (1));
   g_assert_false (hn_run_invoke_node_values (run, node, 1, args, items, results, &n_done,
-                                             &error));
+                                             NULL, &error));
   g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH);
   g_assert_nonnull (strstr (error->message, "“x”"));
   g_assert_nonnull (strstr (error->message, "item 5"));

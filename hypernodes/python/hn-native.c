@@ -2387,12 +2387,13 @@ calls_python_only (HnNode *node)
          hn_node_get_main_context (node) == NULL;
 }
 
-/* invoke_rows(run, node, columns, n_rows, items) -> (outputs, n_done, failure): calls @node on @n_rows
+/* invoke_rows(run, node, columns, n_rows, items, want_cached=False) -> (outputs, n_done, failure,
+ * cached): calls @node on @n_rows
  * rows through hn_run_invoke_node_values(). @columns holds one list of glue values per input;
  * @items is None (the calls of a single run), the item of the first row (the others follow),
  * or a list of items. Returns one list per output of the results of the @n_done rows that
  * succeeded, and None, or for the row that failed after them (domain, code, message, exception
- * or None). */
+ * or None), and with @want_cached, whether each of those rows came from the cache (else None). */
 static PyObject *
 native_invoke_rows (PyObject *module,
                     PyObject *args)
@@ -2403,14 +2404,18 @@ native_invoke_rows (PyObject *module,
   g_autofree HnValue **values = NULL;
   g_autofree HnValue **results = NULL;
   g_autofree gint64 *items = NULL;
+  g_autofree gboolean *cached = NULL;
   g_autoptr(GError) error = NULL;
+  PyObject *py_cached = NULL;
+  int want_cached = 0;
   guint n_outputs;
   gsize n_done = 0;
   HnRun *run;
   HnNode *node;
   gboolean ok;
 
-  if (!PyArg_ParseTuple (args, "OOOnO", &py_run, &py_node, &py_columns, &n_rows, &py_items) ||
+  if (!PyArg_ParseTuple (args, "OOOnO|p", &py_run, &py_node, &py_columns, &n_rows, &py_items,
+                         &want_cached) ||
       !run_and_node_of (py_run, py_node, &run, &node))
     return NULL;
   if (n_rows < 0)
@@ -2482,14 +2487,25 @@ native_invoke_rows (PyObject *module,
     }
 
   results = g_new0 (HnValue *, MAX (n_rows * n_outputs, 1));
+  if (want_cached)
+    cached = g_new0 (gboolean, MAX (n_rows, 1));
   if (calls_python_only (node))
-    ok = hn_run_invoke_node_values (run, node, n_rows, values, items, results, &n_done, &error);
+    ok = hn_run_invoke_node_values (run, node, n_rows, values, items, results, &n_done, cached,
+                                    &error);
   else
     {
       Py_BEGIN_ALLOW_THREADS
       ok = hn_run_invoke_node_values (run, node, n_rows, values, items, results, &n_done,
-                                      &error);
+                                      cached, &error);
       Py_END_ALLOW_THREADS
+    }
+  if (cached != NULL)
+    {
+      py_cached = PyList_New (n_done);
+      if (py_cached == NULL)
+        goto out;
+      for (gsize r = 0; r < n_done; r++)
+        PyList_SET_ITEM (py_cached, r, PyBool_FromLong (cached[r]));
     }
 
   outputs = PyList_New (n_outputs);
@@ -2521,7 +2537,8 @@ native_invoke_rows (PyObject *module,
       if (failure == NULL)
         goto out;
     }
-  ret = Py_BuildValue ("(OnO)", outputs, (Py_ssize_t) n_done, failure ? failure : Py_None);
+  ret = Py_BuildValue ("(OnOO)", outputs, (Py_ssize_t) n_done, failure ? failure : Py_None,
+                       py_cached ? py_cached : Py_None);
 
 out:
   for (Py_ssize_t i = 0; values != NULL && i < n_rows * n_inputs; i++)
@@ -2530,6 +2547,7 @@ out:
   for (gsize i = 0; results != NULL && i < n_done * n_outputs; i++)
     if (results[i] != NULL)
       hn_value_unref (results[i]);
+  Py_XDECREF (py_cached);
   Py_XDECREF (failure);
   Py_XDECREF (outputs);
   Py_XDECREF (seq);
@@ -2942,7 +2960,7 @@ static PyMethodDef native_methods[] = {
   { "engine_inputs", native_engine_inputs, METH_VARARGS,
     "engine_inputs(run, roots) -> (shared, columns): the root values of a run, for engines" },
   { "invoke_rows", native_invoke_rows, METH_VARARGS,
-    "invoke_rows(run, node, columns, n_rows, items) -> (outputs, n_done, failure)" },
+    "invoke_rows(run, node, columns, n_rows, items, want_cached) -> (outputs, n_done, failure, cached)" },
   { "set_results", native_set_results, METH_VARARGS,
     "set_results(run, columns): the run's results, one list of values per output" },
   { "to_report", native_to_report, METH_O,

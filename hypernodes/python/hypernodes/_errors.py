@@ -64,7 +64,7 @@ class NodeFailure(Exception):
     (bytes, or None), so that the caller gets the same type back."""
 
     def __init__(self, domain, code, message, node=None, item=None, exception=None,
-                 events=None, call_args=None):
+                 events=None, call_args=None, done_items=None):
         self.info = {"domain": domain, "code": code, "message": message, "node": node,
                      "item": item, "ref": None}
         if events:
@@ -72,6 +72,9 @@ class NodeFailure(Exception):
             # this exception of a failed task (Daft): [position, item, base64 envelope]
             self.info["events"] = [[p, i, base64.b64encode(b).decode("ascii")]
                                    for p, i, b in events]
+        if done_items:
+            # the items that completed before the failure, as [item, cached]
+            self.info["done"] = [[int(i), bool(c)] for i, c in done_items]
         if call_args is not None:
             # the arguments of the failed call (encoded), for its "node start" event
             self.info["args"] = [base64.b64encode(b).decode("ascii") for b in call_args]
@@ -90,11 +93,12 @@ class NodeFailure(Exception):
     def __reduce__(self):
         i = self.info
         return (_rebuild_failure, (i["domain"], i["code"], i["message"], i["node"], i["item"],
-                                   self.exception, i["ref"], i.get("events"), i.get("args")))
+                                   self.exception, i["ref"], i.get("events"), i.get("args"),
+                                   i.get("done")))
 
 
 def _rebuild_failure(domain, code, message, node, item, exception, ref, events=None,
-                     args=None):
+                     args=None, done=None):
     failure = NodeFailure.__new__(NodeFailure)
     failure.info = {"domain": domain, "code": code, "message": message, "node": node,
                     "item": item, "ref": ref}
@@ -102,6 +106,8 @@ def _rebuild_failure(domain, code, message, node, item, exception, ref, events=N
         failure.info["events"] = events
     if args is not None:
         failure.info["args"] = args
+    if done:
+        failure.info["done"] = done
     failure.exception = exception
     Exception.__init__(failure, f"{_MARK}{json.dumps(failure.info)}{_MARK}")
     failure.info["exception"] = exception
@@ -127,6 +133,7 @@ def recover_node_failure(exc):
             error = HnError(i["domain"], i["code"], i["message"], i["node"], i["item"],
                             exc.exception)
             error.events, error.call_args = _events_of(i), _args_of(i)
+            error.done_items = [tuple(d) for d in i.get("done", ())]
             return error
         match = _FIND.search(str(exc))
         if match:
@@ -136,6 +143,7 @@ def recover_node_failure(exc):
             error = HnError(info["domain"], info["code"], info["message"], info.get("node"),
                             info.get("item"), blob)
             error.events, error.call_args = _events_of(info), _args_of(info)
+            error.done_items = [tuple(d) for d in info.get("done", ())]
             return error
         exc = exc.__cause__ or exc.__context__
     return None

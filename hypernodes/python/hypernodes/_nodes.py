@@ -184,15 +184,22 @@ class NodeCall:
                 found = _worker_cache[cache_key] = (node, run, recorder)
         return found
 
-    def invoke_rows(self, target, args, n, items, events=None, position=0):
+    def invoke_rows(self, target, args, n, items, events=None, position=0, cached=None):
         """Calls the node of @target (from resolve()) on @n rows of values (@args: a list of
         values per input) through the invocation path; @items is None (a single run), the item
         of the first row, or a list of items. Returns (a list of values per output, the number
         of rows that succeeded, the NodeFailure of the row after them or None). When recording,
-        the envelope of each call's events goes to @events as (@position, item, blob)."""
+        the envelope of each call's events goes to @events as (@position, item, blob); with
+        @cached (a list of n booleans), a row whose call the cache did not answer becomes
+        False."""
         node, run, recorder = target
         if recorder is None:
-            outputs, n_done, failure = _native.invoke_rows(run, node, args, n, items)
+            outputs, n_done, failure, hits = _native.invoke_rows(run, node, args, n, items,
+                                                                 cached is not None)
+            if cached is not None:
+                for row, hit in enumerate(hits):
+                    if not hit:
+                        cached[row] = False
             if failure is None:
                 return outputs, n_done, None
             return outputs, n_done, self._failure(failure, _item_of(items, n_done))
@@ -201,10 +208,13 @@ class NodeCall:
         for row in range(n):
             item = _item_of(items, row)
             recorder.begin()
-            out, n_done, failure = _native.invoke_rows(run, node, [[a[row]] for a in args], 1,
-                                                       None if item < 0 else item)
+            out, n_done, failure, hits = _native.invoke_rows(
+                run, node, [[a[row]] for a in args], 1, None if item < 0 else item,
+                cached is not None)
             if failure is not None:
                 return outputs, row, self._failure(failure, item)
+            if cached is not None and not hits[0]:
+                cached[row] = False
             for values, value in zip(outputs, out):
                 values.append(value[0])
             if events is not None:

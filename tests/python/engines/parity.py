@@ -193,6 +193,16 @@ class Recorder(PipelineCallback):
     def on_error(self, node_id, error, ctx):
         self.events.append(("error", node_id, error.message))
 
+    def on_map_item_start(self, item_index, ctx):
+        self.events.append(("item start", item_index))
+
+    def on_map_item_end(self, item_index, duration, ctx):
+        assert duration >= 0
+        self.events.append(("item end", item_index))
+
+    def on_map_item_cached(self, item_index, signature, ctx):
+        self.events.append(("item cached", item_index))
+
 
 def _events(executor, cache_dir, runs):
     from hypernodes.config import RuntimeConfig
@@ -218,9 +228,12 @@ def check_callbacks_and_cache(executor, tmp_path):
             (Pipeline([inverse]), "map", ({"x": [1, 0]}, ["x"]), {})]
     expected = _events(SequentialExecutor(), tmp_path / "sequential", runs)
     got = _events(executor, tmp_path / "engine", runs)
-    assert got == expected, (f"extra: {[e for e in got if e not in expected]}, "
-                             f"missing: {[e for e in expected if e not in got]}")
+    from collections import Counter
+
+    assert got == expected, (f"extra: {list((Counter(got) - Counter(expected)).elements())}, "
+                             f"missing: {list((Counter(expected) - Counter(got)).elements())}")
     assert ("cached", "double") in got
+    assert ("item cached", 1) in got and ("item end", 2) in got
 
 
 def check_cancel(executor, seconds=20):

@@ -83,19 +83,23 @@ class Rows:
 
 class Done:
     """The outcome of the rows of a chunk: their requested outputs, a list of values per output
-    name, and the envelopes of their node calls, as (position, item, blob), when recording."""
+    name, the envelopes of their node calls, as (position, item, blob), when recording, and
+    when the host wants map item events, the first row's item, the seconds the chunk took and
+    whether the cache answered every call of each row."""
 
-    __slots__ = ("outputs", "events")
+    __slots__ = ("outputs", "events", "start", "seconds", "cached")
 
-    def __init__(self, outputs, events):
+    def __init__(self, outputs, events, start=-1, seconds=0.0, cached=None):
         self.outputs = outputs
         self.events = events
+        self.start, self.seconds, self.cached = start, seconds, cached
 
     def __getstate__(self):
-        return _dumps(self.outputs), self.events
+        return _dumps(self.outputs), self.events, self.start, self.seconds, self.cached
 
     def __setstate__(self, state):
-        self.outputs, self.events = _loads(state[0]), state[1]
+        (outputs, self.events, self.start, self.seconds, self.cached) = state
+        self.outputs = _loads(outputs)
 
     @property
     def n(self):
@@ -115,6 +119,7 @@ class Work:
         self.shippable = shippable
         # out of this process, node events come back with the results
         self.record = shippable and run.wants_node_events()
+        self.item_events = run.wants_item_events()
         self.shared, self.columns = _native.engine_inputs(run, self.plan.roots)
         self.calls = []
         try:
@@ -127,7 +132,8 @@ class Work:
             self.release()
             raise
         self.token = uuid.uuid4().hex
-        self.program = Program(self.token, self.calls, self.plan.roots, self.outputs)
+        self.program = Program(self.token, self.calls, self.plan.roots, self.outputs,
+                               self.item_events)
 
     @property
     def n_rows(self):
@@ -159,8 +165,12 @@ class Work:
         failures = [c for c in chunks if isinstance(c, Failed)]
         if failures:
             failed = min(failures, key=lambda f: (f.item, f.position))
+            done = [c.done if isinstance(c, Failed) else c for c in chunks]
+            self._report_items(done)
+            if self.item_events and failed.item is not None and failed.item >= 0:
+                self.run.report_map_item_start(failed.item)  # it started, and failed
             if self.record:
-                self._report_events([c.done if isinstance(c, Failed) else c for c in chunks])
+                self._report_events(done)
                 args = [_native.to_report(a) for a in failed.args]
                 self.run.report_node_call(self.calls[failed.position].node, failed.item,
                                           [a if a is not None else GLib.Variant("mv", None)
@@ -171,6 +181,7 @@ class Work:
                           failed.exception)
         if self.record:
             self._report_events(chunks)
+        self._report_items(chunks)
         if len(chunks) == 1:
             columns = [chunks[0].outputs[o] for o in self.outputs]
         else:
@@ -189,6 +200,18 @@ class Work:
     def empty_result(self):
         self.set_results([[] for _ in self.outputs])
 
+    def _report_items(self, chunks):
+        """The map item events of the rows that completed (each its share of its chunk's
+        time)."""
+        if not self.item_events:
+            return
+        for chunk in chunks:
+            if chunk.cached is None or chunk.start < 0:
+                continue
+            share = chunk.seconds / max(1, len(chunk.cached))
+            for row, cached in enumerate(chunk.cached):
+                self.run.report_map_item(chunk.start + row, share, cached)
+
     def _report_events(self, chunks):
         for chunk in chunks:
             for position, item, envelope in chunk.events:
@@ -202,6 +225,13 @@ class Work:
         failure = recover_node_failure(error)
         if failure is not None and self.record and getattr(failure, "events", None):
             self._report_events([Done({}, failure.events)])
+        if failure is not None and self.item_events and failure.item is not None and \
+                failure.item >= 0:
+            # the items that completed before the failure stopped the engine (the failing
+            # node was their last), then the one that failed
+            for item, cached in getattr(failure, "done_items", None) or ():
+                self.run.report_map_item(item, 0.0, cached)
+            self.run.report_map_item_start(failure.item)
         if failure is not None and self.record and failure.node is not None:
             for call in self.calls:
                 if call.name == failure.node:
@@ -245,11 +275,12 @@ class Program:
     """What a task needs to run the plan: the node calls in order, the root inputs and the
     requested outputs. Picklable: NodeCalls travel as recipes."""
 
-    def __init__(self, token, calls, roots, outputs):
+    def __init__(self, token, calls, roots, outputs, item_events=False):
         self.token = token
         self.calls = calls
         self.roots = roots
         self.outputs = outputs
+        self.item_events = item_events
 
     def run(self, shared, rows, start, marker=None):
         """Runs the plan over @rows (Rows; @shared the Frame of the values every row share),
@@ -262,6 +293,9 @@ class Program:
         items = start if start >= 0 else None
         failed = None
         events = []
+        began = time.monotonic()
+        # per row: whether the cache answered every call (for map item events)
+        cached = [True] * limit if self.item_events and start >= 0 else None
 
         def column(name):
             values = columns.get(name)
@@ -277,13 +311,14 @@ class Program:
                 raise RuntimeError("the map was cancelled")  # the host reports the cancellation
             args = [column(i) for i in call.inputs]
             outputs, n_done, failure = call.invoke_rows(target, args, limit, items, events,
-                                                        position)
+                                                        position, cached)
             for name, values in zip(call.outputs, outputs):
                 columns[name] = values
             if failure is not None:
                 failed = (failure, position, [a[n_done] for a in args] if call.record else [])
                 limit = n_done
-        done = Done({o: column(o) for o in self.outputs}, events)
+        done = Done({o: column(o) for o in self.outputs}, events, start,
+                    time.monotonic() - began, cached[:limit] if cached is not None else None)
         if failed is not None:
             return Failed(failed[0], failed[1], done, failed[2])
         return done

@@ -4,8 +4,10 @@ node a Daft row UDF. Runner "local" is Daft's native runner (UDFs call the nodes
 through a registry); runner "ray" runs UDFs in Ray workers (nodes travel as NodeCalls)."""
 
 import threading
+import time
 
 from .. import _native, _nodes
+from .._nodes import _item_of
 from .._errors import (ENGINE_MISSING, EXECUTOR_DOMAIN, RUNNER_CONFLICT, HnError, NodeFailure,
                        install_hint)
 from . import _common
@@ -149,10 +151,12 @@ def _arguments(columns, modes):
     return args
 
 
-def _node_udf(call, position, return_dtype, encode_out, modes, items_given):
+def _node_udf(call, position, return_dtype, encode_out, modes, items_given, hidden,
+              last=False):
     """The node as a Daft batch UDF over its input columns (and the item column): it calls the
-    node on the batch's rows through the invocation path, and returns its one output, or for
-    several outputs (or node events to bring back) one encoded tuple per row."""
+    node on the batch's rows through the invocation path, and returns its one output, or with
+    @hidden one encoded (outputs, envelope of the call's events or None, whether it came from
+    the cache) per row, for nodes of several outputs or events to bring back."""
     native = _native
     arguments = _arguments
 
@@ -162,50 +166,63 @@ def _node_udf(call, position, return_dtype, encode_out, modes, items_given):
         items = _batch_items(item) if items_given else None
         n = len(args[0]) if args else len(item)
         events = [] if call.record else None
+        cached = [True] * n if hidden else None
         outputs, n_done, failure = call.invoke_rows(call.resolve(), args, n, items, events,
-                                                    position)
+                                                    position, cached)
         if failure is not None:
-            if events is not None:
+            if hidden:
                 # Daft keeps the exception of a failed batch only: the events of the calls
-                # before the failure, and the arguments of the failed one, travel with it
+                # before the failure, the arguments of the failed one and, for the last node,
+                # the items that completed travel with it
                 info = failure.info
+                done = None
+                if last and items_given:
+                    done = [(_item_of(items, r), cached[r]) for r in range(n_done)]
                 raise NodeFailure(info["domain"], info["code"], info["message"], info["node"],
                                   info["item"], failure.exception, events,
-                                  native.encode([a[n_done] for a in args]))
+                                  native.encode([a[n_done] for a in args])
+                                  if events is not None else None, done)
             raise failure
-        if len(call.outputs) == 1 and events is None:
+        if not hidden:
             values = outputs[0]
             return native.encode(values) if encode_out else native.unpack(values)
         by_row = [tuple(v) for v in zip(*outputs)] if outputs else [()] * n
-        if events is not None:
-            blobs = [blob for _, _, blob in events]
-            by_row = [(row, blob) for row, blob in zip(by_row, blobs)]
-        return native.encode(by_row)
+        blobs = [blob for _, _, blob in events] if events is not None else [None] * n
+        return native.encode(list(zip(by_row, blobs, cached)))
 
     return node_udf
 
 
-def _member_udf(index, recorded, return_dtype, encode_out):
+def _member_udf(index, return_dtype, encode_out):
     native = _native
 
     @daft.func.batch(return_dtype=return_dtype, use_process=False)
     def member(hidden):
-        rows = native.decode(hidden.to_pylist())
-        values = [row[0][index] for row in rows] if recorded else [row[index] for row in rows]
+        values = [row[0][index] for row in native.decode(hidden.to_pylist())]
         return native.encode(values) if encode_out else native.unpack(values)
 
     return member
 
 
-def _report(run, calls, hidden, table, items):
-    """Delivers the node events that the workers brought back to the host's callbacks."""
+def _report(work, calls, hidden, table, items, seconds):
+    """Delivers to the host's callbacks the node events that the workers brought back, and the
+    map item events (each item's share of the time the DataFrame took)."""
+    run = work.run
+    all_cached = [True] * len(items)
     for call, column in zip(calls, hidden):
         if column is None:
+            all_cached = [False] * len(items)
             continue
-        for item, encoded in zip(items, table[column]):
-            _, blob = _native.decode([encoded])[0]
-            args, result, duration, signature = _nodes.unpack_envelope(blob)
-            run.report_node_call(call.node, item, args, result, duration, signature)
+        for row, (item, encoded) in enumerate(zip(items, _native.decode(table[column]))):
+            _, blob, cached = encoded
+            all_cached[row] = all_cached[row] and cached
+            if blob is not None:
+                args, result, duration, signature = _nodes.unpack_envelope(blob)
+                run.report_node_call(call.node, item, args, result, duration, signature)
+    if work.item_events:
+        share = seconds / max(1, len(items))
+        for item, cached in zip(items, all_cached):
+            run.report_map_item(item, share, cached)
 
 
 def run(executor, run):
@@ -246,29 +263,32 @@ def _execute(executor, work):
             df = df.with_column(r, df[r].cast(dtype))
 
     hidden_columns = []
+    # what comes back beside the outputs: node events, and which calls the cache answered
+    track = record or work.item_events
     for position, call in enumerate(calls):
         out_types = call.output_types
         args = [df[ITEM]] + [df[i] for i in call.inputs]
         modes_in = [modes[i] for i in call.inputs]
         dtypes = [_native_dtype(t) for t in out_types]
-        if len(out_types) == 1 and not record:
+        if len(out_types) == 1 and not track:
             dtype = dtypes[0] if dtypes[0] is not None else daft.DataType.binary()
             df = df.with_column(call.outputs[0],
                                 _node_udf(call, position, dtype, dtypes[0] is None, modes_in,
-                                          work.is_map)(*args))
+                                          work.is_map, False)(*args))
             modes[call.outputs[0]] = ENCODED if dtypes[0] is None else out_types[0]
             hidden_columns.append(None)
         else:
             # nodes may share a name: the hidden column is named after the position
             hidden = f"__hn_node_{position}"
             df = df.with_column(hidden, _node_udf(call, position, daft.DataType.binary(), True,
-                                                  modes_in, work.is_map)(*args))
+                                                  modes_in, work.is_map, True,
+                                                  position == len(calls) - 1)(*args))
             for index, (o, dtype) in enumerate(zip(call.outputs, dtypes)):
                 df = df.with_column(o, _member_udf(
-                    index, record, dtype if dtype is not None else daft.DataType.binary(),
+                    index, dtype if dtype is not None else daft.DataType.binary(),
                     dtype is None)(df[hidden]))
                 modes[o] = ENCODED if dtype is None else out_types[index]
-            hidden_columns.append(hidden if record else None)
+            hidden_columns.append(hidden if track else None)
         _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
                        f"{[str(d) if d is not None else 'Binary (encoded)' for d in dtypes]}")
 
@@ -276,6 +296,7 @@ def _execute(executor, work):
     if executor.get_show_plan():
         df.explain(show_all=True)
 
+    started = time.monotonic()
     if executor.get_collect():
         table = df.to_pydict()
     else:
@@ -290,7 +311,7 @@ def _execute(executor, work):
         order = sorted(range(len(items)), key=items.__getitem__)
         table = {k: [v[i] for i in order] for k, v in table.items()}
         items = table[ITEM]
-    if record:
-        _report(work.run, calls, hidden_columns, table, items)
+    if track:
+        _report(work, calls, hidden_columns, table, items, time.monotonic() - started)
     work.set_results([_native.decode(table[o]) if modes[o] == ENCODED else table[o]
                       for o in work.outputs])

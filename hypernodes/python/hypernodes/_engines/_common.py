@@ -132,8 +132,7 @@ class Work:
             self.release()
             raise
         self.token = uuid.uuid4().hex
-        self.program = Program(self.token, self.calls, self.plan.roots, self.outputs,
-                               self.item_events)
+        self.program = Program(self.calls, self.plan.roots, self.outputs, self.item_events)
 
     @property
     def n_rows(self):
@@ -275,8 +274,7 @@ class Program:
     """What a task needs to run the plan: the node calls in order, the root inputs and the
     requested outputs. Picklable: NodeCalls travel as recipes."""
 
-    def __init__(self, token, calls, roots, outputs, item_events=False):
-        self.token = token
+    def __init__(self, calls, roots, outputs, item_events=False):
         self.calls = calls
         self.roots = roots
         self.outputs = outputs

@@ -4,9 +4,11 @@ per batch of items. The program (node recipes) and the inputs the items share ar
 object store once per run and passed as top-level ObjectRefs, which Ray resolves before the task
 starts."""
 
+import collections
 import threading
 import time
 
+from .._pickle import pickle_dumps
 from . import _common
 
 try:
@@ -27,6 +29,28 @@ _resources = (None, 0.0, None)
 _RESOURCES_FOR = 5.0  # seconds a look at the cluster's resources stays good
 
 
+_programs = collections.OrderedDict()  # (job, pickled program) -> its ObjectRef
+_PROGRAMS_KEPT = 16
+
+
+def _put_program(program):
+    """The program in the object store: put once, and again only when it changes (another
+    pipeline, other outputs, a node's function changed) or the cluster does. A put costs about
+    a millisecond; pickling the program to know it, a tenth of that."""
+    key = (ray.get_runtime_context().get_job_id(), pickle_dumps(program))
+    with _init_lock:
+        ref = _programs.get(key)
+        if ref is not None:
+            _programs.move_to_end(key)
+            return ref
+    ref = ray.put(program)
+    with _init_lock:
+        _programs[key] = ref
+        while len(_programs) > _PROGRAMS_KEPT:
+            _programs.popitem(last=False)
+    return ref
+
+
 def _cluster_resources():
     """ray.cluster_resources(), asked at most every few seconds while this process stays
     connected to the same cluster (it costs about a millisecond, as much as a small map)."""
@@ -41,8 +65,9 @@ def _cluster_resources():
 
 
 def _run_batch(program, shared, rows, start):
-    """The Ray task: Program.run over a batch of rows ."""
-    return program.run(shared, rows, start)
+    """The Ray task: Program.run over a batch of rows (@shared: None when the rows share no
+    input)."""
+    return program.run(shared if shared is not None else _NO_SHARED, rows, start)
 
 
 def _task():
@@ -103,9 +128,9 @@ def _execute(executor, work, log):
                                   f"The Ray executor asks for {amount:g} {key} per task, and "
                                   f"the cluster has {resources.get(key, 0):g}")
     task = _task().options(**options)
-    program = ray.put(work.program)
+    program = _put_program(work.program)
     # inputs the rows share: in the object store once; none is not worth a put
-    shared = ray.put(_common.Frame(work.shared)) if work.shared else _NO_SHARED
+    shared = ray.put(_common.Frame(work.shared)) if work.shared else None
     if work.is_map:
         cpus = max(1, int(resources.get("CPU", 1)))
         size = _common.chunk_size(work.n_rows, cpus, per_worker=4, low=BATCH_MIN, high=BATCH_MAX)

@@ -73,7 +73,9 @@ def describe(node):
         return {"kind": "python", "pickled": cloudpickle.dumps(node.func), "name": name,
                 "outputs": list(node.get_outputs()),
                 "input_types": _type_strings(node, node.get_inputs(), node.get_input_type),
-                "output_types": list(node.output_type_hints)}
+                "output_types": list(node.output_type_hints),
+                "cache": node.get_cache(), "version": node.user_version,
+                "full_version": node.get_version()}
     found, path, module_name = Hn.Module.get_node_origin(node)
     if not found:
         raise HnError(EXECUTOR_DOMAIN, NOT_SHIPPABLE,
@@ -101,7 +103,9 @@ def rebuild(recipe):
         types = [None if t in (None, "*") else t for t in recipe["output_types"]]
         return PythonNode(cloudpickle.loads(recipe["pickled"]), recipe["name"],
                           recipe["outputs"], recipe["input_types"],
-                          types if any(t is not None for t in types) else None)
+                          types if any(t is not None for t in types) else None,
+                          cache=recipe.get("cache", True), version=recipe.get("version"),
+                          _full_version=recipe.get("full_version"))
     if kind == "module":
         module = Hn.Module.load(recipe["path"])
         node = module.get_node(recipe["name"])

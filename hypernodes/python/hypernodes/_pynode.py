@@ -58,13 +58,16 @@ class PythonNode(Hn.Node):
                  input_types: Optional[Sequence[Optional[str]]] = None,
                  output_types: Optional[Sequence[Optional[str]]] = None,
                  cache: bool = True, version: Optional[str] = None,
-                 output_name: Union[str, Tuple[str, ...], None] = None):
+                 output_name: Union[str, Tuple[str, ...], None] = None,
+                 _full_version: Optional[str] = None):
         if not callable(func):
             raise TypeError(f"a node needs a callable, not {type(func).__name__}")
         inputs, positional, keywords, defaults = signature_of(func)
         outputs = list(outputs)
         code = code_hash(func)
-        full_version = "#".join(v for v in (version, code) if v) or None
+        # a node rebuilt in an engine's worker keeps the version of the one it was made from,
+        # so that the cache keys of both processes agree
+        full_version = _full_version or "#".join(v for v in (version, code) if v) or None
         optional = [n for n, d in zip(inputs, defaults) if d]
         super().__init__(name=name, inputs=inputs, outputs=outputs,
                          input_types=list(input_types) if input_types else None,

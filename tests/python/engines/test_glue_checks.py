@@ -84,3 +84,57 @@ def test_optional_typed_input_not_given_takes_the_default(engine):
     items = [{"x": 1}, {"x": 2, "opt": 5}]
     assert EXECUTORS[engine]().map_items(pipeline, items, {}) == \
         Hn.SequentialExecutor().map_items(pipeline, items, {})
+
+
+def test_a_node_rebuilt_in_a_worker_keeps_its_cache_flag_and_version():
+    from hypernodes import _nodes
+
+    @node(output_name="y", cache=False, version="v2")
+    def f(x):
+        return x
+
+    rebuilt = _nodes.rebuild(_nodes.describe(f))
+    assert rebuilt.get_cache() is False
+    assert rebuilt.get_version() == f.get_version()
+    assert f.get_version().startswith("v2#")
+
+
+@pytest.mark.parametrize("engine", sorted(EXECUTORS))
+def test_item_events_of_a_failing_map(engine):
+    """Items before the failing one complete, the failing one starts, later ones do not
+    count, as on the sequential executor."""
+    from hypernodes.callbacks import PipelineCallback
+
+    class Items(PipelineCallback):
+        def __init__(self):
+            super().__init__()
+            self.events = []
+
+        def on_map_item_start(self, item_index, ctx):
+            self.events.append(("start", item_index))
+
+        def on_map_item_end(self, item_index, duration, ctx):
+            self.events.append(("end", item_index))
+
+        def on_map_item_cached(self, item_index, signature, ctx):
+            self.events.append(("cached", item_index))
+
+    @node(output_name="y")
+    def ident(x):
+        return x
+
+    @node(output_name="z")
+    def inverse(y):
+        return 1 / y
+
+    def events(executor):
+        recorder = Items()
+        pipeline = Pipeline([ident, inverse]).with_config(
+            Hn.RuntimeConfig(executor=executor, callbacks=[recorder]))
+        with pytest.raises(ZeroDivisionError):
+            pipeline.map({"x": [1, 2, 0, 4]}, ["x"])
+        return sorted(recorder.events)
+
+    expected = events(Hn.SequentialExecutor())
+    assert expected == [("end", 0), ("end", 1), ("start", 0), ("start", 1), ("start", 2)]
+    assert events(EXECUTORS[engine]()) == expected

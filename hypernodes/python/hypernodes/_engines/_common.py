@@ -165,7 +165,7 @@ class Work:
         if failures:
             failed = min(failures, key=lambda f: (f.item, f.position))
             done = [c.done if isinstance(c, Failed) else c for c in chunks]
-            self._report_items(done)
+            self._report_items(done, failed.item)
             if self.item_events and failed.item is not None and failed.item >= 0:
                 self.run.report_map_item_start(failed.item)  # it started, and failed
             if self.record:
@@ -199,9 +199,10 @@ class Work:
     def empty_result(self):
         self.set_results([[] for _ in self.outputs])
 
-    def _report_items(self, chunks):
+    def _report_items(self, chunks, failed_item=None):
         """The map item events of the rows that completed (each its share of its chunk's
-        time)."""
+        time); when an item failed, of those before it only, as a sequential map reports
+        them."""
         if not self.item_events:
             return
         for chunk in chunks:
@@ -209,6 +210,8 @@ class Work:
                 continue
             share = chunk.seconds / max(1, len(chunk.cached))
             for row, cached in enumerate(chunk.cached):
+                if failed_item is not None and chunk.start + row >= failed_item:
+                    break
                 self.run.report_map_item(chunk.start + row, share, cached)
 
     def _report_events(self, chunks):
@@ -228,8 +231,9 @@ class Work:
                 failure.item >= 0:
             # the items that completed before the failure stopped the engine (the failing
             # node was their last), then the one that failed
-            for item, cached in getattr(failure, "done_items", None) or ():
-                self.run.report_map_item(item, 0.0, cached)
+            done = dict(getattr(failure, "done_items", None) or ())
+            for item in sorted(i for i in done if i < failure.item):
+                self.run.report_map_item(item, 0.0, done[item])
             self.run.report_map_item_start(failure.item)
         if failure is not None and self.record and failure.node is not None:
             for call in self.calls:

@@ -152,7 +152,7 @@ def _arguments(columns, modes):
 
 
 def _node_udf(call, position, return_dtype, encode_out, modes, items_given, hidden,
-              last=False):
+              last=False, single=False):
     """The node as a Daft batch UDF over its input columns (and the item column): it calls the
     node on the batch's rows through the invocation path, and returns its one output, or with
     @hidden one encoded (outputs, envelope of the call's events or None, whether it came from
@@ -177,7 +177,8 @@ def _node_udf(call, position, return_dtype, encode_out, modes, items_given, hidd
                 info = failure.info
                 done = None
                 if last and items_given:
-                    done = [(_item_of(items, r), cached[r]) for r in range(n_done)]
+                    # the cache answered the item only if it answered all its nodes
+                    done = [(_item_of(items, r), single and cached[r]) for r in range(n_done)]
                 raise NodeFailure(info["domain"], info["code"], info["message"], info["node"],
                                   info["item"], failure.exception, events,
                                   native.encode([a[n_done] for a in args])
@@ -282,7 +283,8 @@ def _execute(executor, work):
             hidden = f"__hn_node_{position}"
             df = df.with_column(hidden, _node_udf(call, position, daft.DataType.binary(), True,
                                                   modes_in, work.is_map, True,
-                                                  position == len(calls) - 1)(*args))
+                                                  position == len(calls) - 1,
+                                                  len(calls) == 1)(*args))
             for index, (o, dtype) in enumerate(zip(call.outputs, dtypes)):
                 df = df.with_column(o, _member_udf(
                     index, dtype if dtype is not None else daft.DataType.binary(),

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """HnRayExecutor: a run is one Ray task that runs the whole plan in a worker; a map is one task
-per batch of items. The program (node recipes) and the inputs the items share are put in the
-object store once per run and passed as top-level ObjectRefs, which Ray resolves before the task
-starts."""
+per batch of items. The program (node recipes) is put in the object store once while it stays
+the same, the inputs the items share once per run; both are passed as top-level ObjectRefs,
+which Ray resolves before the task starts."""
 
 import collections
+import hashlib
 import threading
 import time
 
@@ -29,25 +30,44 @@ _resources = (None, 0.0, None)
 _RESOURCES_FOR = 5.0  # seconds a look at the cluster's resources stays good
 
 
-_programs = collections.OrderedDict()  # (job, pickled program) -> its ObjectRef
+_programs = collections.OrderedDict()  # sha256 of the pickled program -> its ObjectRef
+_programs_owner = None  # the connection the refs belong to
 _PROGRAMS_KEPT = 16
+_PROGRAM_KEPT_SIZE = 1 << 20  # larger programs are put for their run only
+
+
+def _connection():
+    """What identifies this process's connection to a cluster: the node it is on (new for a
+    new cluster) and its job (new for each ray.init)."""
+    context = ray.get_runtime_context()
+    return context.get_node_id(), context.get_job_id()
 
 
 def _put_program(program):
     """The program in the object store: put once, and again only when it changes (another
-    pipeline, other outputs, a node's function changed) or the cluster does. A put costs about
-    a millisecond; pickling the program to know it, a tenth of that."""
-    key = (ray.get_runtime_context().get_job_id(), pickle_dumps(program))
+    pipeline, other outputs, a node's function changed) or this process connects to a cluster
+    again. A put costs about a millisecond; pickling the program to know it, a tenth of
+    that."""
+    global _programs_owner
+    blob = pickle_dumps(program)
+    if len(blob) > _PROGRAM_KEPT_SIZE:
+        return ray.put(program)
+    key = hashlib.sha256(blob).digest()
+    owner = _connection()
     with _init_lock:
+        if owner != _programs_owner:
+            _programs.clear()  # refs of an earlier connection: let them go
+            _programs_owner = owner
         ref = _programs.get(key)
         if ref is not None:
             _programs.move_to_end(key)
             return ref
     ref = ray.put(program)
     with _init_lock:
-        _programs[key] = ref
-        while len(_programs) > _PROGRAMS_KEPT:
-            _programs.popitem(last=False)
+        if owner == _programs_owner:
+            _programs[key] = ref
+            while len(_programs) > _PROGRAMS_KEPT:
+                _programs.popitem(last=False)
     return ref
 
 
@@ -55,7 +75,7 @@ def _cluster_resources():
     """ray.cluster_resources(), asked at most every few seconds while this process stays
     connected to the same cluster (it costs about a millisecond, as much as a small map)."""
     global _resources
-    job = ray.get_runtime_context().get_job_id()
+    job = _connection()
     known_job, when, resources = _resources
     now = time.monotonic()
     if resources is None or job != known_job or now - when > _RESOURCES_FOR:

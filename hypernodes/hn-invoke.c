@@ -157,6 +157,25 @@ type_mismatch (HnRun        *run,
   return FALSE;
 }
 
+/* Host value @value as data for a port of type @check: converted to it (to data of the
+ * value's own choosing when @check is not definite), and checked. */
+static GVariant *
+host_at_port (HnValue             *value,
+              const GVariantType  *check,
+              GError             **error)
+{
+  GVariant *v = _hn_value_to_variant (value, g_variant_type_is_definite (check) ? check : NULL,
+                                      error);
+
+  if (v != NULL && !g_variant_is_of_type (v, check))
+    {
+      g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
+                   _("it became a value of type “%s”"), g_variant_get_type_string (v));
+      g_clear_pointer (&v, g_variant_unref);
+    }
+  return v;
+}
+
 /* Fills @args from @frame (borrowed), but for host values at typed ports, converted: those are
  * new references, and @owned[p] says so (*@any_owned when one is). */
 G_ALWAYS_INLINE static inline gboolean
@@ -194,15 +213,8 @@ gather (HnRun        *run,
           /* a host value at a typed port becomes data here, once: the frame keeps the data */
           const GVariantType *check = gn->input_checks[p];
           g_autoptr(GError) local = NULL;
-          GVariant *v = _hn_value_to_variant (value, g_variant_type_is_definite (check)
-                                                       ? check : NULL, &local);
+          GVariant *v = host_at_port (value, check, &local);
 
-          if (v != NULL && !g_variant_is_of_type (v, check))
-            {
-              g_set_error (&local, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                           _("it became a value of type “%s”"), g_variant_get_type_string (v));
-              g_clear_pointer (&v, g_variant_unref);
-            }
           if (v == NULL)
             {
               HnGraphNode *src = &graph->nodes[graph->producer[gn->input_slots[p]]];
@@ -1502,6 +1514,8 @@ check_loose_args (HnRun             *run,
     {
       const GVariantType *check = gn->input_checks[p];
       HnValue *value = args[p];
+      g_autoptr(GError) local = NULL;
+      g_autofree char *wrong = NULL;
 
       owned[p] = FALSE;
       checked[p] = value;
@@ -1509,38 +1523,26 @@ check_loose_args (HnRun             *run,
         continue;
       if (_hn_value_is_host (value))
         {
-          g_autoptr(GError) local = NULL;
-          GVariant *v = _hn_value_to_variant (value, g_variant_type_is_definite (check)
-                                                       ? check : NULL, &local);
+          GVariant *v = host_at_port (value, check, &local);
 
-          if (v != NULL && !g_variant_is_of_type (v, check))
+          if (v != NULL)
             {
-              g_set_error (&local, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                           _("it became a value of type “%s”"), g_variant_get_type_string (v));
-              g_clear_pointer (&v, g_variant_unref);
+              checked[p] = (HnValue *) v;
+              owned[p] = TRUE;
+              continue;
             }
-          if (v == NULL)
-            {
-              for (guint q = 0; q < p; q++)
-                if (owned[q])
-                  _hn_value_unref (checked[q]);
-              return type_mismatch (run, gn, p, local->message, item, error);
-            }
-          checked[p] = (HnValue *) v;
-          owned[p] = TRUE;
         }
-      else if (!g_variant_is_of_type ((GVariant *) value, check))
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("a value of type “%s”, where the node expects type “%s”"),
-                             g_variant_get_type_string ((GVariant *) value),
-                             g_variant_type_peek_string (check));
+      else if (g_variant_is_of_type ((GVariant *) value, check))
+        continue;
+      else
+        wrong = g_strdup_printf (_("a value of type “%s”, where the node expects type “%s”"),
+                                 g_variant_get_type_string ((GVariant *) value),
+                                 g_variant_type_peek_string (check));
 
-          for (guint q = 0; q < p; q++)
-            if (owned[q])
-              _hn_value_unref (checked[q]);
-          return type_mismatch (run, gn, p, message, item, error);
-        }
+      for (guint q = 0; q < p; q++)
+        if (owned[q])
+          _hn_value_unref (checked[q]);
+      return type_mismatch (run, gn, p, wrong != NULL ? wrong : local->message, item, error);
     }
   return TRUE;
 }

@@ -1900,13 +1900,6 @@ native_from_data (PyObject *module,
   return py_from_variant (v);
 }
 
-static void
-unref_variant (gpointer v)
-{
-  if (v != NULL)
-    g_variant_unref (v);
-}
-
 /* @v as a GLib.Variant object, through its serialized form */
 static PyObject *
 variant_to_python_object (GVariant *v)
@@ -1914,90 +1907,6 @@ variant_to_python_object (GVariant *v)
   g_autoptr(GVariant) normal = g_variant_get_normal_form (v);
   PyObject *data, *out;
 
-  data = PyBytes_FromStringAndSize (g_variant_get_data (normal), g_variant_get_size (normal));
-  if (data == NULL)
-    return NULL;
-  out = PyObject_CallFunction (variant_from_data, "sO", g_variant_get_type_string (normal), data);
-  Py_DECREF (data);
-  return out;
-}
-
-/* invoke_node(run, node, args, item) -> GLib.Variant: hn_run_invoke_node() for engine glue; a
- * Python node's exception is raised as itself, with the library's error as its _hn_error
- * attribute (domain, code, message), so that it can travel back from a worker. */
-static PyObject *
-native_invoke_node (PyObject *module,
-                    PyObject *args)
-{
-  PyObject *py_run, *py_node, *py_args, *seq;
-  long long item;
-  g_autoptr(GPtrArray) variants = g_ptr_array_new_with_free_func (unref_variant);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) result = NULL;
-  g_autoptr(GVariant) normal = NULL;
-  HnRun *run;
-  HnNode *node;
-  PyObject *data, *out;
-
-  if (!PyArg_ParseTuple (args, "OOOL", &py_run, &py_node, &py_args, &item))
-    return NULL;
-  if (!pyg_boxed_check (py_run, HN_TYPE_RUN) ||
-      !pygobject_check (py_node, pygobject_lookup_class (HN_TYPE_NODE)))
-    {
-      PyErr_SetString (PyExc_TypeError, "invoke_node() needs an Hn.Run and an Hn.Node");
-      return NULL;
-    }
-  run = pyg_boxed_get (py_run, HnRun);
-  node = HN_NODE (pygobject_get (py_node));
-  seq = PySequence_Fast (py_args, "args must be a list of GLib.Variant");
-  if (seq == NULL)
-    return NULL;
-  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
-    {
-      PyObject *arg = PySequence_Fast_GET_ITEM (seq, i);
-      GVariant *v;
-
-      if (arg == Py_None)
-        {
-          /* an optional input not given: the node's default */
-          g_ptr_array_add (variants, NULL);
-          continue;
-        }
-      v = py_to_variant (arg, NULL, &error);
-      if (v == NULL)
-        {
-          Py_DECREF (seq);
-          PyErr_SetString (PyExc_TypeError, error->message);
-          return NULL;
-        }
-      g_ptr_array_add (variants, v);
-    }
-  Py_DECREF (seq);
-
-  Py_BEGIN_ALLOW_THREADS
-  result = hn_run_invoke_node (run, node, (GVariant * const *) variants->pdata, variants->len,
-                               item, &error);
-  Py_END_ALLOW_THREADS
-  if (result == NULL)
-    {
-      PyObject *exc = exception_of (error);
-
-      if (exc != NULL)
-        {
-          PyObject *info = Py_BuildValue ("(sis)", g_quark_to_string (error->domain),
-                                          error->code, error->message);
-          if (info != NULL)
-            PyObject_SetAttrString (exc, "_hn_error", info);
-          Py_XDECREF (info);
-          PyErr_Clear ();
-          Py_DECREF (exc);
-        }
-      /* no note here: the caller's side adds it, once */
-      return raise_error_full (error, NULL, FALSE);
-    }
-
-  /* as a GLib.Variant, through its serialized form */
-  normal = g_variant_get_normal_form (result);
   data = PyBytes_FromStringAndSize (g_variant_get_data (normal), g_variant_get_size (normal));
   if (data == NULL)
     return NULL;
@@ -2140,6 +2049,27 @@ static PyTypeObject PyDataType = {
   .tp_doc = "A value that is data (a GVariant), as the engine glue carries it",
 };
 
+/* The variant of type @type_string serialized in @size bytes at @bytes, which another process
+ * wrote in normal form (a Data pickled, a value encoded); NULL if the type is not definite or
+ * the data was damaged on the way. */
+static GVariant *
+variant_of_normal_data (const char *type_string,
+                        const char *bytes,
+                        gsize       size)
+{
+  GVariant *v;
+
+  if (!g_variant_type_string_is_valid (type_string) ||
+      !g_variant_type_is_definite (G_VARIANT_TYPE (type_string)))
+    return NULL;
+  v = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (type_string),
+                                                    g_memdup2 (bytes, size), size, FALSE,
+                                                    g_free, NULL));
+  if (!g_variant_is_normal_form (v))
+    g_clear_pointer (&v, g_variant_unref);
+  return v;
+}
+
 /* _data(type_string, bytes) -> Data: unpickles a Data */
 static PyObject *
 native_data (PyObject *module,
@@ -2149,6 +2079,7 @@ native_data (PyObject *module,
   const char *bytes;
   Py_ssize_t size;
   GVariant *v;
+  PyObject *ret;
 
   if (!PyArg_ParseTuple (args, "sy#", &type_string, &bytes, &size))
     return NULL;
@@ -2158,25 +2089,15 @@ native_data (PyObject *module,
       PyErr_Format (PyExc_ValueError, "“%s” is not a definite GVariant type", type_string);
       return NULL;
     }
-  v = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (type_string),
-                                                    g_memdup2 (bytes, size), size, FALSE,
-                                                    g_free, NULL));
-  /* Data pickles as a normal form: anything else was damaged on the way */
-  if (!g_variant_is_normal_form (v))
+  v = variant_of_normal_data (type_string, bytes, size);
+  if (v == NULL)
     {
-      g_variant_unref (v);
       PyErr_Format (PyExc_ValueError, "damaged data of type “%s”", type_string);
       return NULL;
     }
-  {
-    GVariant *normal = g_variant_get_normal_form (v);
-    PyObject *ret;
-
-    g_variant_unref (v);
-    ret = data_new (normal);
-    g_variant_unref (normal);
-    return ret;
-  }
+  ret = data_new (v);
+  g_variant_unref (v);
+  return ret;
 }
 
 static PyObject *
@@ -2804,27 +2725,16 @@ decode_value (PyObject *obj)
       {
         const char *type_string = p + 1;
         const char *end = memchr (type_string, '\0', size);
-        gsize data_size;
-        GVariant *v, *normal;
+        GVariant *v;
         PyObject *out;
 
-        if (end == NULL || !g_variant_type_string_is_valid (type_string) ||
-            !g_variant_type_is_definite (G_VARIANT_TYPE (type_string)))
+        if (end == NULL)
           break;
-        data_size = size - (end - type_string) - 1;
-        v = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (type_string),
-                                                          g_memdup2 (end + 1, data_size),
-                                                          data_size, FALSE, g_free, NULL));
-        /* encode() writes normal forms: anything else was damaged on the way */
-        if (!g_variant_is_normal_form (v))
-          {
-            g_variant_unref (v);
-            break;
-          }
-        normal = g_variant_get_normal_form (v);
+        v = variant_of_normal_data (type_string, end + 1, size - (end - type_string) - 1);
+        if (v == NULL)
+          break;
+        out = data_new (v);
         g_variant_unref (v);
-        out = data_new (normal);
-        g_variant_unref (normal);
         return out;
       }
     case 'p':
@@ -2974,8 +2884,6 @@ static PyMethodDef native_methods[] = {
     "unpack(values) -> list: values as Python objects (Data unpacked)" },
   { "_data", native_data, METH_VARARGS, "_data(type_string, bytes) -> Data" },
   { "_not_given", native_not_given, METH_NOARGS, "_not_given() -> NOT_GIVEN" },
-  { "invoke_node", native_invoke_node, METH_VARARGS,
-    "invoke_node(run, node, args, item) -> GLib.Variant: a node called as the executors do" },
   { "install", native_install, METH_VARARGS,
     "install(node, func, n_positional, kwnames, defaults, output_types): calls node with func" },
   { "run", native_run, METH_VARARGS,

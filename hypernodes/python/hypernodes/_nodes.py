@@ -129,7 +129,8 @@ def rebuild(recipe):
 class NodeCall:
     """How to call one node from an engine task, and how its ports are encoded.
 
-    Calls go through the library's invocation path (Hn.Run.invoke_node): in this process with
+    Calls go through the library's invocation path (hn_run_invoke_node_values, through
+    hypernodes._native.invoke_rows), a batch of rows at a time: in this process with
     the run being executed, found in a registry; in a worker process with a run of a one-node
     pipeline made there once, with the same retries."""
 

@@ -29,7 +29,7 @@ packages=(
 
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null; then
     missing+=("$p")
   fi
 done
@@ -46,7 +46,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # The translation tests need a German locale: glibc ignores $LANGUAGE in the C locale.
-if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+if ! locale -a 2>/dev/null | grep -i '^de_DE\.utf-\?8$' >/dev/null; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Run this as root (or with sudo) to generate the de_DE.UTF-8 locale." >&2
     exit 1

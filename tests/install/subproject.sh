@@ -43,7 +43,7 @@ meson test -C _build --print-errorlogs > "$tmp/test.log" || { cat "$tmp/test.log
 grep -q '^Ok: *1 *$' "$tmp/test.log"
 
 # The program links to the subproject's library, not to a copy installed elsewhere.
-ldd _build/parent | grep libhypernodes-1 | grep -qF "$tmp/parent/_build/subprojects/hypernodes/" ||
+ldd _build/parent | grep libhypernodes-1 | grep -F "$tmp/parent/_build/subprojects/hypernodes/" >/dev/null ||
   { echo "parent does not link the subproject's library:" >&2; ldd _build/parent >&2; exit 1; }
 _build/parent
 echo "subproject: ok"

@@ -2308,6 +2308,8 @@ calls_python_only (HnNode *node)
          hn_node_get_main_context (node) == NULL;
 }
 
+#define ROWS_AT_ONCE 64
+
 /* invoke_rows(run, node, columns, n_rows, items, want_cached=False) -> (outputs, n_done, failure,
  * cached): calls @node on @n_rows
  * rows through hn_run_invoke_node_values(). @columns holds one list of glue values per input;
@@ -2331,9 +2333,10 @@ native_invoke_rows (PyObject *module,
   int want_cached = 0;
   guint n_outputs;
   gsize n_done = 0;
+  Py_ssize_t block;
   HnRun *run;
   HnNode *node;
-  gboolean ok;
+  gboolean ok, python_only, converted = TRUE;
 
   if (!PyArg_ParseTuple (args, "OOOnO|p", &py_run, &py_node, &py_columns, &n_rows, &py_items,
                          &want_cached) ||
@@ -2392,7 +2395,18 @@ native_invoke_rows (PyObject *module,
         }
     }
 
-  values = g_new0 (HnValue *, MAX (n_rows * n_inputs, 1));
+  /* the lists of results, filled as the rows succeed (shortened after a failure) */
+  outputs = PyList_New (n_outputs);
+  if (outputs == NULL)
+    goto out;
+  for (guint o = 0; o < n_outputs; o++)
+    {
+      PyObject *list = PyList_New (n_rows);
+
+      if (list == NULL)
+        goto out;
+      PyList_SET_ITEM (outputs, o, list);
+    }
   for (Py_ssize_t i = 0; i < n_inputs; i++)
     {
       PyObject *column = PySequence_Fast_GET_ITEM (seq, i);
@@ -2403,50 +2417,80 @@ native_invoke_rows (PyObject *module,
                         i, hn_node_get_name (node), n_rows);
           goto out;
         }
-      for (Py_ssize_t r = 0; r < n_rows; r++)
-        values[r * n_inputs + i] = value_from_glue (PyList_GET_ITEM (column, r));
     }
-
-  results = g_new0 (HnValue *, MAX (n_rows * n_outputs, 1));
-  if (want_cached)
-    cached = g_new0 (gboolean, MAX (n_rows, 1));
-  if (calls_python_only (node))
-    ok = hn_run_invoke_node_values (run, node, n_rows, values, items, results, &n_done, cached,
-                                    &error);
-  else
-    {
-      Py_BEGIN_ALLOW_THREADS
-      ok = hn_run_invoke_node_values (run, node, n_rows, values, items, results, &n_done,
-                                      cached, &error);
-      Py_END_ALLOW_THREADS
-    }
-  if (cached != NULL)
-    {
-      py_cached = PyList_New (n_done);
-      if (py_cached == NULL)
-        goto out;
-      for (gsize r = 0; r < n_done; r++)
-        PyList_SET_ITEM (py_cached, r, PyBool_FromLong (cached[r]));
-    }
-
-  outputs = PyList_New (n_outputs);
-  if (outputs == NULL)
+  if (want_cached && (py_cached = PyList_New (n_rows)) == NULL)
     goto out;
-  for (guint o = 0; o < n_outputs; o++)
+
+  /* a block of rows at a time: the values of a block are made, used and dropped while the
+   * allocator still has them at hand, where those of all the rows at once would not be */
+  block = MIN (n_rows, ROWS_AT_ONCE);
+  values = g_new0 (HnValue *, MAX (block * n_inputs, 1));
+  results = g_new0 (HnValue *, MAX (block * n_outputs, 1));
+  if (want_cached)
+    cached = g_new0 (gboolean, MAX (block, 1));
+  ok = TRUE;
+  python_only = calls_python_only (node);
+  for (Py_ssize_t first = 0; ok && first < n_rows; first += block)
     {
-      PyObject *list = PyList_New (n_done);
+      Py_ssize_t m = MIN (block, n_rows - first);
+      gsize done = 0;
+
+      for (Py_ssize_t r = 0; r < m; r++)
+        for (Py_ssize_t i = 0; i < n_inputs; i++)
+          values[r * n_inputs + i] =
+            value_from_glue (PyList_GET_ITEM (PySequence_Fast_GET_ITEM (seq, i), first + r));
+      if (python_only)
+        ok = hn_run_invoke_node_values (run, node, m, values, items ? items + first : NULL,
+                                        results, &done, cached, &error);
+      else
+        {
+          Py_BEGIN_ALLOW_THREADS
+          ok = hn_run_invoke_node_values (run, node, m, values, items ? items + first : NULL,
+                                          results, &done, cached, &error);
+          Py_END_ALLOW_THREADS
+        }
+      for (Py_ssize_t i = 0; i < m * n_inputs; i++)
+        g_clear_pointer (&values[i], hn_value_unref);
+      for (gsize r = 0; r < done; r++)
+        {
+          for (guint o = 0; o < n_outputs; o++)
+            {
+              PyObject *obj = converted ? value_to_glue (results[r * n_outputs + o],
+                                                         "A result")
+                                        : NULL;
+
+              if (obj == NULL)
+                converted = FALSE;
+              else
+                PyList_SET_ITEM (PyList_GET_ITEM (outputs, o), first + r, obj);
+            }
+          if (py_cached != NULL)
+            PyList_SET_ITEM (py_cached, first + r, PyBool_FromLong (cached[r]));
+        }
+      for (gsize i = 0; i < done * n_outputs; i++)
+        g_clear_pointer (&results[i], hn_value_unref);
+      if (!converted)
+        goto out;
+      n_done += done;
+    }
+
+  /* after a failure, the results of the rows that succeeded */
+  for (guint o = 0; (gsize) n_done < (gsize) n_rows && o < n_outputs; o++)
+    {
+      PyObject *list = PyList_GetSlice (PyList_GET_ITEM (outputs, o), 0, n_done);
 
       if (list == NULL)
         goto out;
+      Py_DECREF (PyList_GET_ITEM (outputs, o));
       PyList_SET_ITEM (outputs, o, list);
-      for (gsize r = 0; r < n_done; r++)
-        {
-          PyObject *obj = value_to_glue (results[r * n_outputs + o], "A result");
+    }
+  if (py_cached != NULL && (gsize) n_done < (gsize) n_rows)
+    {
+      PyObject *list = PyList_GetSlice (py_cached, 0, n_done);
 
-          if (obj == NULL)
-            goto out;
-          PyList_SET_ITEM (list, r, obj);
-        }
+      if (list == NULL)
+        goto out;
+      Py_SETREF (py_cached, list);
     }
 
   if (!ok)
@@ -2462,12 +2506,6 @@ native_invoke_rows (PyObject *module,
                        py_cached ? py_cached : Py_None);
 
 out:
-  for (Py_ssize_t i = 0; values != NULL && i < n_rows * n_inputs; i++)
-    if (values[i] != NULL)
-      hn_value_unref (values[i]);
-  for (gsize i = 0; results != NULL && i < n_done * n_outputs; i++)
-    if (results[i] != NULL)
-      hn_value_unref (results[i]);
   Py_XDECREF (py_cached);
   Py_XDECREF (failure);
   Py_XDECREF (outputs);
@@ -2809,6 +2847,69 @@ native_unpack (PyObject *module,
   return map_list (list, unpack_value);
 }
 
+/* plain_kind(values) -> "int64", "float64", "string", "bool" or None: the column type of
+ * its own that holds @values as they are, when all are of one of these exact types (ints
+ * within int64, strings of valid UTF-8), in one pass over them. */
+static PyObject *
+native_plain_kind (PyObject *module,
+                   PyObject *list)
+{
+  PyObject *seq = PySequence_Fast (list, "expected a list");
+  PyTypeObject *kind = NULL;
+  const char *name = NULL;
+  Py_ssize_t n;
+
+  if (seq == NULL)
+    return NULL;
+  n = PySequence_Fast_GET_SIZE (seq);
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *item = PySequence_Fast_GET_ITEM (seq, i);
+      PyTypeObject *type = Py_TYPE (item);
+
+      if (kind == NULL)
+        {
+          kind = type;
+          if (type == &PyLong_Type)
+            name = "int64";
+          else if (type == &PyFloat_Type)
+            name = "float64";
+          else if (type == &PyUnicode_Type)
+            name = "string";
+          else if (type == &PyBool_Type)
+            name = "bool";
+          else
+            break;
+        }
+      else if (type != kind)
+        {
+          name = NULL;
+          break;
+        }
+      if (type == &PyLong_Type)
+        {
+          int overflow = 0;
+
+          (void) PyLong_AsLongLongAndOverflow (item, &overflow);
+          if (overflow)
+            {
+              name = NULL;
+              break;
+            }
+        }
+      else if (type == &PyUnicode_Type && PyUnicode_AsUTF8AndSize (item, NULL) == NULL)
+        {
+          PyErr_Clear ();  /* lone surrogates */
+          name = NULL;
+          break;
+        }
+    }
+  Py_DECREF (seq);
+  if (name == NULL)
+    Py_RETURN_NONE;
+  return PyUnicode_FromString (name);
+}
+
 /* as_data(values, type_string) -> list: the values of an engine column of a type of its own
  * (Python numbers, strings, lists) as Data of the slot's type @type_string, so that nodes get
  * exactly that type; None (a null) is NOT_GIVEN. */
@@ -2880,6 +2981,8 @@ static PyMethodDef native_methods[] = {
   { "decode", native_decode, METH_O, "decode(list of bytes) -> values: what encode() made" },
   { "as_data", native_as_data, METH_VARARGS,
     "as_data(values, type_string) -> list: column values as Data of a type" },
+  { "plain_kind", native_plain_kind, METH_O,
+    "plain_kind(values) -> str or None: the column type that holds values as they are" },
   { "unpack", native_unpack, METH_O,
     "unpack(values) -> list: values as Python objects (Data unpacked)" },
   { "_data", native_data, METH_VARARGS, "_data(type_string, bytes) -> Data" },

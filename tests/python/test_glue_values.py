@@ -59,3 +59,12 @@ def test_decode_refuses_what_encode_did_not_make(blob):
 
 def test_unpack():
     assert _native.unpack([data("x", 3), "s", _native.NOT_GIVEN]) == [3, "s", None]
+
+
+@pytest.mark.parametrize("values,kind", [
+    ([1, 2, -2**63, 2**63 - 1], "int64"), ([1.5, 2.0], "float64"), (["a", ""], "string"),
+    ([True, False], "bool"), ([], None), ([1, 2**63], None), ([1, 2.0], None),
+    ([True, 1], None), ([1, True], None), (["a", "\udcff"], None), ([None], None),
+    ([b"x"], None), ([_native.NOT_GIVEN], None)])
+def test_plain_kind(values, kind):
+    assert _native.plain_kind(values) == kind

@@ -33,13 +33,17 @@ def one_ms(x):
     return x * 2
 
 
-def best(fn, repeat):
-    times = []
+def best_of_both(ours, direct, repeat):
+    """The best time of each of two functions over @repeat rounds, which call them in turn (so
+    that both see the same state of the machine), and their results."""
+    times = ([], [])
+    results = [None, None]
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        for i, fn in enumerate((ours, direct)):
+            start = time.perf_counter()
+            results[i] = fn()
+            times[i].append(time.perf_counter() - start)
+    return min(times[0]), results[0], min(times[1]), results[1]
 
 
 def free_port():
@@ -116,7 +120,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--engines", default="dask,ray,daft")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     engines = args.engines.split(",")
 
@@ -168,8 +172,7 @@ def main():
             repeat = args.repeat if kind == "trivial" else 1
             ours()  # warm up: workers started, functions shipped
             direct()
-            t_direct, r_direct = best(direct, repeat)
-            t_ours, r_ours = best(ours, repeat)
+            t_ours, r_ours, t_direct, r_direct = best_of_both(ours, direct, repeat)
             assert r_ours == expected and r_direct == expected, engine
             print(json.dumps({"engine": engine, "node": kind, "items": args.items,
                               "hypernodes_s": round(t_ours, 3), "direct_s": round(t_direct, 3),

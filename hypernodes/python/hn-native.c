@@ -2602,11 +2602,12 @@ native_to_report (PyObject *module,
  * bytes, 'T' True, 'F' False, 'N' None, 'n' NOT_GIVEN, 'D' data (type string, NUL, normal
  * form), 'p' a pickle of anything else. A few tens of nanoseconds for the common kinds, where
  * a pickle costs about ten times more. */
-static PyObject *
-encode_value (PyObject *obj)
+static gboolean
+encode_into (PyObject   *obj,
+             GByteArray *out)
 {
   PyTypeObject *type = Py_TYPE (obj);
-  char buffer[9];
+  guint8 buffer[9];
 
   if (type == &PyLong_Type)
     {
@@ -2619,7 +2620,8 @@ encode_value (PyObject *obj)
           le = GUINT64_TO_LE ((guint64) v);
           buffer[0] = 'i';
           memcpy (buffer + 1, &le, 8);
-          return PyBytes_FromStringAndSize (buffer, 9);
+          g_byte_array_append (out, buffer, 9);
+          return TRUE;
         }
       PyErr_Clear ();
     }
@@ -2632,102 +2634,87 @@ encode_value (PyObject *obj)
       le = GUINT64_TO_LE (bits);
       buffer[0] = 'f';
       memcpy (buffer + 1, &le, 8);
-      return PyBytes_FromStringAndSize (buffer, 9);
+      g_byte_array_append (out, buffer, 9);
+      return TRUE;
     }
   else if (type == &PyUnicode_Type)
     {
       Py_ssize_t size;
       const char *utf8 = PyUnicode_AsUTF8AndSize (obj, &size);
-      PyObject *out;
 
       if (utf8 != NULL)
         {
-          out = PyBytes_FromStringAndSize (NULL, size + 1);
-          if (out != NULL)
-            {
-              PyBytes_AS_STRING (out)[0] = 's';
-              memcpy (PyBytes_AS_STRING (out) + 1, utf8, size);
-            }
-          return out;
+          g_byte_array_append (out, (const guint8 *) "s", 1);
+          g_byte_array_append (out, (const guint8 *) utf8, size);
+          return TRUE;
         }
       PyErr_Clear ();  /* lone surrogates: pickled */
     }
   else if (type == &PyBytes_Type)
     {
-      Py_ssize_t size = PyBytes_GET_SIZE (obj);
-      PyObject *out = PyBytes_FromStringAndSize (NULL, size + 1);
-
-      if (out != NULL)
-        {
-          PyBytes_AS_STRING (out)[0] = 'b';
-          memcpy (PyBytes_AS_STRING (out) + 1, PyBytes_AS_STRING (obj), size);
-        }
-      return out;
+      g_byte_array_append (out, (const guint8 *) "b", 1);
+      g_byte_array_append (out, (const guint8 *) PyBytes_AS_STRING (obj),
+                           PyBytes_GET_SIZE (obj));
+      return TRUE;
     }
   else if (obj == Py_True || obj == Py_False || obj == Py_None)
     {
       buffer[0] = obj == Py_True ? 'T' : obj == Py_False ? 'F' : 'N';
-      return PyBytes_FromStringAndSize (buffer, 1);
+      g_byte_array_append (out, buffer, 1);
+      return TRUE;
     }
   else if (type == &PyDataType)
     {
       PyData *data = (PyData *) obj;
       g_autoptr(GVariant) normal = NULL;
       const char *type_string;
-      gsize type_len, size;
-      PyObject *out;
 
       if (data->variant == NULL)
-        return PyBytes_FromStringAndSize ("n", 1);
+        {
+          g_byte_array_append (out, (const guint8 *) "n", 1);
+          return TRUE;
+        }
       normal = g_variant_get_normal_form (data->variant);
       type_string = g_variant_get_type_string (normal);
-      type_len = strlen (type_string);
-      size = g_variant_get_size (normal);
-      out = PyBytes_FromStringAndSize (NULL, 1 + type_len + 1 + size);
-      if (out != NULL)
-        {
-          char *p = PyBytes_AS_STRING (out);
-
-          p[0] = 'D';
-          memcpy (p + 1, type_string, type_len + 1);
-          if (size > 0)
-            memcpy (p + 2 + type_len, g_variant_get_data (normal), size);
-        }
-      return out;
+      g_byte_array_append (out, (const guint8 *) "D", 1);
+      g_byte_array_append (out, (const guint8 *) type_string, strlen (type_string) + 1);
+      if (g_variant_get_size (normal) > 0)
+        g_byte_array_append (out, g_variant_get_data (normal), g_variant_get_size (normal));
+      return TRUE;
     }
 
   {
     PyObject *pickled = PyObject_CallOneArg (pickle_dumps, obj);
-    PyObject *out;
 
     if (pickled == NULL)
-      return NULL;
-    out = PyBytes_FromStringAndSize (NULL, PyBytes_GET_SIZE (pickled) + 1);
-    if (out != NULL)
-      {
-        PyBytes_AS_STRING (out)[0] = 'p';
-        memcpy (PyBytes_AS_STRING (out) + 1, PyBytes_AS_STRING (pickled),
-                PyBytes_GET_SIZE (pickled));
-      }
+      return FALSE;
+    g_byte_array_append (out, (const guint8 *) "p", 1);
+    g_byte_array_append (out, (const guint8 *) PyBytes_AS_STRING (pickled),
+                         PyBytes_GET_SIZE (pickled));
     Py_DECREF (pickled);
-    return out;
+    return TRUE;
   }
 }
 
 static PyObject *
-decode_value (PyObject *obj)
+encode_value (PyObject *obj)
 {
-  const char *p;
-  Py_ssize_t size;
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (16);
+
+  if (!encode_into (obj, out))
+    return NULL;
+  return PyBytes_FromStringAndSize ((const char *) out->data, out->len);
+}
+
+static PyObject *
+decode_bytes (const char *p,
+              Py_ssize_t  length)
+{
+  Py_ssize_t size = length - 1;
   guint64 le;
 
-  if (!PyBytes_Check (obj) || PyBytes_GET_SIZE (obj) < 1)
-    {
-      PyErr_SetString (PyExc_ValueError, "not a value encoded by hypernodes._native.encode");
-      return NULL;
-    }
-  p = PyBytes_AS_STRING (obj);
-  size = PyBytes_GET_SIZE (obj) - 1;
+  if (length < 1)
+    goto bad;
   switch (p[0])
     {
     case 'i':
@@ -2786,8 +2773,123 @@ decode_value (PyObject *obj)
     default:
       break;
     }
+bad:
   PyErr_SetString (PyExc_ValueError, "not a value encoded by hypernodes._native.encode");
   return NULL;
+}
+
+static PyObject *
+decode_value (PyObject *obj)
+{
+  if (!PyBytes_Check (obj))
+    {
+      PyErr_SetString (PyExc_ValueError, "not a value encoded by hypernodes._native.encode");
+      return NULL;
+    }
+  return decode_bytes (PyBytes_AS_STRING (obj), PyBytes_GET_SIZE (obj));
+}
+
+/* encode_column(values) -> (offsets, data): encode() of every value, as the buffers of an Arrow
+ * large binary array (n + 1 little-endian int64 offsets, and the bytes), without a bytes
+ * object per value */
+static PyObject *
+native_encode_column (PyObject *module,
+                      PyObject *list)
+{
+  PyObject *seq = PySequence_Fast (list, "expected a list");
+  g_autoptr(GByteArray) data = NULL;
+  g_autofree gint64 *offsets = NULL;
+  PyObject *ret = NULL;
+  Py_ssize_t n;
+
+  if (seq == NULL)
+    return NULL;
+  n = PySequence_Fast_GET_SIZE (seq);
+  data = g_byte_array_sized_new (MAX (n, 1) * 9);
+  offsets = g_new (gint64, n + 1);
+  offsets[0] = 0;
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      if (!encode_into (PySequence_Fast_GET_ITEM (seq, i), data))
+        goto out;
+      offsets[i + 1] = GINT64_TO_LE ((gint64) data->len);
+    }
+  ret = Py_BuildValue ("(y#y#)", (const char *) offsets, (Py_ssize_t) ((n + 1) * sizeof (gint64)),
+                       (const char *) data->data, (Py_ssize_t) data->len);
+out:
+  Py_DECREF (seq);
+  return ret;
+}
+
+/* decode_column(offsets, data, validity, offset, length) -> values: decode() of the values of
+ * an Arrow large binary array given as its buffers (@validity None when it has no nulls; a
+ * null is None) and its @offset and @length */
+static PyObject *
+native_decode_column (PyObject *module,
+                      PyObject *args)
+{
+  PyObject *py_offsets, *py_data, *py_validity, *out = NULL;
+  Py_buffer offsets = { 0 }, data = { 0 }, validity = { 0 };
+  Py_ssize_t offset, length;
+  const gint64 *ends;
+  const guint8 *bits = NULL;
+
+  if (!PyArg_ParseTuple (args, "OOOnn", &py_offsets, &py_data, &py_validity, &offset, &length))
+    return NULL;
+  if (offset < 0 || length < 0)
+    {
+      PyErr_SetString (PyExc_ValueError, "offset and length must not be negative");
+      return NULL;
+    }
+  if (PyObject_GetBuffer (py_offsets, &offsets, PyBUF_SIMPLE) < 0)
+    return NULL;
+  if (py_data != Py_None && PyObject_GetBuffer (py_data, &data, PyBUF_SIMPLE) < 0)
+    goto out;
+  if (py_validity != Py_None)
+    {
+      if (PyObject_GetBuffer (py_validity, &validity, PyBUF_SIMPLE) < 0)
+        goto out;
+      if (validity.len * 8 < offset + length)
+        {
+          PyErr_SetString (PyExc_ValueError, "the validity bitmap is too short");
+          goto out;
+        }
+      bits = validity.buf;
+    }
+  if ((size_t) offsets.len < (size_t) (offset + length + 1) * sizeof (gint64))
+    {
+      PyErr_SetString (PyExc_ValueError, "the offsets buffer is too short");
+      goto out;
+    }
+  ends = offsets.buf;
+  out = PyList_New (length);
+  for (Py_ssize_t i = 0; out != NULL && i < length; i++)
+    {
+      Py_ssize_t at = offset + i;
+      gint64 start = GINT64_FROM_LE (ends[at]), end = GINT64_FROM_LE (ends[at + 1]);
+      PyObject *v;
+
+      if (bits != NULL && !(bits[at / 8] & (1 << (at % 8))))
+        v = Py_NewRef (Py_None);
+      else if (start < 0 || end < start || end > (gint64) data.len)
+        {
+          PyErr_SetString (PyExc_ValueError, "an offset is outside the data buffer");
+          v = NULL;
+        }
+      else
+        v = decode_bytes ((const char *) data.buf + start, end - start);
+      if (v == NULL)
+        Py_CLEAR (out);
+      else
+        PyList_SET_ITEM (out, i, v);
+    }
+out:
+  PyBuffer_Release (&offsets);
+  if (data.obj != NULL)
+    PyBuffer_Release (&data);
+  if (validity.obj != NULL)
+    PyBuffer_Release (&validity);
+  return out;
 }
 
 static PyObject *
@@ -2847,21 +2949,26 @@ native_unpack (PyObject *module,
   return map_list (list, unpack_value);
 }
 
-/* plain_kind(values) -> "int64", "float64", "string", "bool" or None: the column type of
- * its own that holds @values as they are, when all are of one of these exact types (ints
- * within int64, strings of valid UTF-8), in one pass over them. */
+/* plain_column(values) -> None or (kind, buffers): when all @values are of one exact type among
+ * int (within int64), float, str (valid UTF-8) and bool, the Daft type that holds them as they
+ * are ("int64", "float64", "string", "bool") and the buffers of an Arrow array of them, in one
+ * pass: (data) for numbers, (int64 offsets, UTF-8) for strings, None for booleans. */
 static PyObject *
-native_plain_kind (PyObject *module,
-                   PyObject *list)
+native_plain_column (PyObject *module,
+                     PyObject *list)
 {
   PyObject *seq = PySequence_Fast (list, "expected a list");
+  g_autoptr(GByteArray) data = NULL;
+  g_autofree gint64 *offsets = NULL;
   PyTypeObject *kind = NULL;
   const char *name = NULL;
+  PyObject *ret = NULL;
   Py_ssize_t n;
 
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
+  data = g_byte_array_sized_new (MAX (n, 1) * 8);
   for (Py_ssize_t i = 0; i < n; i++)
     {
       PyObject *item = PySequence_Fast_GET_ITEM (seq, i);
@@ -2875,7 +2982,11 @@ native_plain_kind (PyObject *module,
           else if (type == &PyFloat_Type)
             name = "float64";
           else if (type == &PyUnicode_Type)
-            name = "string";
+            {
+              name = "string";
+              offsets = g_new (gint64, n + 1);
+              offsets[0] = 0;
+            }
           else if (type == &PyBool_Type)
             name = "bool";
           else
@@ -2889,25 +3000,52 @@ native_plain_kind (PyObject *module,
       if (type == &PyLong_Type)
         {
           int overflow = 0;
+          gint64 v = PyLong_AsLongLongAndOverflow (item, &overflow);
 
-          (void) PyLong_AsLongLongAndOverflow (item, &overflow);
           if (overflow)
             {
               name = NULL;
               break;
             }
+          v = GINT64_TO_LE (v);
+          g_byte_array_append (data, (const guint8 *) &v, 8);
         }
-      else if (type == &PyUnicode_Type && PyUnicode_AsUTF8AndSize (item, NULL) == NULL)
+      else if (type == &PyFloat_Type)
         {
-          PyErr_Clear ();  /* lone surrogates */
-          name = NULL;
-          break;
+          double d = PyFloat_AS_DOUBLE (item);
+          guint64 bits;
+
+          memcpy (&bits, &d, 8);
+          bits = GUINT64_TO_LE (bits);
+          g_byte_array_append (data, (const guint8 *) &bits, 8);
+        }
+      else if (type == &PyUnicode_Type)
+        {
+          Py_ssize_t size;
+          const char *utf8 = PyUnicode_AsUTF8AndSize (item, &size);
+
+          if (utf8 == NULL)
+            {
+              PyErr_Clear ();  /* lone surrogates */
+              name = NULL;
+              break;
+            }
+          g_byte_array_append (data, (const guint8 *) utf8, size);
+          offsets[i + 1] = GINT64_TO_LE ((gint64) data->len);
         }
     }
-  Py_DECREF (seq);
   if (name == NULL)
-    Py_RETURN_NONE;
-  return PyUnicode_FromString (name);
+    ret = Py_NewRef (Py_None);
+  else if (kind == &PyBool_Type)
+    ret = Py_BuildValue ("(sO)", name, Py_None);
+  else if (kind == &PyUnicode_Type)
+    ret = Py_BuildValue ("(s(y#y#))", name, (const char *) offsets,
+                         (Py_ssize_t) ((n + 1) * sizeof (gint64)), (const char *) data->data,
+                         (Py_ssize_t) data->len);
+  else
+    ret = Py_BuildValue ("(s(y#))", name, (const char *) data->data, (Py_ssize_t) data->len);
+  Py_DECREF (seq);
+  return ret;
 }
 
 /* as_data(values, type_string) -> list: the values of an engine column of a type of its own
@@ -2979,10 +3117,14 @@ static PyMethodDef native_methods[] = {
   { "encode", native_encode, METH_O,
     "encode(values) -> list of bytes: values for an engine column of binary values" },
   { "decode", native_decode, METH_O, "decode(list of bytes) -> values: what encode() made" },
+  { "encode_column", native_encode_column, METH_O,
+    "encode_column(values) -> (offsets, data): encode() as Arrow large binary buffers" },
+  { "decode_column", native_decode_column, METH_VARARGS,
+    "decode_column(offsets, data, validity, offset, length) -> values: what encode_column() made" },
   { "as_data", native_as_data, METH_VARARGS,
     "as_data(values, type_string) -> list: column values as Data of a type" },
-  { "plain_kind", native_plain_kind, METH_O,
-    "plain_kind(values) -> str or None: the column type that holds values as they are" },
+  { "plain_column", native_plain_column, METH_O,
+    "plain_column(values) -> (kind, buffers) or None: values as an Arrow column of their type" },
   { "unpack", native_unpack, METH_O,
     "unpack(values) -> list: values as Python objects (Data unpacked)" },
   { "_data", native_data, METH_VARARGS, "_data(type_string, bytes) -> Data" },

@@ -62,9 +62,40 @@ def test_unpack():
 
 
 @pytest.mark.parametrize("values,kind", [
-    ([1, 2, -2**63, 2**63 - 1], "int64"), ([1.5, 2.0], "float64"), (["a", ""], "string"),
+    ([1, 2, -2**63, 2**63 - 1], "int64"), ([1.5, 2.0], "float64"), (["a", "", "é"], "string"),
     ([True, False], "bool"), ([], None), ([1, 2**63], None), ([1, 2.0], None),
     ([True, 1], None), ([1, True], None), (["a", "\udcff"], None), ([None], None),
     ([b"x"], None), ([_native.NOT_GIVEN], None)])
-def test_plain_kind(values, kind):
-    assert _native.plain_kind(values) == kind
+def test_plain_column(values, kind):
+    column = _native.plain_column(values)
+    assert (column[0] if column else None) == kind
+    if kind in ("int64", "float64"):
+        (blob,) = column[1]
+        assert blob == b"".join(e[1:] for e in _native.encode(values))
+    elif kind == "string":
+        offsets, blob = column[1]
+        assert blob == "".join(values).encode()
+        assert len(offsets) == 8 * (len(values) + 1)
+
+
+def test_encode_column_round_trip():
+    values = [0, -1, 2**70, 1.5, "", "héllo", b"\x00", True, None, _native.NOT_GIVEN,
+              data("(is)", (1, "x")), Opaque(4)]
+    offsets, blob = _native.encode_column(values)
+    assert blob == b"".join(_native.encode(values))
+    ends = [int.from_bytes(offsets[i:i + 8], "little") for i in range(0, len(offsets), 8)]
+    assert ends[0] == 0 and ends[-1] == len(blob) and len(ends) == len(values) + 1
+    assert _native.decode_column(offsets, blob, None, 0, len(values)) == values
+    # a slice, and a null (bit 1 of the validity bitmap clear)
+    assert _native.decode_column(offsets, blob, None, 2, 3) == values[2:5]
+    assert _native.decode_column(offsets, blob, bytes([0b101]), 0, 3) == [0, None, 2**70]
+
+
+@pytest.mark.parametrize("offsets,blob", [
+    ((0).to_bytes(8, "little"), b""),  # one offset for one value
+    ((0).to_bytes(8, "little") + (5).to_bytes(8, "little"), b"sab"),  # past the data
+    ((2).to_bytes(8, "little") + (1).to_bytes(8, "little"), b"sab"),  # backwards
+    ((0).to_bytes(8, "little") + (1).to_bytes(8, "little"), b"?")])
+def test_decode_column_refuses_bad_buffers(offsets, blob):
+    with pytest.raises(ValueError):
+        _native.decode_column(offsets, blob, None, 0, 1)

@@ -186,3 +186,31 @@ def test_a_failure_deep_in_a_batch(engine):
     # and without callbacks, the values of the rows before and after the failure are right
     ok = Pipeline([plus]).with_config(Hn.RuntimeConfig(executor=EXECUTORS[engine]()))
     assert ok.map({"y": list(range(300))}, ["y"]) == [{"z": i + 1} for i in range(300)]
+
+
+@pytest.mark.parametrize("values", [[1, -2**63, 2**63 - 1], [1.5, -0.0], ["a", "", "é"],
+                                    [True, False]])
+def test_plain_values_make_arrow_columns_of_their_type(values):
+    from hypernodes._engines import daft as glue
+
+    array = glue._plain(values)
+    assert array.to_pylist() == values
+    assert [type(v) for v in array.to_pylist()] == [type(v) for v in values]
+
+
+def test_encoded_arrow_columns_round_trip():
+    import pyarrow
+
+    from hypernodes import _native
+    from hypernodes._engines import daft as glue
+
+    values = [0, 2**70, 1.5, "héllo", b"\x00", True, None, _native.NOT_GIVEN, [1, {"k": 2}]]
+    array = glue._encoded(values)
+    assert array.type == pyarrow.large_binary()
+    assert array.to_pylist() == _native.encode(values)
+    assert glue._decoded(array) == values
+    assert glue._decoded(array.slice(2, 3)) == values[2:5]
+    assert glue._decoded(pyarrow.chunked_array([array, array])) == values + values
+    with_null = pyarrow.array([b"i" + (3).to_bytes(8, "little"), None], pyarrow.large_binary())
+    assert glue._decoded(with_null) == [3, None]
+    assert glue._decoded(pyarrow.array([b"sab"], pyarrow.binary())) == ["ab"]

@@ -87,16 +87,48 @@ def _arrow(values, dtype):
         return None
 
 
-def _binary(encoded):
-    """A list of bytes as a binary Arrow array."""
-    return pyarrow.array(encoded, type=pyarrow.large_binary())
+def _encoded(values):
+    """@values encoded (hypernodes._native.encode) in a binary Arrow array, made from its
+    buffers."""
+    offsets, data = _native.encode_column(values)
+    return pyarrow.Array.from_buffers(pyarrow.large_binary(), len(values),
+                                      [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(data)])
+
+
+def _decoded(array):
+    """The values of a binary Arrow array (or chunked array) of encoded values, read from its
+    buffers."""
+    if isinstance(array, pyarrow.ChunkedArray):
+        return [v for chunk in array.chunks for v in _decoded(chunk)]
+    if array.type != pyarrow.large_binary():
+        array = array.cast(pyarrow.large_binary())
+    validity, offsets, data = array.buffers()[:3]
+    return _native.decode_column(offsets, data, validity, array.offset, len(array))
+
+
+_PLAIN_TYPES = {"int64": "int64", "float64": "float64", "string": "large_string",
+                "bool": "bool_"}
+
+
+def _plain(values):
+    """@values as an Arrow array of their own type when they are all ints (within int64), all
+    floats, all strings or all booleans, else None."""
+    column = _native.plain_column(values)
+    if column is None:
+        return None
+    kind, buffers = column
+    arrow_type = getattr(pyarrow, _PLAIN_TYPES[kind])()
+    if buffers is None:
+        return pyarrow.array(values, type=arrow_type)
+    return pyarrow.Array.from_buffers(arrow_type, len(values),
+                                      [None, *map(pyarrow.py_buffer, buffers)])
 
 
 def _output(values, dtype, encode_out):
     """A UDF's output column: encoded values in a binary array, else values of a type of their
     own in an Arrow array of @dtype (a list when pyarrow does not take them: Daft says why)."""
     if encode_out:
-        return _binary(_native.encode(values))
+        return _encoded(values)
     values = _native.unpack(values)
     array = _arrow(values, dtype)
     return array if array is not None else values
@@ -129,11 +161,10 @@ def _column(values, type_string):
         array = _arrow(values, dtype)
         return (values, dtype, type_string) if array is None else (array, None, type_string)
     # an untyped slot of plain ints, floats, strings or bools: a column of Daft's own type
-    kind = _native.plain_kind(values)
-    if kind is not None:
-        array = _arrow(values, getattr(daft.DataType, kind)())
-        return (values if array is None else array), None, PLAIN
-    return _binary(_native.encode(values)), None, ENCODED
+    array = _plain(values)
+    if array is not None:
+        return array, None, PLAIN
+    return _encoded(values), None, ENCODED
 
 
 def _item_column(n):
@@ -143,6 +174,22 @@ def _item_column(n):
     except ImportError:
         return list(range(n))
     return numpy.arange(n, dtype=numpy.int64)
+
+
+def _items(column):
+    """The items of the rows of the DataFrame's result, from its item column: a range when the
+    rows kept their order (as they do on the native runner), else a list."""
+    try:
+        import numpy
+    except ImportError:
+        return column.to_pylist()
+    values = column.to_numpy()
+    if len(values) == 0:
+        return range(0)
+    first = int(values[0])
+    if len(values) == 1 or bool((numpy.diff(values) == 1).all()):
+        return range(first, first + len(values))
+    return values.tolist()
 
 
 def _batch_items(column):
@@ -165,67 +212,87 @@ def _arguments(columns, modes):
     """The values of a UDF's input columns, as the node takes them."""
     args = []
     for column, mode in zip(columns, modes):
-        values = column.to_pylist()
         if mode == ENCODED:
-            values = _native.decode(values)
-        elif mode != PLAIN:
-            values = _native.as_data(values, mode)
+            values = _decoded(column.to_arrow())
+        else:
+            values = column.to_pylist()
+            if mode != PLAIN:
+                values = _native.as_data(values, mode)
         args.append(values)
     return args
 
 
-def _node_udf(call, position, return_dtype, encode_out, modes, items_given, hidden,
-              last=False, single=False):
-    """The node as a Daft batch UDF over its input columns (and the item column): it calls the
-    node on the batch's rows through the invocation path, and returns its one output, or with
-    @hidden one encoded (outputs, envelope of the call's events or None, whether it came from
-    the cache) per row, for nodes of several outputs or events to bring back."""
-    native = _native
-    arguments, output, binary = _arguments, _output, _binary
+class _NodeSpec:
+    """What the UDF of a node needs besides its columns. It is an argument of the UDF, a
+    function of this module: Daft pickles a UDF each time it is used in a DataFrame, and a
+    function of a module pickles as its name where a closure pickles its code."""
 
-    @daft.func.batch(return_dtype=return_dtype, use_process=False)
-    def node_udf(item, *columns):
-        args = arguments(columns, modes)
-        items = _batch_items(item) if items_given else None
-        n = len(args[0]) if args else len(item)
-        events = [] if call.record else None
-        cached = [True] * n if hidden else None
-        outputs, n_done, failure = call.invoke_rows(call.resolve(), args, n, items, events,
-                                                    position, cached)
-        if failure is not None:
-            if hidden:
-                # Daft keeps the exception of a failed batch only: the events of the calls
-                # before the failure, the arguments of the failed one and, for the last node,
-                # the items that completed travel with it
-                info = failure.info
-                done = None
-                if last and items_given:
-                    # the cache answered the item only if it answered all its nodes
-                    done = [(_item_of(items, r), single and cached[r]) for r in range(n_done)]
-                raise NodeFailure(info["domain"], info["code"], info["message"], info["node"],
-                                  info["item"], failure.exception, events,
-                                  native.encode([a[n_done] for a in args])
-                                  if events is not None else None, done)
-            raise failure
-        if not hidden:
-            return output(outputs[0], return_dtype, encode_out)
-        by_row = [tuple(v) for v in zip(*outputs)] if outputs else [()] * n
-        blobs = [blob for _, _, blob in events] if events is not None else [None] * n
-        return binary(native.encode(list(zip(by_row, blobs, cached))))
+    __slots__ = ("call", "position", "return_dtype", "encode_out", "modes", "items_given",
+                 "hidden", "last", "single")
 
-    return node_udf
+    def __init__(self, call, position, return_dtype, encode_out, modes, items_given, hidden,
+                 last=False, single=False):
+        self.call, self.position, self.return_dtype = call, position, return_dtype
+        self.encode_out, self.modes, self.items_given = encode_out, modes, items_given
+        self.hidden, self.last, self.single = hidden, last, single
 
 
-def _member_udf(index, return_dtype, encode_out):
-    native = _native
-    output = _output
+def _node_batch(spec, item, *columns):
+    """The node of @spec on a batch of rows: called through the invocation path, it returns its
+    one output, or with spec.hidden one encoded (outputs, envelope of the call's events or None,
+    whether it came from the cache) per row, for nodes of several outputs or events to bring
+    back."""
+    call, hidden = spec.call, spec.hidden
+    args = _arguments(columns, spec.modes)
+    items = _batch_items(item) if spec.items_given else None
+    n = len(args[0]) if args else len(item)
+    events = [] if call.record else None
+    cached = [True] * n if hidden else None
+    outputs, n_done, failure = call.invoke_rows(call.resolve(), args, n, items, events,
+                                                spec.position, cached)
+    if failure is not None:
+        if hidden:
+            # Daft keeps the exception of a failed batch only: the events of the calls before
+            # the failure, the arguments of the failed one and, for the last node, the items
+            # that completed travel with it
+            info = failure.info
+            done = None
+            if spec.last and spec.items_given:
+                # the cache answered the item only if it answered all its nodes
+                done = [(_item_of(items, r), spec.single and cached[r]) for r in range(n_done)]
+            raise NodeFailure(info["domain"], info["code"], info["message"], info["node"],
+                              info["item"], failure.exception, events,
+                              _native.encode([a[n_done] for a in args])
+                              if events is not None else None, done)
+        raise failure
+    if not hidden:
+        return _output(outputs[0], spec.return_dtype, spec.encode_out)
+    by_row = [tuple(v) for v in zip(*outputs)] if outputs else [()] * n
+    blobs = [blob for _, _, blob in events] if events is not None else [None] * n
+    return _encoded(list(zip(by_row, blobs, cached)))
 
-    @daft.func.batch(return_dtype=return_dtype, use_process=False)
-    def member(hidden):
-        values = [row[0][index] for row in native.decode(hidden.to_pylist())]
-        return output(values, return_dtype, encode_out)
 
-    return member
+def _member_batch(spec, hidden):
+    """Output spec[0] of a node of several outputs, from its hidden column."""
+    index, return_dtype, encode_out = spec
+    values = [row[0][index] for row in _decoded(hidden.to_arrow())]
+    return _output(values, return_dtype, encode_out)
+
+
+_udfs = {}
+_udfs_lock = threading.Lock()
+
+
+def _udf(function, return_dtype, *args):
+    """The expression that calls @function (of this module) on @args as a Daft batch UDF that
+    returns @return_dtype; one Daft function per function and type, made once."""
+    key = (function.__name__, repr(return_dtype))
+    with _udfs_lock:
+        udf = _udfs.get(key)
+        if udf is None:
+            udf = _udfs[key] = daft.func.batch(return_dtype=return_dtype,
+                                               use_process=False)(function)
+        return udf(*args)
 
 
 def _report(work, calls, hidden, table, items, seconds):
@@ -237,8 +304,7 @@ def _report(work, calls, hidden, table, items, seconds):
         if column is None:
             all_cached = [False] * len(items)
             continue
-        for row, (item, encoded) in enumerate(zip(items, _native.decode(table[column]))):
-            _, blob, cached = encoded
+        for row, (item, (_, blob, cached)) in enumerate(zip(items, table[column])):
             all_cached[row] = all_cached[row] and cached
             if blob is not None:
                 args, result, duration, signature = _nodes.unpack_envelope(blob)
@@ -296,22 +362,21 @@ def _execute(executor, work):
         dtypes = [_native_dtype(t) for t in out_types]
         if len(out_types) == 1 and not track:
             dtype = dtypes[0] if dtypes[0] is not None else daft.DataType.binary()
-            df = df.with_column(call.outputs[0],
-                                _node_udf(call, position, dtype, dtypes[0] is None, modes_in,
-                                          work.is_map, False)(*args))
+            spec = _NodeSpec(call, position, dtype, dtypes[0] is None, modes_in, work.is_map,
+                             False)
+            df = df.with_column(call.outputs[0], _udf(_node_batch, dtype, spec, *args))
             modes[call.outputs[0]] = ENCODED if dtypes[0] is None else out_types[0]
             hidden_columns.append(None)
         else:
             # nodes may share a name: the hidden column is named after the position
             hidden = f"__hn_node_{position}"
-            df = df.with_column(hidden, _node_udf(call, position, daft.DataType.binary(), True,
-                                                  modes_in, work.is_map, True,
-                                                  position == len(calls) - 1,
-                                                  len(calls) == 1)(*args))
+            spec = _NodeSpec(call, position, daft.DataType.binary(), True, modes_in,
+                             work.is_map, True, position == len(calls) - 1, len(calls) == 1)
+            df = df.with_column(hidden, _udf(_node_batch, daft.DataType.binary(), spec, *args))
             for index, (o, dtype) in enumerate(zip(call.outputs, dtypes)):
-                df = df.with_column(o, _member_udf(
-                    index, dtype if dtype is not None else daft.DataType.binary(),
-                    dtype is None)(df[hidden]))
+                dtype_out = dtype if dtype is not None else daft.DataType.binary()
+                df = df.with_column(o, _udf(_member_batch, dtype_out,
+                                            (index, dtype_out, dtype is None), df[hidden]))
                 modes[o] = ENCODED if dtype is None else out_types[index]
             hidden_columns.append(hidden if track else None)
         _log(executor, f"node {call.name}: {call.inputs} -> {call.outputs} as "
@@ -322,21 +387,26 @@ def _execute(executor, work):
         df.explain(show_all=True)
 
     started = time.monotonic()
+    encoded = {o for o in plan.outputs if modes[o] == ENCODED}
+    encoded.update(h for h in hidden_columns if h is not None)
+    names = [*plan.outputs, *[h for h in hidden_columns if h is not None]]
     if executor.get_collect():
-        table = df.to_pydict()
+        arrow = df.to_arrow()
+        items = _items(arrow.column(ITEM))
+        table = {k: _decoded(arrow.column(k)) if k in encoded else arrow.column(k).to_pylist()
+                 for k in names}
     else:
-        names = [ITEM, *plan.outputs, *[h for h in hidden_columns if h is not None]]
-        table = {k: [] for k in names}
+        table = {k: [] for k in [ITEM, *names]}
         for rec in df.iter_rows():
-            for k in names:
+            for k in table:
                 table[k].append(rec[k])
+        items = table.pop(ITEM)
+        table = {k: _native.decode(v) if k in encoded else v for k, v in table.items()}
 
-    items = table[ITEM]
-    if items != sorted(items):
+    if not isinstance(items, range) and items != sorted(items):
         order = sorted(range(len(items)), key=items.__getitem__)
         table = {k: [v[i] for i in order] for k, v in table.items()}
-        items = table[ITEM]
+        items = [items[i] for i in order]
     if track:
         _report(work, calls, hidden_columns, table, items, time.monotonic() - started)
-    work.set_results([_native.decode(table[o]) if modes[o] == ENCODED else table[o]
-                      for o in work.outputs])
+    work.set_results([table[o] for o in work.outputs])

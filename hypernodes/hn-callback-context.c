@@ -236,7 +236,7 @@ hn_callback_context_new_child (HnCallbackContext *parent,
   self->depth = parent->depth + 1;
   self->map_index = map_index;
   store_unref (self->store);
-  g_atomic_ref_count_inc (&parent->store->ref_count);
+  hn_ref_count_inc (&parent->store->ref_count);
   self->store = parent->store;
   return self;
 }

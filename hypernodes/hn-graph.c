@@ -61,7 +61,7 @@ graph_free (HnGraph *graph)
 HnGraph *
 _hn_graph_ref (HnGraph *graph)
 {
-  g_atomic_ref_count_inc (&graph->ref_count);
+  hn_ref_count_inc (&graph->ref_count);
   return graph;
 }
 

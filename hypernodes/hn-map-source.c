@@ -43,7 +43,7 @@ _hn_map_source_new_items (GVariant *items)
 HnMapSource *
 _hn_map_source_ref (HnMapSource *source)
 {
-  g_atomic_ref_count_inc (&source->ref_count);
+  hn_ref_count_inc (&source->ref_count);
   return source;
 }
 

@@ -32,7 +32,7 @@ typedef struct
 HnPlan *
 _hn_plan_ref (HnPlan *plan)
 {
-  g_atomic_ref_count_inc (&plan->ref_count);
+  hn_ref_count_inc (&plan->ref_count);
   return plan;
 }
 

@@ -105,7 +105,7 @@ start_timer (HnRun *run)
   state->cancellable = g_object_ref (run->cancellable);
   run->timeout_state = state;
   /* the source has a reference of its own: the timer may fire while the run goes away */
-  g_atomic_ref_count_inc (&state->ref_count);
+  hn_ref_count_inc (&state->ref_count);
   /* past what a guint of milliseconds holds, seconds (and past that, about 136 years) */
   if (run->timeout * 1000.0 < (double) G_MAXUINT)
     run->timer = g_timeout_source_new ((guint) MAX (run->timeout * 1000.0, 1.0));
@@ -250,7 +250,7 @@ hn_run_ref (HnRun *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
+  hn_ref_count_inc (&self->ref_count);
   return self;
 }
 

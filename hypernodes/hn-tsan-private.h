@@ -56,12 +56,20 @@ hn_cond_wait (GCond  *cond,
   HN_TSAN_ACQUIRE (mutex);
 }
 
-/* g_atomic_ref_count_dec() runs inside GLib; make the last reference see every earlier one. */
+/* Reference counts of the library's own structures, counted inline: GLib's
+ * g_atomic_ref_count_inc() and _dec() are function calls unless GLib's checks are disabled, and
+ * values are counted several times per node call. The last reference sees every earlier one. */
+static inline void
+hn_ref_count_inc (gatomicrefcount *ref_count)
+{
+  g_atomic_int_inc (ref_count);
+}
+
 static inline gboolean
 hn_ref_count_dec (gatomicrefcount *ref_count)
 {
   HN_TSAN_RELEASE (ref_count);
-  if (!g_atomic_ref_count_dec (ref_count))
+  if (!g_atomic_int_dec_and_test (ref_count))
     return FALSE;
   HN_TSAN_ACQUIRE (ref_count);
   return TRUE;

@@ -52,7 +52,7 @@ static inline HnValue *
 _hn_value_ref (HnValue *value)
 {
   if (_hn_value_is_host (value))
-    g_atomic_ref_count_inc (&_hn_value_host (value)->ref_count);
+    hn_ref_count_inc (&_hn_value_host (value)->ref_count);
   else
     g_variant_ref ((GVariant *) value);
   return value;

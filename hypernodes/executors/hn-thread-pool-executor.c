@@ -150,7 +150,7 @@ work_finish (Work *work)
 static Work *
 work_ref (Work *work)
 {
-  g_atomic_ref_count_inc (&work->ref_count);
+  hn_ref_count_inc (&work->ref_count);
   return work;
 }
 

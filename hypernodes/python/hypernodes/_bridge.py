@@ -40,6 +40,10 @@ def run_engine(engine, executor, run):
     inputs already checked). Returns ("ok", type, data) or ("error", domain, code, message)."""
     try:
         module = importlib.import_module(f"hypernodes._engines.{engine}")
+    except ImportError as e:
+        return ("error", EXECUTOR_DOMAIN, ENGINE_MISSING,
+                f"The {engine} engine cannot be imported: {e}")
+    try:
         result = module.run(executor, run)
         if result is None:  # the glue gave the run its results (hypernodes._native.set_results)
             return ("ok", "a{sv}", b"")
@@ -54,9 +58,6 @@ def run_engine(engine, executor, run):
         return ("error", e.domain, e.code, e.message)
     except GLib.Error as e:
         return ("error", e.domain, e.code, e.message)
-    except ImportError as e:
-        return ("error", EXECUTOR_DOMAIN, ENGINE_MISSING,
-                f"The {engine} engine cannot be imported: {e}")
     except Exception as e:  # the engine's own failure
         detail = "".join(traceback.format_exception_only(type(e), e)).strip()
         return ("error", EXECUTOR_DOMAIN, ENGINE_FAILED, f"The {engine} engine failed: {detail}")

@@ -195,3 +195,19 @@ def test_no_address_starts_a_local_cluster():
 
 def test_cancel_during_map(executor):
     parity.check_cancel(executor)
+
+
+def test_a_node_whose_module_workers_cannot_import(executor, tmp_path, monkeypatch):
+    """A node's function travels by reference to its module: a worker that cannot import the
+    module fails the run with NOT_SHIPPABLE naming the node and the module, not as a missing
+    engine."""
+    (tmp_path / "only_here.py").write_text("def twice(x):\n    return 2 * x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import only_here
+
+    pipeline = Pipeline([node(only_here.twice, output_name="y")]).with_config(config(executor))
+    with pytest.raises(GLib.Error) as info:
+        pipeline.map({"x": [1, 2, 3]}, ["x"])
+    assert (info.value.domain, info.value.code) == ("hn-executor-error-quark",
+                                                    Hn.ExecutorError.NOT_SHIPPABLE)
+    assert "“twice”" in info.value.message and "only_here" in info.value.message

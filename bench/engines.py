@@ -136,39 +136,9 @@ def main():
         pipeline = Pipeline([nodes[kind]]).with_config(Hn.RuntimeConfig(executor=executor))
         return lambda: pipeline.map({"x": xs}, ["x"])
 
-    cases = []
-    cluster = None
-    try:
-        if "dask" in engines:
-            from hypernodes.dask_executor import DaskExecutor
-
-            cluster = DaskCluster()
-            executor = DaskExecutor(scheduler_address=cluster.address)
-            for kind, func in (("trivial", trivial), ("1ms", one_ms)):
-                cases.append(("dask-cluster", kind, hn(executor, kind),
-                              lambda func=func: dask_direct(cluster.client, func, xs)))
-        if "ray" in engines:
-            import ray
-
-            from hypernodes.ray_executor import RayExecutor
-
-            ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200_000_000,
-                     log_to_driver=False)
-            executor = RayExecutor()
-            for kind, func in (("trivial", trivial), ("1ms", one_ms)):
-                cases.append(("ray", kind, hn(executor, kind),
-                              lambda func=func: ray_direct(ray, func, xs)))
-        if "daft" in engines:
-            import daft
-
-            from hypernodes.daft_executor import DaftExecutor
-
-            executor = DaftExecutor(runner="local")
-            for kind, func in (("trivial", trivial), ("1ms", one_ms)):
-                cases.append(("daft-local", kind, hn(executor, kind),
-                              lambda func=func: daft_direct(daft, func, xs)))
-
-        for engine, kind, ours, direct in cases:
+    def measure(engine, ours_of, direct_of):
+        for kind, func in (("trivial", trivial), ("1ms", one_ms)):
+            ours, direct = ours_of(kind), direct_of(func)
             repeat = args.repeat if kind == "trivial" else 1
             ours()  # warm up: workers started, functions shipped
             direct()
@@ -178,9 +148,41 @@ def main():
                               "hypernodes_s": round(t_ours, 3), "direct_s": round(t_direct, 3),
                               "us_per_item": round(t_ours / args.items * 1e6, 1),
                               "ratio": round(t_ours / t_direct, 2)}), flush=True)
-    finally:
-        if cluster is not None:
+
+    # one engine at a time, stopped before the next one starts: a Dask client and a Ray driver
+    # keep threads that run Python code in this process, and would take the GIL from the
+    # cases of the other engines
+    if "dask" in engines:
+        from hypernodes.dask_executor import DaskExecutor
+
+        cluster = DaskCluster()
+        try:
+            executor = DaskExecutor(scheduler_address=cluster.address)
+            measure("dask-cluster", lambda kind: hn(executor, kind),
+                    lambda func: lambda: dask_direct(cluster.client, func, xs))
+        finally:
             cluster.stop()
+    if "ray" in engines:
+        import ray
+
+        from hypernodes.ray_executor import RayExecutor
+
+        ray.init(num_cpus=2, include_dashboard=False, object_store_memory=200_000_000,
+                 log_to_driver=False)
+        try:
+            executor = RayExecutor()
+            measure("ray", lambda kind: hn(executor, kind),
+                    lambda func: lambda: ray_direct(ray, func, xs))
+        finally:
+            ray.shutdown()
+    if "daft" in engines:
+        import daft
+
+        from hypernodes.daft_executor import DaftExecutor
+
+        executor = DaftExecutor(runner="local")
+        measure("daft-local", lambda kind: hn(executor, kind),
+                lambda func: lambda: daft_direct(daft, func, xs))
 
 
 if __name__ == "__main__":

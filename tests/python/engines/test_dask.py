@@ -241,3 +241,26 @@ def test_stateful_is_built_once_per_worker_process(executor, tmp_path):
     assert results == [{"y": x + 1_000_000} for x in range(40)]
     pids = [name.split("-")[0] for name in os.listdir(marks)]
     assert pids and len(pids) == len(set(pids))  # never twice in one process
+
+
+def test_large_program_and_shared_inputs_on_a_cluster(dask_cluster):
+    """A program too large to travel in every task (a node closing over 200 kB) and inputs the
+    items share go to the workers once each; the results are the sequential executor's."""
+    table = bytes(range(256)) * 800
+
+    @node(output_name="y")
+    def look_up(x, offset):
+        return table[(x + offset) % len(table)]
+
+    pipeline = Pipeline([look_up])
+    inputs = {"x": list(range(500)), "offset": 7}
+    expected = pipeline.with_config(config(Hn.SequentialExecutor())).map(inputs, ["x"])
+    executor = DaskExecutor(scheduler_address=dask_cluster.address)
+    assert pipeline.with_config(config(executor)).map(inputs, ["x"]) == expected
+    # and with no shared input
+    @node(output_name="y")
+    def size(x):
+        return len(table) + x
+
+    assert Pipeline([size]).with_config(config(executor)).map({"x": [1, 2]}, ["x"]) == \
+        [{"y": len(table) + 1}, {"y": len(table) + 2}]

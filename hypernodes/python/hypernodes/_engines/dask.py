@@ -6,14 +6,15 @@ to a pool of worker processes kept for the executor's life. On a cluster (schedu
 dependent task costs milliseconds: a run is one task and a map one task per chunk, with the
 program and the shared inputs sent to the cluster once."""
 
+import asyncio
 import atexit
 import multiprocessing
 import os
 import tempfile
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 
+from .._pickle import pickle_dumps
 from . import _common
 from ._common import Frame
 
@@ -70,10 +71,15 @@ class _Cancelled(Exception):
     """A chunk stopped because its map was cancelled (the host made the marker file)."""
 
 
+_NO_SHARED = Frame({})
+_SCATTER_SIZE = 1 << 16  # a program larger than this (pickled) goes to the workers once
+
+
 def _chunk_task(program, shared, rows, start, marker=None):
+    """A chunk of a map (@shared None when its rows share no input)."""
     if marker is not None and os.path.exists(marker):
         raise _Cancelled(marker)
-    return program.run(shared, rows, start, marker)
+    return program.run(shared if shared is not None else _NO_SHARED, rows, start, marker)
 
 
 def _workers(executor):
@@ -239,21 +245,35 @@ def _run_cluster(executor, work, client, log):
         workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
         size = executor.get_chunk_size() or _common.chunk_size(work.n_rows, workers)
         bounds = work.chunks(size)
-        program = client.scatter(work.program, hash=False)
-        shared = client.scatter(Frame(work.shared), hash=False)
+        # each scatter is a round trip to the scheduler: only what is worth it
+        program = work.program
+        if len(pickle_dumps(program)) > _SCATTER_SIZE:
+            program = client.scatter(program, hash=False)
+        shared = client.scatter(Frame(work.shared), hash=False) if work.shared else None
         futures = client.map(_chunk_task, [program] * len(bounds), [shared] * len(bounds),
                              [work.rows(a, b) for a, b in bounds], [a for a, _ in bounds],
                              key=[f"{name}-{work.token}-{i}" for i in range(len(bounds))],
                              pure=False, retries=retries)
         log(f"cluster: {len(bounds)} chunk task(s) {name} of up to {size} item(s) on "
             f"{workers} worker(s)")
-    pause = 0.002
-    while not all(f.done() for f in futures):
-        try:
-            _common.check_cancelled(work.run)
-        except _common.HnError:
-            client.cancel(futures)
-            raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.1)
+    _wait(client, futures, work.run)
     return work.finish(client.gather(futures))
+
+
+def _wait(client, futures, run):
+    """Waits for @futures, and cancels them if the run's cancellable is cancelled (it is
+    looked at every 50 ms)."""
+    from distributed import wait
+
+    with client.as_current():  # distributed.wait() waits with the current client
+        while True:
+            try:
+                _common.check_cancelled(run)
+            except _common.HnError:
+                client.cancel(futures)
+                raise
+            try:
+                wait(futures, timeout=0.05)
+                return
+            except (TimeoutError, asyncio.TimeoutError):  # one class since Python 3.11
+                continue

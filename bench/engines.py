@@ -156,11 +156,15 @@ def main():
         from hypernodes.dask_executor import DaskExecutor
 
         cluster = DaskCluster()
+        executor = DaskExecutor(scheduler_address=cluster.address)
         try:
-            executor = DaskExecutor(scheduler_address=cluster.address)
             measure("dask-cluster", lambda kind: hn(executor, kind),
                     lambda func: lambda: dask_direct(cluster.client, func, xs))
         finally:
+            # the executor's own client too (the glue keeps it on the executor)
+            client = getattr(executor, "_hn_dask_client", None)
+            if client is not None:
+                client.close()
             cluster.stop()
     if "ray" in engines:
         import ray

@@ -2310,6 +2310,17 @@ calls_python_only (HnNode *node)
 
 #define ROWS_AT_ONCE 64
 
+/* a list of @n Nones */
+static PyObject *
+none_list (Py_ssize_t n)
+{
+  PyObject *list = PyList_New (n);
+
+  for (Py_ssize_t i = 0; list != NULL && i < n; i++)
+    PyList_SET_ITEM (list, i, Py_NewRef (Py_None));
+  return list;
+}
+
 /* invoke_rows(run, node, columns, n_rows, items, want_cached=False) -> (outputs, n_done, failure,
  * cached): calls @node on @n_rows
  * rows through hn_run_invoke_node_values(). @columns holds one list of glue values per input;
@@ -2395,13 +2406,14 @@ native_invoke_rows (PyObject *module,
         }
     }
 
-  /* the lists of results, filled as the rows succeed (shortened after a failure) */
+  /* the lists of results, filled as the rows succeed (shortened after a failure); None
+   * until then, as nodes may run Python code that looks at every object */
   outputs = PyList_New (n_outputs);
   if (outputs == NULL)
     goto out;
   for (guint o = 0; o < n_outputs; o++)
     {
-      PyObject *list = PyList_New (n_rows);
+      PyObject *list = none_list (n_rows);
 
       if (list == NULL)
         goto out;
@@ -2418,7 +2430,7 @@ native_invoke_rows (PyObject *module,
           goto out;
         }
     }
-  if (want_cached && (py_cached = PyList_New (n_rows)) == NULL)
+  if (want_cached && (py_cached = none_list (n_rows)) == NULL)
     goto out;
 
   /* a block of rows at a time: the values of a block are made, used and dropped while the
@@ -2435,6 +2447,14 @@ native_invoke_rows (PyObject *module,
       Py_ssize_t m = MIN (block, n_rows - first);
       gsize done = 0;
 
+      /* the columns were checked, but nodes run Python code in between */
+      for (Py_ssize_t i = 0; i < n_inputs; i++)
+        if (PyList_GET_SIZE (PySequence_Fast_GET_ITEM (seq, i)) < first + m)
+          {
+            PyErr_Format (PyExc_ValueError, "input %zd of node “%s” changed during the call",
+                          i, hn_node_get_name (node));
+            goto out;
+          }
       for (Py_ssize_t r = 0; r < m; r++)
         for (Py_ssize_t i = 0; i < n_inputs; i++)
           values[r * n_inputs + i] =
@@ -2462,10 +2482,10 @@ native_invoke_rows (PyObject *module,
               if (obj == NULL)
                 converted = FALSE;
               else
-                PyList_SET_ITEM (PyList_GET_ITEM (outputs, o), first + r, obj);
+                PyList_SetItem (PyList_GET_ITEM (outputs, o), first + r, obj);
             }
           if (py_cached != NULL)
-            PyList_SET_ITEM (py_cached, first + r, PyBool_FromLong (cached[r]));
+            PyList_SetItem (py_cached, first + r, PyBool_FromLong (cached[r]));
         }
       for (gsize i = 0; i < done * n_outputs; i++)
         g_clear_pointer (&results[i], hn_value_unref);
@@ -2602,9 +2622,40 @@ native_to_report (PyObject *module,
  * bytes, 'T' True, 'F' False, 'N' None, 'n' NOT_GIVEN, 'D' data (type string, NUL, normal
  * form), 'p' a pickle of anything else. A few tens of nanoseconds for the common kinds, where
  * a pickle costs about ten times more. */
+/* A growable byte buffer: GByteArray counts in guint, and a column may hold more than 4 GiB. */
+typedef struct
+{
+  guint8 *data;
+  gsize   len;
+  gsize   size;
+} Buffer;
+
+static void
+buffer_append (Buffer     *buffer,
+               const void *bytes,
+               gsize       n)
+{
+  if (n == 0)
+    return;
+  if (buffer->len + n > buffer->size)
+    {
+      buffer->size = MAX (buffer->size * 2, buffer->len + n);
+      buffer->data = g_realloc (buffer->data, buffer->size);
+    }
+  memcpy (buffer->data + buffer->len, bytes, n);
+  buffer->len += n;
+}
+
+static void
+buffer_clear (Buffer *buffer)
+{
+  g_clear_pointer (&buffer->data, g_free);
+  buffer->len = buffer->size = 0;
+}
+
 static gboolean
-encode_into (PyObject   *obj,
-             GByteArray *out)
+encode_into (PyObject *obj,
+             Buffer   *out)
 {
   PyTypeObject *type = Py_TYPE (obj);
   guint8 buffer[9];
@@ -2620,7 +2671,7 @@ encode_into (PyObject   *obj,
           le = GUINT64_TO_LE ((guint64) v);
           buffer[0] = 'i';
           memcpy (buffer + 1, &le, 8);
-          g_byte_array_append (out, buffer, 9);
+          buffer_append (out, buffer, 9);
           return TRUE;
         }
       PyErr_Clear ();
@@ -2634,7 +2685,7 @@ encode_into (PyObject   *obj,
       le = GUINT64_TO_LE (bits);
       buffer[0] = 'f';
       memcpy (buffer + 1, &le, 8);
-      g_byte_array_append (out, buffer, 9);
+      buffer_append (out, buffer, 9);
       return TRUE;
     }
   else if (type == &PyUnicode_Type)
@@ -2644,23 +2695,23 @@ encode_into (PyObject   *obj,
 
       if (utf8 != NULL)
         {
-          g_byte_array_append (out, (const guint8 *) "s", 1);
-          g_byte_array_append (out, (const guint8 *) utf8, size);
+          buffer_append (out, (const guint8 *) "s", 1);
+          buffer_append (out, (const guint8 *) utf8, size);
           return TRUE;
         }
       PyErr_Clear ();  /* lone surrogates: pickled */
     }
   else if (type == &PyBytes_Type)
     {
-      g_byte_array_append (out, (const guint8 *) "b", 1);
-      g_byte_array_append (out, (const guint8 *) PyBytes_AS_STRING (obj),
+      buffer_append (out, (const guint8 *) "b", 1);
+      buffer_append (out, (const guint8 *) PyBytes_AS_STRING (obj),
                            PyBytes_GET_SIZE (obj));
       return TRUE;
     }
   else if (obj == Py_True || obj == Py_False || obj == Py_None)
     {
       buffer[0] = obj == Py_True ? 'T' : obj == Py_False ? 'F' : 'N';
-      g_byte_array_append (out, buffer, 1);
+      buffer_append (out, buffer, 1);
       return TRUE;
     }
   else if (type == &PyDataType)
@@ -2671,15 +2722,15 @@ encode_into (PyObject   *obj,
 
       if (data->variant == NULL)
         {
-          g_byte_array_append (out, (const guint8 *) "n", 1);
+          buffer_append (out, (const guint8 *) "n", 1);
           return TRUE;
         }
       normal = g_variant_get_normal_form (data->variant);
       type_string = g_variant_get_type_string (normal);
-      g_byte_array_append (out, (const guint8 *) "D", 1);
-      g_byte_array_append (out, (const guint8 *) type_string, strlen (type_string) + 1);
+      buffer_append (out, (const guint8 *) "D", 1);
+      buffer_append (out, (const guint8 *) type_string, strlen (type_string) + 1);
       if (g_variant_get_size (normal) > 0)
-        g_byte_array_append (out, g_variant_get_data (normal), g_variant_get_size (normal));
+        buffer_append (out, g_variant_get_data (normal), g_variant_get_size (normal));
       return TRUE;
     }
 
@@ -2688,8 +2739,8 @@ encode_into (PyObject   *obj,
 
     if (pickled == NULL)
       return FALSE;
-    g_byte_array_append (out, (const guint8 *) "p", 1);
-    g_byte_array_append (out, (const guint8 *) PyBytes_AS_STRING (pickled),
+    buffer_append (out, (const guint8 *) "p", 1);
+    buffer_append (out, (const guint8 *) PyBytes_AS_STRING (pickled),
                          PyBytes_GET_SIZE (pickled));
     Py_DECREF (pickled);
     return TRUE;
@@ -2699,11 +2750,13 @@ encode_into (PyObject   *obj,
 static PyObject *
 encode_value (PyObject *obj)
 {
-  g_autoptr(GByteArray) out = g_byte_array_sized_new (16);
+  Buffer out = { NULL, 0, 0 };
+  PyObject *ret = NULL;
 
-  if (!encode_into (obj, out))
-    return NULL;
-  return PyBytes_FromStringAndSize ((const char *) out->data, out->len);
+  if (encode_into (obj, &out))
+    ret = PyBytes_FromStringAndSize ((const char *) out.data, out.len);
+  buffer_clear (&out);
+  return ret;
 }
 
 static PyObject *
@@ -2797,7 +2850,7 @@ native_encode_column (PyObject *module,
                       PyObject *list)
 {
   PyObject *seq = PySequence_Fast (list, "expected a list");
-  g_autoptr(GByteArray) data = NULL;
+  Buffer data = { NULL, 0, 0 };
   g_autofree gint64 *offsets = NULL;
   PyObject *ret = NULL;
   Py_ssize_t n;
@@ -2805,18 +2858,20 @@ native_encode_column (PyObject *module,
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
-  data = g_byte_array_sized_new (MAX (n, 1) * 9);
+  data.size = MAX (n, 1) * 9;
+  data.data = g_malloc (data.size);
   offsets = g_new (gint64, n + 1);
   offsets[0] = 0;
   for (Py_ssize_t i = 0; i < n; i++)
     {
-      if (!encode_into (PySequence_Fast_GET_ITEM (seq, i), data))
+      if (!encode_into (PySequence_Fast_GET_ITEM (seq, i), &data))
         goto out;
-      offsets[i + 1] = GINT64_TO_LE ((gint64) data->len);
+      offsets[i + 1] = GINT64_TO_LE ((gint64) data.len);
     }
   ret = Py_BuildValue ("(y#y#)", (const char *) offsets, (Py_ssize_t) ((n + 1) * sizeof (gint64)),
-                       (const char *) data->data, (Py_ssize_t) data->len);
+                       (const char *) data.data, (Py_ssize_t) data.len);
 out:
+  buffer_clear (&data);
   Py_DECREF (seq);
   return ret;
 }
@@ -2845,21 +2900,26 @@ native_decode_column (PyObject *module,
     return NULL;
   if (py_data != Py_None && PyObject_GetBuffer (py_data, &data, PyBUF_SIMPLE) < 0)
     goto out;
+  {
+    /* offset + length + 1 ends, without overflowing */
+    Py_ssize_t n_ends = offsets.len / (Py_ssize_t) sizeof (gint64);
+
+    if (n_ends < 1 || offset > n_ends - 1 || length > n_ends - 1 - offset)
+      {
+        PyErr_SetString (PyExc_ValueError, "the offsets buffer is too short");
+        goto out;
+      }
+  }
   if (py_validity != Py_None)
     {
       if (PyObject_GetBuffer (py_validity, &validity, PyBUF_SIMPLE) < 0)
         goto out;
-      if (validity.len * 8 < offset + length)
+      if (validity.len < (offset + length + 7) / 8)
         {
           PyErr_SetString (PyExc_ValueError, "the validity bitmap is too short");
           goto out;
         }
       bits = validity.buf;
-    }
-  if ((size_t) offsets.len < (size_t) (offset + length + 1) * sizeof (gint64))
-    {
-      PyErr_SetString (PyExc_ValueError, "the offsets buffer is too short");
-      goto out;
     }
   ends = offsets.buf;
   out = PyList_New (length);
@@ -2958,7 +3018,7 @@ native_plain_column (PyObject *module,
                      PyObject *list)
 {
   PyObject *seq = PySequence_Fast (list, "expected a list");
-  g_autoptr(GByteArray) data = NULL;
+  Buffer data = { NULL, 0, 0 };
   g_autofree gint64 *offsets = NULL;
   PyTypeObject *kind = NULL;
   const char *name = NULL;
@@ -2968,7 +3028,8 @@ native_plain_column (PyObject *module,
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
-  data = g_byte_array_sized_new (MAX (n, 1) * 8);
+  data.size = MAX (n, 1) * 8;
+  data.data = g_malloc (data.size);
   for (Py_ssize_t i = 0; i < n; i++)
     {
       PyObject *item = PySequence_Fast_GET_ITEM (seq, i);
@@ -3008,7 +3069,7 @@ native_plain_column (PyObject *module,
               break;
             }
           v = GINT64_TO_LE (v);
-          g_byte_array_append (data, (const guint8 *) &v, 8);
+          buffer_append (&data, &v, 8);
         }
       else if (type == &PyFloat_Type)
         {
@@ -3017,7 +3078,7 @@ native_plain_column (PyObject *module,
 
           memcpy (&bits, &d, 8);
           bits = GUINT64_TO_LE (bits);
-          g_byte_array_append (data, (const guint8 *) &bits, 8);
+          buffer_append (&data, &bits, 8);
         }
       else if (type == &PyUnicode_Type)
         {
@@ -3030,8 +3091,8 @@ native_plain_column (PyObject *module,
               name = NULL;
               break;
             }
-          g_byte_array_append (data, (const guint8 *) utf8, size);
-          offsets[i + 1] = GINT64_TO_LE ((gint64) data->len);
+          buffer_append (&data, utf8, size);
+          offsets[i + 1] = GINT64_TO_LE ((gint64) data.len);
         }
     }
   if (name == NULL)
@@ -3040,10 +3101,11 @@ native_plain_column (PyObject *module,
     ret = Py_BuildValue ("(sO)", name, Py_None);
   else if (kind == &PyUnicode_Type)
     ret = Py_BuildValue ("(s(y#y#))", name, (const char *) offsets,
-                         (Py_ssize_t) ((n + 1) * sizeof (gint64)), (const char *) data->data,
-                         (Py_ssize_t) data->len);
+                         (Py_ssize_t) ((n + 1) * sizeof (gint64)), (const char *) data.data,
+                         (Py_ssize_t) data.len);
   else
-    ret = Py_BuildValue ("(s(y#))", name, (const char *) data->data, (Py_ssize_t) data->len);
+    ret = Py_BuildValue ("(s(y#))", name, (const char *) data.data, (Py_ssize_t) data.len);
+  buffer_clear (&data);
   Py_DECREF (seq);
   return ret;
 }

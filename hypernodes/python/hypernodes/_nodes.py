@@ -183,13 +183,15 @@ class NodeCall:
                 except HnError:
                     raise
                 except Exception as e:
-                    raise NodeFailure(
-                        EXECUTOR_DOMAIN, NOT_SHIPPABLE,
-                        f"Node “{self.name}” cannot be loaded in a worker process: "
-                        f"{type(e).__name__}: {e}. A Python node's function travels by reference "
-                        "to its module when that module can be imported: the workers must be "
-                        "able to import it too (install it where they run, or put its "
-                        "directory on their PYTHONPATH)", self.name) from None
+                    why = f"{type(e).__name__}: {e}" if not hasattr(e, "domain") else str(e)
+                    hint = (". A Python node's function travels by reference to its module "
+                            "when that module can be imported: the workers must be able to "
+                            "import it too (install it where they run, or put its directory on "
+                            "their PYTHONPATH)" if self.recipe.get("kind") == "python" else
+                            ": the workers must be able to load its module too")
+                    raise NodeFailure(EXECUTOR_DOMAIN, NOT_SHIPPABLE,
+                                      f"Node “{self.name}” cannot be loaded in a worker "
+                                      f"process: {why}{hint}", self.name) from None
                 pipeline = Hn.Pipeline.new([node])
                 recorder = _Recorder() if self.record else None
                 cache = Hn.DiskCache(self.cache_dir) if self.cache_dir else None

@@ -205,9 +205,27 @@ def test_a_node_whose_module_workers_cannot_import(executor, tmp_path, monkeypat
     monkeypatch.syspath_prepend(str(tmp_path))
     import only_here
 
-    pipeline = Pipeline([node(only_here.twice, output_name="y")]).with_config(config(executor))
-    with pytest.raises(GLib.Error) as info:
-        pipeline.map({"x": [1, 2, 3]}, ["x"])
-    assert (info.value.domain, info.value.code) == ("hn-executor-error-quark",
-                                                    Hn.ExecutorError.NOT_SHIPPABLE)
-    assert "“twice”" in info.value.message and "only_here" in info.value.message
+    from hypernodes.callbacks import PipelineCallback
+
+    class Errors(PipelineCallback):
+        def __init__(self):
+            super().__init__()
+            self.errors = []
+
+        def on_node_end(self, node_id, outputs, duration, ctx):
+            pass
+
+        def on_error(self, node_id, error, ctx):
+            self.errors.append(node_id)
+
+    twice = node(only_here.twice, output_name="y")
+    recorder = Errors()
+    # with callbacks that want node events too, which bring the worker's events back
+    for callbacks in (None, [recorder]):
+        pipeline = Pipeline([twice]).with_config(config(executor, callbacks=callbacks))
+        with pytest.raises(GLib.Error) as info:
+            pipeline.map({"x": [1, 2, 3]}, ["x"])
+        assert (info.value.domain, info.value.code) == ("hn-executor-error-quark",
+                                                        Hn.ExecutorError.NOT_SHIPPABLE)
+        assert "“twice”" in info.value.message and "only_here" in info.value.message
+    assert recorder.errors == ["twice"]

@@ -239,13 +239,16 @@ class Work:
             for call in self.calls:
                 if call.name == failure.node:
                     args = getattr(failure, "call_args", None)
+                    # a failure of no item (a node that cannot be loaded) is reported as
+                    # a single run's
+                    item = failure.item if failure.item is not None else -1
                     if args is not None:
                         reported = [_native.to_report(a) for a in _native.decode(args)]
-                        self.run.report_node_call(call.node, failure.item,
+                        self.run.report_node_call(call.node, item,
                                                   [a if a is not None
                                                    else GLib.Variant("mv", None)
                                                    for a in reported], None, 0.0, None)
-                    self.run.report_node_error(call.node, failure.item, failure.domain,
+                    self.run.report_node_error(call.node, item, failure.domain,
                                                failure.code, failure.message)
                     break
         return failure

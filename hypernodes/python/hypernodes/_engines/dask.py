@@ -6,7 +6,6 @@ to a pool of worker processes kept for the executor's life. On a cluster (schedu
 dependent task costs milliseconds: a run is one task and a map one task per chunk, with the
 program and the shared inputs sent to the cluster once."""
 
-import asyncio
 import atexit
 import multiprocessing
 import os
@@ -103,7 +102,11 @@ def _pool(executor):
 
 def _client(executor, address, log):
     """The executor's client of the cluster at @address, connected on first use."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError as e:
+        raise _common.missing("Dask's distributed scheduler", e,
+                              ["dask[distributed]", "cloudpickle"]) from None
 
     with _lock:
         client = getattr(executor, "_hn_dask_client", None)
@@ -261,19 +264,27 @@ def _run_cluster(executor, work, client, log):
 
 
 def _wait(client, futures, run):
-    """Waits for @futures, and cancels them if the run's cancellable is cancelled (it is
-    looked at every 50 ms)."""
-    from distributed import wait
+    """Waits for @futures (told by their done callbacks, not by polling), and cancels them if
+    the run's cancellable is cancelled (it is looked at every 50 ms)."""
+    lock = threading.Lock()
+    all_done = threading.Event()
+    pending = [len(futures)]
 
-    with client.as_current():  # distributed.wait() waits with the current client
-        while True:
-            try:
-                _common.check_cancelled(run)
-            except _common.HnError:
-                client.cancel(futures)
-                raise
-            try:
-                wait(futures, timeout=0.05)
-                return
-            except (TimeoutError, asyncio.TimeoutError):  # one class since Python 3.11
-                continue
+    def one_done(_future):
+        with lock:
+            pending[0] -= 1
+            if pending[0] == 0:
+                all_done.set()
+
+    if not futures:
+        return
+    for future in futures:
+        future.add_done_callback(one_done)
+    while True:
+        try:
+            _common.check_cancelled(run)
+        except _common.HnError:
+            client.cancel(futures)
+            raise
+        if all_done.wait(0.05):
+            return

@@ -214,3 +214,16 @@ def test_encoded_arrow_columns_round_trip():
     with_null = pyarrow.array([b"i" + (3).to_bytes(8, "little"), None], pyarrow.large_binary())
     assert glue._decoded(with_null) == [3, None]
     assert glue._decoded(pyarrow.array([b"sab"], pyarrow.binary())) == ["ab"]
+
+
+def test_arrow_values_read_back_exactly():
+    import pyarrow
+
+    from hypernodes._engines import daft as glue
+
+    for array in [pyarrow.array([1, None]), pyarrow.array([1.5, -0.0, 0.1], pyarrow.float32()),
+                  pyarrow.array([True, False]), pyarrow.array([2**64 - 1], pyarrow.uint64()),
+                  pyarrow.chunked_array([pyarrow.array([1, 2]), pyarrow.array([3])]),
+                  pyarrow.array(["a", None]), pyarrow.chunked_array([], pyarrow.int64())]:
+        got, expected = glue._pylist(array), array.to_pylist()
+        assert got == expected and [type(v) for v in got] == [type(v) for v in expected]

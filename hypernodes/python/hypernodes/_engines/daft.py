@@ -208,6 +208,19 @@ def _batch_items(column):
     return values.tolist()
 
 
+def _pylist(array):
+    """The values of an Arrow array (or chunked array) as a list of Python objects: through
+    numpy, twice as fast, for numbers without nulls."""
+    kind = array.type
+    if array.null_count == 0 and (pyarrow.types.is_integer(kind) or
+                                  pyarrow.types.is_floating(kind)):
+        try:
+            return array.to_numpy().tolist()
+        except ImportError:  # pyarrow without numpy
+            pass
+    return array.to_pylist()
+
+
 def _arguments(columns, modes):
     """The values of a UDF's input columns, as the node takes them."""
     args = []
@@ -215,7 +228,7 @@ def _arguments(columns, modes):
         if mode == ENCODED:
             values = _decoded(column.to_arrow())
         else:
-            values = column.to_pylist()
+            values = _pylist(column.to_arrow())
             if mode != PLAIN:
                 values = _native.as_data(values, mode)
         args.append(values)
@@ -393,7 +406,7 @@ def _execute(executor, work):
     if executor.get_collect():
         arrow = df.to_arrow()
         items = _items(arrow.column(ITEM))
-        table = {k: _decoded(arrow.column(k)) if k in encoded else arrow.column(k).to_pylist()
+        table = {k: _decoded(arrow.column(k)) if k in encoded else _pylist(arrow.column(k))
                  for k in names}
     else:
         table = {k: [] for k in [ITEM, *names]}

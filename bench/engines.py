@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,8 +35,8 @@ def one_ms(x):
 
 
 def best_of_both(ours, direct, repeat):
-    """The best time of each of two functions over @repeat rounds, which call them in turn (so
-    that both see the same state of the machine), and their results."""
+    """The times of two functions over @repeat rounds, which call them in turn (so that both
+    see the same state of the machine): (best, median, result) of each."""
     times = ([], [])
     results = [None, None]
     for _ in range(repeat):
@@ -43,7 +44,7 @@ def best_of_both(ours, direct, repeat):
             start = time.perf_counter()
             results[i] = fn()
             times[i].append(time.perf_counter() - start)
-    return min(times[0]), results[0], min(times[1]), results[1]
+    return [(min(t), statistics.median(t), r) for t, r in zip(times, results)]
 
 
 def free_port():
@@ -142,12 +143,14 @@ def main():
             repeat = args.repeat if kind == "trivial" else 1
             ours()  # warm up: workers started, functions shipped
             direct()
-            t_ours, r_ours, t_direct, r_direct = best_of_both(ours, direct, repeat)
+            (t_ours, m_ours, r_ours), (t_direct, m_direct, r_direct) = best_of_both(
+                ours, direct, repeat)
             assert r_ours == expected and r_direct == expected, engine
             print(json.dumps({"engine": engine, "node": kind, "items": args.items,
                               "hypernodes_s": round(t_ours, 3), "direct_s": round(t_direct, 3),
                               "us_per_item": round(t_ours / args.items * 1e6, 1),
-                              "ratio": round(t_ours / t_direct, 2)}), flush=True)
+                              "ratio": round(t_ours / t_direct, 2),
+                              "median_ratio": round(m_ours / m_direct, 2)}), flush=True)
 
     # one engine at a time, stopped before the next one starts: a Dask client and a Ray driver
     # keep threads that run Python code in this process, and would take the GIL from the

@@ -1881,9 +1881,7 @@ hn_run_report_map_item (HnRun    *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->source != NULL && item < _hn_map_source_get_n_items (self->source));
 
-  if (_hn_run_wants (self, HN_HOOK_MAP_ITEM_START))
-    _hn_callbacks_map_item_start (self->callbacks, self->n_callbacks, item,
-                                  hn_run_get_context (self));
+  hn_run_report_map_item_start (self, item);
   if (!_hn_run_wants (self, HN_HOOK_MAP_ITEM_DONE))
     return;
   if (cached && self->plan->n_steps > 0)

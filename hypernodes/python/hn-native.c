@@ -2622,40 +2622,25 @@ native_to_report (PyObject *module,
  * bytes, 'T' True, 'F' False, 'N' None, 'n' NOT_GIVEN, 'D' data (type string, NUL, normal
  * form), 'p' a pickle of anything else. A few tens of nanoseconds for the common kinds, where
  * a pickle costs about ten times more. */
-/* A growable byte buffer: GByteArray counts in guint, and a column may hold more than 4 GiB. */
-typedef struct
-{
-  guint8 *data;
-  gsize   len;
-  gsize   size;
-} Buffer;
+/* Encoded values go in a GString: binary-safe, and counted in gsize (a column may hold more
+ * than 4 GiB, past what a GByteArray counts). */
+#define append_bytes(out, bytes, n) \
+  g_string_append_len ((out), (const char *) (bytes), (gssize) (n))
 
-static void
-buffer_append (Buffer     *buffer,
-               const void *bytes,
-               gsize       n)
+/* (offsets, data): the buffers of an Arrow array of @n variable-size values */
+static PyObject *
+offsets_and_data (const gint64 *offsets,
+                  Py_ssize_t    n,
+                  GString      *data)
 {
-  if (n == 0)
-    return;
-  if (buffer->len + n > buffer->size)
-    {
-      buffer->size = MAX (buffer->size * 2, buffer->len + n);
-      buffer->data = g_realloc (buffer->data, buffer->size);
-    }
-  memcpy (buffer->data + buffer->len, bytes, n);
-  buffer->len += n;
-}
-
-static void
-buffer_clear (Buffer *buffer)
-{
-  g_clear_pointer (&buffer->data, g_free);
-  buffer->len = buffer->size = 0;
+  return Py_BuildValue ("(y#y#)", (const char *) offsets,
+                        (Py_ssize_t) ((n + 1) * sizeof (gint64)), data->str,
+                        (Py_ssize_t) data->len);
 }
 
 static gboolean
 encode_into (PyObject *obj,
-             Buffer   *out)
+             GString  *out)
 {
   PyTypeObject *type = Py_TYPE (obj);
   guint8 buffer[9];
@@ -2671,7 +2656,7 @@ encode_into (PyObject *obj,
           le = GUINT64_TO_LE ((guint64) v);
           buffer[0] = 'i';
           memcpy (buffer + 1, &le, 8);
-          buffer_append (out, buffer, 9);
+          append_bytes (out, buffer, 9);
           return TRUE;
         }
       PyErr_Clear ();
@@ -2685,7 +2670,7 @@ encode_into (PyObject *obj,
       le = GUINT64_TO_LE (bits);
       buffer[0] = 'f';
       memcpy (buffer + 1, &le, 8);
-      buffer_append (out, buffer, 9);
+      append_bytes (out, buffer, 9);
       return TRUE;
     }
   else if (type == &PyUnicode_Type)
@@ -2695,23 +2680,23 @@ encode_into (PyObject *obj,
 
       if (utf8 != NULL)
         {
-          buffer_append (out, (const guint8 *) "s", 1);
-          buffer_append (out, (const guint8 *) utf8, size);
+          append_bytes (out, "s", 1);
+          append_bytes (out, utf8, size);
           return TRUE;
         }
       PyErr_Clear ();  /* lone surrogates: pickled */
     }
   else if (type == &PyBytes_Type)
     {
-      buffer_append (out, (const guint8 *) "b", 1);
-      buffer_append (out, (const guint8 *) PyBytes_AS_STRING (obj),
+      append_bytes (out, "b", 1);
+      append_bytes (out, PyBytes_AS_STRING (obj),
                            PyBytes_GET_SIZE (obj));
       return TRUE;
     }
   else if (obj == Py_True || obj == Py_False || obj == Py_None)
     {
       buffer[0] = obj == Py_True ? 'T' : obj == Py_False ? 'F' : 'N';
-      buffer_append (out, buffer, 1);
+      append_bytes (out, buffer, 1);
       return TRUE;
     }
   else if (type == &PyDataType)
@@ -2722,15 +2707,15 @@ encode_into (PyObject *obj,
 
       if (data->variant == NULL)
         {
-          buffer_append (out, (const guint8 *) "n", 1);
+          append_bytes (out, "n", 1);
           return TRUE;
         }
       normal = g_variant_get_normal_form (data->variant);
       type_string = g_variant_get_type_string (normal);
-      buffer_append (out, (const guint8 *) "D", 1);
-      buffer_append (out, (const guint8 *) type_string, strlen (type_string) + 1);
+      append_bytes (out, "D", 1);
+      append_bytes (out, type_string, strlen (type_string) + 1);
       if (g_variant_get_size (normal) > 0)
-        buffer_append (out, g_variant_get_data (normal), g_variant_get_size (normal));
+        append_bytes (out, g_variant_get_data (normal), g_variant_get_size (normal));
       return TRUE;
     }
 
@@ -2739,8 +2724,8 @@ encode_into (PyObject *obj,
 
     if (pickled == NULL)
       return FALSE;
-    buffer_append (out, (const guint8 *) "p", 1);
-    buffer_append (out, (const guint8 *) PyBytes_AS_STRING (pickled),
+    append_bytes (out, "p", 1);
+    append_bytes (out, PyBytes_AS_STRING (pickled),
                          PyBytes_GET_SIZE (pickled));
     Py_DECREF (pickled);
     return TRUE;
@@ -2750,13 +2735,11 @@ encode_into (PyObject *obj,
 static PyObject *
 encode_value (PyObject *obj)
 {
-  Buffer out = { NULL, 0, 0 };
-  PyObject *ret = NULL;
+  g_autoptr(GString) out = g_string_sized_new (16);
 
-  if (encode_into (obj, &out))
-    ret = PyBytes_FromStringAndSize ((const char *) out.data, out.len);
-  buffer_clear (&out);
-  return ret;
+  if (!encode_into (obj, out))
+    return NULL;
+  return PyBytes_FromStringAndSize (out->str, out->len);
 }
 
 static PyObject *
@@ -2850,7 +2833,7 @@ native_encode_column (PyObject *module,
                       PyObject *list)
 {
   PyObject *seq = PySequence_Fast (list, "expected a list");
-  Buffer data = { NULL, 0, 0 };
+  g_autoptr(GString) data = NULL;
   g_autofree gint64 *offsets = NULL;
   PyObject *ret = NULL;
   Py_ssize_t n;
@@ -2858,20 +2841,17 @@ native_encode_column (PyObject *module,
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
-  data.size = MAX (n, 1) * 9;
-  data.data = g_malloc (data.size);
+  data = g_string_sized_new (MAX (n, 1) * 9);
   offsets = g_new (gint64, n + 1);
   offsets[0] = 0;
   for (Py_ssize_t i = 0; i < n; i++)
     {
-      if (!encode_into (PySequence_Fast_GET_ITEM (seq, i), &data))
+      if (!encode_into (PySequence_Fast_GET_ITEM (seq, i), data))
         goto out;
-      offsets[i + 1] = GINT64_TO_LE ((gint64) data.len);
+      offsets[i + 1] = GINT64_TO_LE ((gint64) data->len);
     }
-  ret = Py_BuildValue ("(y#y#)", (const char *) offsets, (Py_ssize_t) ((n + 1) * sizeof (gint64)),
-                       (const char *) data.data, (Py_ssize_t) data.len);
+  ret = offsets_and_data (offsets, n, data);
 out:
-  buffer_clear (&data);
   Py_DECREF (seq);
   return ret;
 }
@@ -3018,7 +2998,7 @@ native_plain_column (PyObject *module,
                      PyObject *list)
 {
   PyObject *seq = PySequence_Fast (list, "expected a list");
-  Buffer data = { NULL, 0, 0 };
+  g_autoptr(GString) data = NULL;
   g_autofree gint64 *offsets = NULL;
   PyTypeObject *kind = NULL;
   const char *name = NULL;
@@ -3028,8 +3008,7 @@ native_plain_column (PyObject *module,
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
-  data.size = MAX (n, 1) * 8;
-  data.data = g_malloc (data.size);
+  data = g_string_sized_new (MAX (n, 1) * 8);
   for (Py_ssize_t i = 0; i < n; i++)
     {
       PyObject *item = PySequence_Fast_GET_ITEM (seq, i);
@@ -3069,7 +3048,7 @@ native_plain_column (PyObject *module,
               break;
             }
           v = GINT64_TO_LE (v);
-          buffer_append (&data, &v, 8);
+          append_bytes (data, &v, 8);
         }
       else if (type == &PyFloat_Type)
         {
@@ -3078,7 +3057,7 @@ native_plain_column (PyObject *module,
 
           memcpy (&bits, &d, 8);
           bits = GUINT64_TO_LE (bits);
-          buffer_append (&data, &bits, 8);
+          append_bytes (data, &bits, 8);
         }
       else if (type == &PyUnicode_Type)
         {
@@ -3091,8 +3070,8 @@ native_plain_column (PyObject *module,
               name = NULL;
               break;
             }
-          buffer_append (&data, utf8, size);
-          offsets[i + 1] = GINT64_TO_LE ((gint64) data.len);
+          append_bytes (data, utf8, size);
+          offsets[i + 1] = GINT64_TO_LE ((gint64) data->len);
         }
     }
   if (name == NULL)
@@ -3100,12 +3079,9 @@ native_plain_column (PyObject *module,
   else if (kind == &PyBool_Type)
     ret = Py_BuildValue ("(sO)", name, Py_None);
   else if (kind == &PyUnicode_Type)
-    ret = Py_BuildValue ("(s(y#y#))", name, (const char *) offsets,
-                         (Py_ssize_t) ((n + 1) * sizeof (gint64)), (const char *) data.data,
-                         (Py_ssize_t) data.len);
+    ret = Py_BuildValue ("(sN)", name, offsets_and_data (offsets, n, data));
   else
-    ret = Py_BuildValue ("(s(y#))", name, (const char *) data.data, (Py_ssize_t) data.len);
-  buffer_clear (&data);
+    ret = Py_BuildValue ("(s(y#))", name, data->str, (Py_ssize_t) data->len);
   Py_DECREF (seq);
   return ret;
 }

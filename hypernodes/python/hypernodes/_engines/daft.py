@@ -124,14 +124,18 @@ def _plain(values):
                                       [None, *map(pyarrow.py_buffer, buffers)])
 
 
-def _output(values, dtype, encode_out):
-    """A UDF's output column: encoded values in a binary array, else values of a type of their
-    own in an Arrow array of @dtype (a list when pyarrow does not take them: Daft says why)."""
-    if encode_out:
-        return _encoded(values)
+def _own_type(values, dtype):
+    """@values (glue values) in a column of Daft's @dtype: an Arrow array, or a list of them
+    unpacked when pyarrow does not take them (Daft casts it, or says why it cannot)."""
     values = _native.unpack(values)
     array = _arrow(values, dtype)
     return array if array is not None else values
+
+
+def _output(values, dtype, encode_out):
+    """A UDF's output column: encoded values in a binary array, else values of a type of their
+    own."""
+    return _encoded(values) if encode_out else _own_type(values, dtype)
 
 
 def _native_dtype(type_string):
@@ -157,9 +161,8 @@ def _column(values, type_string):
     dtype = _native_dtype(type_string)
     if dtype is not None:
         # NOT_GIVEN (an optional input) is a null
-        values = _native.unpack(values)
-        array = _arrow(values, dtype)
-        return (values, dtype, type_string) if array is None else (array, None, type_string)
+        column = _own_type(values, dtype)
+        return column, dtype if isinstance(column, list) else None, type_string
     # an untyped slot of plain ints, floats, strings or bools: a column of Daft's own type
     array = _plain(values)
     if array is not None:
@@ -177,35 +180,27 @@ def _item_column(n):
 
 
 def _items(column):
-    """The items of the rows of the DataFrame's result, from its item column: a range when the
-    rows kept their order (as they do on the native runner), else a list."""
+    """The items of rows, from their item column (an Arrow array): a range when they follow
+    each other (as they do in a DataFrame that keeps its order), else a list."""
     try:
         import numpy
     except ImportError:
-        return column.to_pylist()
+        values = column.to_pylist()
+        first = values[0] if values else 0
+        ordered = range(first, first + len(values))
+        return ordered if values == list(ordered) else values
     values = column.to_numpy()
-    if len(values) == 0:
-        return range(0)
-    first = int(values[0])
-    if len(values) == 1 or bool((numpy.diff(values) == 1).all()):
+    first = int(values[0]) if len(values) else 0
+    if len(values) < 2 or bool((numpy.diff(values) == 1).all()):
         return range(first, first + len(values))
     return values.tolist()
 
 
 def _batch_items(column):
-    """The items of a batch: the first one when they follow each other (as they do in a
-    DataFrame that keeps its order), else the list."""
-    if len(column) == 0:
-        return []
-    try:
-        import numpy
-    except ImportError:
-        items = column.to_pylist()
-        return items[0] if items == list(range(items[0], items[0] + len(items))) else items
-    values = column.to_arrow().to_numpy(zero_copy_only=False)
-    if len(values) == 1 or bool((numpy.diff(values) == 1).all()):
-        return int(values[0])
-    return values.tolist()
+    """The items of a batch, as invoke_rows takes them: the first one when they follow each
+    other, else the list."""
+    items = _items(column.to_arrow())
+    return items.start if isinstance(items, range) and len(items) else list(items)
 
 
 def _pylist(array):

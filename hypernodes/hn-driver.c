@@ -117,7 +117,8 @@ hn_run_get_input_values (HnRun              *self,
              _hn_frame_load_dict (graph, self->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
              _hn_frame_load_values (graph, self->values, self->item, frame, error);
       else
-        ok = _hn_map_source_load_item (self->source, graph, first_item + row, frame, error);
+        ok = _hn_map_source_load_item_slots (self->source, graph, first_item + row, slots,
+                                             n_names, frame, error);
 
       for (guint i = 0; ok && i < n_names; i++)
         if (slots[i] >= 0 && frame[slots[i]] != NULL)

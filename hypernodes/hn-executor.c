@@ -138,7 +138,7 @@ fire_end (HnRun    *run,
   if (hn_run_is_map (run))
     _hn_callbacks_map_end (run->callbacks, run->n_callbacks, hn_run_get_pipeline (run),
                            duration, hn_run_get_context (run));
-  else if (run->keep && run->kept != NULL && result != NULL)
+  else if (run->keep && _hn_run_has_kept (run) && result != NULL)
     {
       g_autoptr(GVariant) described = _hn_run_describe_results (run);
 

@@ -25,12 +25,21 @@ HnMapSource  *_hn_map_source_new_columns (HnGraph             *graph,
                                           const char * const  *map_over,
                                           HnValue * const * const *value_columns,
                                           const gsize         *value_lengths,
+                                          HnHostColumn * const *host_columns,
                                           HnMapMode            mode,
                                           GVariant           **shared,
                                           GError             **error);
 HnMapSource  *_hn_map_source_ref         (HnMapSource         *source);
 void          _hn_map_source_unref       (HnMapSource         *source);
 gsize         _hn_map_source_get_n_items (HnMapSource         *source);
+/* Stores the values of item @index in @frame, for root slots @slots only (for columns). */
+gboolean      _hn_map_source_load_item_slots (HnMapSource     *source,
+                                              HnGraph         *graph,
+                                              gsize            index,
+                                              const int       *slots,
+                                              guint            n_slots,
+                                              HnValue        **frame,
+                                              GError         **error);
 /* Fails unless the given items are an aa{sv}. */
 gboolean      _hn_map_source_check       (HnMapSource         *source,
                                           GError             **error);
@@ -42,6 +51,10 @@ gboolean      _hn_map_source_load_item   (HnMapSource         *source,
                                           gsize                index,
                                           HnValue            **frame,
                                           GError             **error);
+
+/* The host column that gives mapped input @name, element i to item i, or NULL. */
+HnHostColumn *_hn_map_source_get_host_column (HnMapSource *source,
+                                              const char  *name);
 
 /* The same items for a graph with the same root names (the composite executor's wrapper). */
 HnMapSource  *_hn_map_source_for_graph (HnMapSource       *source,

@@ -22,6 +22,8 @@ struct _HnMapSource
   int              *slots;
   GVariant        **columns;
   HnValue        ***value_columns;  /* per column, NULL or the values of a bridge */
+  HnHostColumn    **host_columns;   /* per column, NULL or the host column of a bridge, whose
+                                     * values value_columns gets on first use */
   gsize            *lengths;
   HnMapMode         mode;
   gsize             n_items;
@@ -38,6 +40,43 @@ _hn_map_source_new_items (GVariant *items)
   source->n_items = g_variant_is_of_type (items, G_VARIANT_TYPE ("aa{sv}"))
     ? g_variant_n_children (items) : 0;
   return source;
+}
+
+static void
+free_values (HnValue **values,
+             gsize     n)
+{
+  for (gsize i = 0; i < n; i++)
+    _hn_value_unref (values[i]);
+  g_free (values);
+}
+
+/* The values of column @column, made from its host column on first use, NULL for a column of
+ * data. Lock-free: the host language's hook may wait for a lock of its own (Python's GIL) that
+ * a thread waiting here could hold. */
+static HnValue **
+value_column (HnMapSource *source,
+              guint        column)
+{
+  HnValue **values;
+  HnHostColumn *host;
+
+  if (source->value_columns == NULL)
+    return NULL;
+  values = g_atomic_pointer_get (&source->value_columns[column]);
+  if (values != NULL || source->host_columns == NULL ||
+      (host = source->host_columns[column]) == NULL)
+    return values;
+
+  values = g_new (HnValue *, MAX (host->length, 1));
+  _hn_host_column_values (host, 0, host->length, values);
+  if (!g_atomic_pointer_compare_and_exchange (&source->value_columns[column], NULL, values))
+    {
+      /* another thread made them first */
+      free_values (values, host->length);
+      values = g_atomic_pointer_get (&source->value_columns[column]);
+    }
+  return values;
 }
 
 HnMapSource *
@@ -58,14 +97,13 @@ _hn_map_source_unref (HnMapSource *source)
       if (source->columns[c] != NULL)
         g_variant_unref (source->columns[c]);
       if (source->value_columns != NULL && source->value_columns[c] != NULL)
-        {
-          for (gsize i = 0; i < source->lengths[c]; i++)
-            _hn_value_unref (source->value_columns[c][i]);
-          g_free (source->value_columns[c]);
-        }
+        free_values (source->value_columns[c], source->lengths[c]);
+      if (source->host_columns != NULL && source->host_columns[c] != NULL)
+        _hn_host_column_unref (source->host_columns[c]);
     }
   g_free (source->columns);
   g_free (source->value_columns);
+  g_free (source->host_columns);
   g_free (source->slots);
   g_free (source->lengths);
   g_strfreev (source->names);
@@ -88,6 +126,7 @@ column_value (HnMapSource *source,
               gsize        index)
 {
   GVariant *element;
+  HnValue **values;
   gsize idx = index;
 
   if (source->mode == HN_MAP_MODE_PRODUCT)
@@ -96,8 +135,9 @@ column_value (HnMapSource *source,
         idx /= source->lengths[c];
       idx %= source->lengths[column];
     }
-  if (source->value_columns != NULL && source->value_columns[column] != NULL)
-    return _hn_value_ref (source->value_columns[column][idx]);
+  values = value_column (source, column);
+  if (values != NULL)
+    return _hn_value_ref (values[idx]);
 
   element = g_variant_get_child_value (source->columns[column], idx);
   /* mixed-type lists arrive as "av": map over the values, not the boxes */
@@ -164,6 +204,7 @@ _hn_map_source_new_columns (HnGraph             *graph,
                             const char * const  *map_over,
                             HnValue * const * const *value_columns,
                             const gsize         *value_lengths,
+                            HnHostColumn * const *host_columns,
                             HnMapMode            mode,
                             GVariant           **shared,
                             GError             **error)
@@ -227,6 +268,12 @@ _hn_map_source_new_columns (HnGraph             *graph,
         {
           g_ptr_array_add (columns, NULL);
           lengths[m] = value_lengths[m];
+          continue;
+        }
+      if (host_columns != NULL && host_columns[m] != NULL)
+        {
+          g_ptr_array_add (columns, NULL);
+          lengths[m] = host_columns[m]->length;
           continue;
         }
 
@@ -306,17 +353,19 @@ _hn_map_source_new_columns (HnGraph             *graph,
   for (guint m = 0; m < n_columns; m++)
     source->slots[m] = _hn_graph_lookup_slot (graph, map_over[m]);
   source->columns = (GVariant **) g_ptr_array_steal (columns, NULL);
-  if (value_columns != NULL)
-    {
-      source->value_columns = g_new0 (HnValue **, n_columns);
-      for (guint m = 0; m < n_columns; m++)
-        if (value_columns[m] != NULL)
-          {
-            source->value_columns[m] = g_new (HnValue *, MAX (value_lengths[m], 1));
-            for (gsize i = 0; i < value_lengths[m]; i++)
-              source->value_columns[m][i] = _hn_value_ref (value_columns[m][i]);
-          }
-    }
+  if (value_columns != NULL || host_columns != NULL)
+    source->value_columns = g_new0 (HnValue **, n_columns);
+  if (host_columns != NULL)
+    source->host_columns = g_new0 (HnHostColumn *, n_columns);
+  for (guint m = 0; m < n_columns; m++)
+    if (value_columns != NULL && value_columns[m] != NULL)
+      {
+        source->value_columns[m] = g_new (HnValue *, MAX (value_lengths[m], 1));
+        for (gsize i = 0; i < value_lengths[m]; i++)
+          source->value_columns[m][i] = _hn_value_ref (value_columns[m][i]);
+      }
+    else if (host_columns != NULL && host_columns[m] != NULL)
+      source->host_columns[m] = _hn_host_column_ref (host_columns[m]);
   source->lengths = g_steal_pointer (&lengths);
   source->mode = mode;
   source->n_items = n_items;
@@ -339,6 +388,35 @@ _hn_map_source_check (HnMapSource  *source,
   return TRUE;
 }
 
+/* Loads the columns of item @index, those of @slots only unless @slots is NULL. */
+static gboolean
+load_columns (HnMapSource  *source,
+              HnGraph      *graph,
+              gsize         index,
+              const int    *slots,
+              guint         n_slots,
+              HnValue     **frame,
+              GError      **error)
+{
+  for (guint c = 0; c < source->n_columns; c++)
+    {
+      int slot = source->slots[c];
+      HnValue *value;
+      gboolean wanted = slots == NULL;
+
+      for (guint k = 0; !wanted && k < n_slots; k++)
+        wanted = slots[k] == slot;
+      if (!wanted)
+        continue;
+      value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index),
+                                         (gint64) index, error);
+      if (value == NULL)
+        return FALSE;
+      _hn_frame_set (frame, slot, value);
+    }
+  return TRUE;
+}
+
 gboolean
 _hn_map_source_load_item (HnMapSource  *source,
                           HnGraph      *graph,
@@ -354,17 +432,35 @@ _hn_map_source_load_item (HnMapSource  *source,
                                   error);
     }
 
-  for (guint c = 0; c < source->n_columns; c++)
-    {
-      guint slot = source->slots[c];
-      HnValue *value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index),
-                                                  (gint64) index, error);
+  return load_columns (source, graph, index, NULL, 0, frame, error);
+}
 
-      if (value == NULL)
-        return FALSE;
-      _hn_frame_set (frame, slot, value);
-    }
-  return TRUE;
+gboolean
+_hn_map_source_load_item_slots (HnMapSource  *source,
+                                HnGraph      *graph,
+                                gsize         index,
+                                const int    *slots,
+                                guint         n_slots,
+                                HnValue     **frame,
+                                GError      **error)
+{
+  if (source->n_columns == 0)
+    return _hn_map_source_load_item (source, graph, index, frame, error);
+  return load_columns (source, graph, index, slots, n_slots, frame, error);
+}
+
+HnHostColumn *
+_hn_map_source_get_host_column (HnMapSource *source,
+                                const char  *name)
+{
+  /* in a product of several columns, an item is not the element of the same index */
+  if (source->host_columns == NULL ||
+      (source->mode == HN_MAP_MODE_PRODUCT && source->n_columns > 1))
+    return NULL;
+  for (guint c = 0; c < source->n_columns; c++)
+    if (g_str_equal (source->names[c], name))
+      return source->host_columns[c];
+  return NULL;
 }
 
 gboolean
@@ -385,21 +481,25 @@ _hn_map_source_check_values (HnMapSource  *source,
                              GError      **error)
 {
   for (guint c = 0; source->value_columns != NULL && c < source->n_columns; c++)
-    for (gsize i = 0; source->value_columns[c] != NULL && i < source->lengths[c]; i++)
-      {
-        g_autoptr(GVariant) v = NULL;
-        GError *local = NULL;
+    {
+      HnValue **values = value_column (source, c);
 
-        v = _hn_value_to_variant (source->value_columns[c][i], NULL, &local);
-        if (v == NULL)
-          {
-            g_propagate_prefixed_error (error, local,
-                                        _("Item %llu of mapped input “%s” cannot be sent to "
-                                          "the executor: "),
-                                        (unsigned long long) i, source->names[c]);
-            return FALSE;
-          }
-      }
+      for (gsize i = 0; values != NULL && i < source->lengths[c]; i++)
+        {
+          g_autoptr(GVariant) v = NULL;
+          GError *local = NULL;
+
+          v = _hn_value_to_variant (values[i], NULL, &local);
+          if (v == NULL)
+            {
+              g_propagate_prefixed_error (error, local,
+                                          _("Item %llu of mapped input “%s” cannot be sent to "
+                                            "the executor: "),
+                                          (unsigned long long) i, source->names[c]);
+              return FALSE;
+            }
+        }
+    }
   return TRUE;
 }
 
@@ -423,12 +523,17 @@ _hn_map_source_for_graph (HnMapSource *source,
   copy->lengths = g_memdup2 (source->lengths, sizeof (gsize) * source->n_columns);
   if (source->value_columns != NULL)
     copy->value_columns = g_new0 (HnValue **, source->n_columns);
+  if (source->host_columns != NULL)
+    copy->host_columns = g_new0 (HnHostColumn *, source->n_columns);
   for (guint c = 0; c < source->n_columns; c++)
     {
       copy->slots[c] = _hn_graph_lookup_slot (graph, source->names[c]);
       if (source->columns[c] != NULL)
         copy->columns[c] = g_variant_ref (source->columns[c]);
-      if (source->value_columns != NULL && source->value_columns[c] != NULL)
+      if (source->host_columns != NULL && source->host_columns[c] != NULL)
+        copy->host_columns[c] = _hn_host_column_ref (source->host_columns[c]);
+      else if (source->value_columns != NULL &&
+               g_atomic_pointer_get (&source->value_columns[c]) != NULL)
         {
           copy->value_columns[c] = g_new (HnValue *, MAX (source->lengths[c], 1));
           for (gsize i = 0; i < source->lengths[c]; i++)

@@ -315,7 +315,7 @@ run_mapped (HnPipelineNode    *self,
 
   source = _hn_map_source_new_columns (self->graph, inputs,
                                        hn_pipeline_get_bound_inputs (self->pipeline),
-                                       (const char * const *) self->inner_map_over, NULL, NULL,
+                                       (const char * const *) self->inner_map_over, NULL, NULL, NULL,
                                        self->map_mode, &shared, &local);
   if (source == NULL)
     goto out;

@@ -896,6 +896,48 @@ hn_run_new_values (HnPipeline          *pipeline,
   return run;
 }
 
+static HnRun *
+new_map (HnPipeline              *pipeline,
+         guint                    n_values,
+         const char * const      *names,
+         HnValue * const         *values,
+         const char * const      *map_over,
+         HnValue * const * const *columns,
+         const gsize             *lengths,
+         HnHostColumn * const    *host_columns,
+         HnMapMode                mode,
+         const char * const      *outputs,
+         GCancellable            *cancellable,
+         GError                 **error)
+{
+  g_autoptr(GVariant) shared = NULL;
+  g_autoptr(GPtrArray) shared_names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shared_values = g_ptr_array_new ();
+  HnMapSource *source;
+  HnRun *run;
+
+  if (!check_names (n_values, names, values, error))
+    return NULL;
+  source = _hn_map_source_new_columns (pipeline->graph, NULL, pipeline->bound, map_over, columns,
+                                       lengths, host_columns, mode, &shared, error);
+  if (source == NULL)
+    return NULL;
+  run = make_run (pipeline, NULL, NULL, g_steal_pointer (&shared), source, outputs, NULL,
+                  cancellable, error);
+  if (run == NULL)
+    return NULL;
+  for (guint i = 0; i < n_values; i++)
+    if (!g_strv_contains (map_over, names[i]))
+      {
+        g_ptr_array_add (shared_names, (gpointer) names[i]);
+        g_ptr_array_add (shared_values, values[i]);
+      }
+  run->values = _hn_value_dict_new (shared_names->len, (const char * const *) shared_names->pdata,
+                                    (HnValue * const *) shared_values->pdata);
+  run->keep = TRUE;
+  return run;
+}
+
 /**
  * hn_run_new_map_values: (skip)
  * @pipeline: the pipeline to map
@@ -929,12 +971,6 @@ hn_run_new_map_values (HnPipeline              *pipeline,
                        GCancellable            *cancellable,
                        GError                 **error)
 {
-  g_autoptr(GVariant) shared = NULL;
-  g_autoptr(GPtrArray) shared_names = g_ptr_array_new ();
-  g_autoptr(GPtrArray) shared_values = g_ptr_array_new ();
-  HnMapSource *source;
-  HnRun *run;
-
   g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
   g_return_val_if_fail (pipeline->graph != NULL, NULL);
   g_return_val_if_fail (n_values == 0 || (names != NULL && values != NULL), NULL);
@@ -942,25 +978,74 @@ hn_run_new_map_values (HnPipeline              *pipeline,
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_names (n_values, names, values, error))
-    return NULL;
-  source = _hn_map_source_new_columns (pipeline->graph, NULL, pipeline->bound, map_over, columns,
-                                       lengths, mode, &shared, error);
-  if (source == NULL)
-    return NULL;
-  run = make_run (pipeline, NULL, NULL, g_steal_pointer (&shared), source, outputs, NULL,
-                  cancellable, error);
-  if (run == NULL)
-    return NULL;
-  for (guint i = 0; i < n_values; i++)
-    if (!g_strv_contains (map_over, names[i]))
-      {
-        g_ptr_array_add (shared_names, (gpointer) names[i]);
-        g_ptr_array_add (shared_values, values[i]);
-      }
-  run->values = _hn_value_dict_new (shared_names->len, (const char * const *) shared_names->pdata,
-                                    (HnValue * const *) shared_values->pdata);
-  run->keep = TRUE;
+  return new_map (pipeline, n_values, names, values, map_over, columns, lengths, NULL, mode,
+                  outputs, cancellable, error);
+}
+
+/**
+ * hn_run_new_map_columns: (skip)
+ * @pipeline: the pipeline to map
+ * @n_values: the number of shared inputs
+ * @names: (array length=n_values): the names of the inputs every item shares
+ * @values: (array length=n_values): their values
+ * @map_over: (array zero-terminated=1): the names of the mapped inputs
+ * @type: the host type of the columns, with a `column_values` function
+ * @columns: (transfer full): per mapped input, a column of @type (an object of the host
+ *   language holding the items' values, such as a Python list), or %NULL to take it from the
+ *   bound inputs (an array)
+ * @lengths: per mapped input, the number of values in its column
+ * @mode: how the mapped inputs are combined into items
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Makes a map of @pipeline, as [ctor@Run.new_map_values] does, whose mapped inputs are
+ * columns of the host language: the run takes them as they are (and frees them with
+ * @type's `free`, also on error), and makes a [struct@Value] of their objects only if
+ * something asks for an item's values. Engine glue reads a column whole with
+ * [method@Run.get_input_column]. The values of a column must not change during the run.
+ *
+ * Returns: (transfer full): a new [struct@Run], or %NULL on error
+ */
+HnRun *
+hn_run_new_map_columns (HnPipeline          *pipeline,
+                        guint                n_values,
+                        const char * const  *names,
+                        HnValue * const     *values,
+                        const char * const  *map_over,
+                        const HnHostType    *type,
+                        gpointer const      *columns,
+                        const gsize         *lengths,
+                        HnMapMode            mode,
+                        const char * const  *outputs,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  g_autofree HnHostColumn **host = NULL;
+  guint n_columns;
+  HnRun *run;
+
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (pipeline->graph != NULL, NULL);
+  g_return_val_if_fail (n_values == 0 || (names != NULL && values != NULL), NULL);
+  g_return_val_if_fail (map_over != NULL, NULL);
+  g_return_val_if_fail (type != NULL && type->free != NULL && type->column_values != NULL,
+                        NULL);
+  g_return_val_if_fail (columns != NULL && lengths != NULL, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  n_columns = g_strv_length ((char **) map_over);
+  host = g_new0 (HnHostColumn *, MAX (n_columns, 1));
+  for (guint m = 0; m < n_columns; m++)
+    if (columns[m] != NULL)
+      host[m] = _hn_host_column_new (type, columns[m], lengths[m]);
+  run = new_map (pipeline, n_values, names, values, map_over, NULL, NULL,
+                 (HnHostColumn * const *) host, mode, outputs, cancellable, error);
+  /* the map source holds its own references */
+  for (guint m = 0; m < n_columns; m++)
+    if (host[m] != NULL)
+      _hn_host_column_unref (host[m]);
   return run;
 }
 
@@ -984,13 +1069,13 @@ hn_run_execute_values (HnRun   *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->keep, FALSE);
-  g_return_val_if_fail (self->kept == NULL, FALSE);
+  g_return_val_if_fail (!_hn_run_has_kept (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   result = hn_backend_execute (backend_of (self), self, error);
   if (result == NULL)
     return FALSE;
-  if (self->kept != NULL)
+  if (_hn_run_has_kept (self))
     return TRUE;
 
   /* an executor that returns data (an engine): its results become values */
@@ -1179,7 +1264,7 @@ make_map_run (HnPipeline          *self,
   HnMapSource *source;
 
   source = _hn_map_source_new_columns (self->graph, owned, self->bound, map_over, NULL, NULL,
-                                       mode, &shared,
+                                       NULL, mode, &shared,
                                        error);
   if (source == NULL)
     return NULL;

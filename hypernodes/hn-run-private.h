@@ -59,11 +59,14 @@ struct _HnRun
   gint                n_cached;      /* node calls answered by the cache */
   GThread            *thread;        /* that made the run, for messages (not a reference) */
 
-  /* A run made with values keeps its results as values: plan->n_outputs per item. */
+  /* A run made with values keeps its results as values: plan->n_outputs per item; or, as
+   * engine glue gave them, as host columns (one per output), whose values @kept gets on first
+   * use (_hn_run_get_kept()). */
   gboolean            keep;
   HnValue           **kept;
   gsize               n_kept_items;
   guint               plan_n_outputs;
+  HnHostColumn      **result_columns;
 
   GMutex              lock;
   GVariant           *merged;        /* bound and given inputs, made on first use */
@@ -112,6 +115,14 @@ HnRun    *_hn_run_new_child        (HnRun               *parent,
 /* The kept results of a single run as an a{sv} for callbacks: host values as data, or
  * described when they have no data form. */
 GVariant *_hn_run_describe_results (HnRun               *run);
+/* Whether the run has its results (as values or host columns). */
+static inline gboolean
+_hn_run_has_kept (HnRun *run)
+{
+  return g_atomic_pointer_get (&run->kept) != NULL || run->result_columns != NULL;
+}
+/* The kept results as values (made from the result columns on first use), or NULL. */
+HnValue **_hn_run_get_kept         (HnRun               *run);
 /* Makes room for the kept results of @n_items items (1 for a single run). */
 gboolean  _hn_run_alloc_kept       (HnRun               *run,
                                     gsize                n_items,

@@ -260,6 +260,8 @@ hn_run_ref (HnRun *self)
  *
  * Drops a reference.
  */
+static void free_result_columns (HnRun *run);
+
 void
 hn_run_unref (HnRun *self)
 {
@@ -291,6 +293,7 @@ hn_run_unref (HnRun *self)
       if (self->kept[i] != NULL)
         _hn_value_unref (self->kept[i]);
   g_clear_pointer (&self->kept, g_free);
+  free_result_columns (self);
   g_clear_pointer (&self->merged, g_variant_unref);
   g_clear_pointer (&self->source, _hn_map_source_unref);
   g_clear_pointer (&self->outputs, g_strfreev);
@@ -417,6 +420,45 @@ merge_values (HnRun *self)
   merged = self->merged;
   hn_mutex_unlock (&self->lock);
   return merged;
+}
+
+static void
+free_result_columns (HnRun *run)
+{
+  for (guint o = 0; run->result_columns != NULL && o < run->plan_n_outputs; o++)
+    _hn_host_column_unref (run->result_columns[o]);
+  g_clear_pointer (&run->result_columns, g_free);
+}
+
+HnValue **
+_hn_run_get_kept (HnRun *run)
+{
+  HnValue **kept = g_atomic_pointer_get (&run->kept);
+  g_autofree HnValue **column = NULL;
+  gsize n_items = run->n_kept_items;
+  guint n_outputs = run->plan_n_outputs;
+
+  if (kept != NULL || run->result_columns == NULL)
+    return kept;
+
+  /* lock-free: the host language's hook may wait for a lock of its own (Python's GIL) that
+   * a thread waiting here could hold */
+  kept = g_new (HnValue *, MAX (n_items * n_outputs, 1));
+  column = g_new (HnValue *, MAX (n_items, 1));
+  for (guint o = 0; o < n_outputs; o++)
+    {
+      _hn_host_column_values (run->result_columns[o], 0, n_items, column);
+      for (gsize i = 0; i < n_items; i++)
+        kept[i * n_outputs + o] = column[i];
+    }
+  if (!g_atomic_pointer_compare_and_exchange (&run->kept, NULL, kept))
+    {
+      for (gsize i = 0; i < n_items * n_outputs; i++)
+        _hn_value_unref (kept[i]);
+      g_free (kept);
+      kept = g_atomic_pointer_get (&run->kept);
+    }
+  return kept;
 }
 
 gboolean
@@ -689,10 +731,25 @@ hn_run_get_result_values (HnRun *self,
   g_return_val_if_fail (n_values != NULL, NULL);
 
   *n_values = 0;
-  if (self->kept == NULL || item >= self->n_kept_items)
+  if (!_hn_run_has_kept (self) || item >= self->n_kept_items)
     return NULL;
   *n_values = self->plan->n_outputs;
-  return self->kept + item * self->plan->n_outputs;
+  return _hn_run_get_kept (self) + item * self->plan->n_outputs;
+}
+
+static gboolean
+check_n_results (HnRun   *self,
+                 gsize    n_items,
+                 GError **error)
+{
+  gsize expected = self->source != NULL ? _hn_map_source_get_n_items (self->source) : 1;
+
+  if (n_items == expected)
+    return TRUE;
+  g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
+               _("The executor returned %llu results for %llu items"),
+               (unsigned long long) n_items, (unsigned long long) expected);
+  return FALSE;
 }
 
 /**
@@ -720,19 +777,12 @@ hn_run_set_result_values (HnRun            *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (n_items == 0 || values != NULL, FALSE);
-  g_return_val_if_fail (self->kept == NULL, FALSE);
+  g_return_val_if_fail (!_hn_run_has_kept (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   n_outputs = self->plan->n_outputs;
-  if (n_items != (self->source != NULL ? _hn_map_source_get_n_items (self->source) : 1))
-    {
-      g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
-                   _("The executor returned %llu results for %llu items"),
-                   (unsigned long long) n_items,
-                   (unsigned long long) (self->source != NULL
-                                           ? _hn_map_source_get_n_items (self->source) : 1));
-      return FALSE;
-    }
+  if (!check_n_results (self, n_items, error))
+    return FALSE;
   for (gsize i = 0; i < n_items * n_outputs; i++)
     if (values[i] == NULL)
       {
@@ -747,6 +797,117 @@ hn_run_set_result_values (HnRun            *self,
   for (gsize i = 0; i < n_items * n_outputs; i++)
     self->kept[i] = _hn_value_ref (values[i]);
   return TRUE;
+}
+
+/**
+ * hn_run_set_result_columns: (skip)
+ * @self: a [struct@Run] being executed
+ * @n_items: the number of items of the map, 1 for a single run
+ * @type: the host type of the columns, with a `column_values` function
+ * @columns: (transfer full): one column of @type per output, in the order of
+ *   [method@Run.dup_result_names], each holding the @n_items values of that output
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Gives the run its results as columns of the host language, as they are, as
+ * [method@Run.set_result_values] gives them as values: the run takes the columns (and frees
+ * them with @type's `free`, also on error). [method@Run.get_result_column] reads them back;
+ * [method@Run.get_result_values] makes values of their objects on first use.
+ *
+ * Returns: %TRUE on success; %FALSE if the number of items is not the run's
+ */
+gboolean
+hn_run_set_result_columns (HnRun            *self,
+                           gsize             n_items,
+                           const HnHostType *type,
+                           gpointer const   *columns,
+                           GError          **error)
+{
+  guint n_outputs;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (type != NULL && type->free != NULL && type->column_values != NULL,
+                        FALSE);
+  g_return_val_if_fail (self->plan->n_outputs == 0 || columns != NULL, FALSE);
+  g_return_val_if_fail (!_hn_run_has_kept (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n_outputs = self->plan->n_outputs;
+  for (guint o = 0; o < n_outputs; o++)
+    g_return_val_if_fail (columns[o] != NULL, FALSE);
+  if (!check_n_results (self, n_items, error))
+    {
+      for (guint o = 0; o < n_outputs; o++)
+        type->free (columns[o]);
+      return FALSE;
+    }
+  self->n_kept_items = n_items;
+  self->plan_n_outputs = n_outputs;
+  self->result_columns = g_new (HnHostColumn *, MAX (n_outputs, 1));
+  for (guint o = 0; o < n_outputs; o++)
+    self->result_columns[o] = _hn_host_column_new (type, columns[o], n_items);
+  return TRUE;
+}
+
+/**
+ * hn_run_get_result_column: (skip)
+ * @self: a run executed by [method@Run.execute_values]
+ * @output: the index of an output, in the order of [method@Run.dup_result_names]
+ * @type: a host type
+ *
+ * Gets the results of output @output as the column of @type that engine glue gave
+ * ([method@Run.set_result_columns]), for a bridge that reads them whole.
+ *
+ * Returns: (transfer none) (nullable): the column, or %NULL if the run keeps its results
+ *   otherwise
+ */
+gpointer
+hn_run_get_result_column (HnRun            *self,
+                          guint             output,
+                          const HnHostType *type)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+
+  if (self->result_columns == NULL || output >= self->plan_n_outputs ||
+      self->result_columns[output]->type != type)
+    return NULL;
+  return self->result_columns[output]->object;
+}
+
+/**
+ * hn_run_get_input_column: (skip)
+ * @self: a [struct@Run]
+ * @name: the name of a root input
+ * @type: a host type
+ *
+ * Gets the column of @type that gives mapped input @name (see [ctor@Run.new_map_columns])
+ * when item i of the map takes its value i as it is, for engine glue that sends the inputs
+ * whole: in a zip map, or a product of one input, whose input no node declares a type of.
+ * Otherwise read the items' values with [method@Run.get_input_values].
+ *
+ * Returns: (transfer none) (nullable): the column, or %NULL
+ */
+gpointer
+hn_run_get_input_column (HnRun            *self,
+                         const char       *name,
+                         const HnHostType *type)
+{
+  HnHostColumn *column;
+  int slot;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+
+  if (self->source == NULL ||
+      (column = _hn_map_source_get_host_column (self->source, name)) == NULL ||
+      column->type != type)
+    return NULL;
+  /* a declared type converts the values of the input */
+  slot = _hn_graph_lookup_slot (self->graph, name);
+  if (slot < 0 || self->graph->root_checks[slot] != NULL)
+    return NULL;
+  return column->object;
 }
 
 /* The type the producer of output slot @slot declares, or NULL for any. */
@@ -773,6 +934,7 @@ _hn_run_take_kept_as_data (HnRun   *run,
   gsize n_items = run->n_kept_items;
   guint n_outputs = run->plan->n_outputs;
   g_autofree GVariant **dicts = g_new0 (GVariant *, MAX (n_items, 1));
+  HnValue **kept = _hn_run_get_kept (run);
   GVariant *result = NULL;
   gsize i;
 
@@ -789,7 +951,7 @@ _hn_run_take_kept_as_data (HnRun   *run,
           g_autoptr(GError) local = NULL;
           /* a host value (an engine's worker sends values back as its language's objects)
            * becomes the type its producer declares */
-          GVariant *value = _hn_value_to_variant (run->kept[i * n_outputs + o],
+          GVariant *value = _hn_value_to_variant (kept[i * n_outputs + o],
                                                   declared_type (run->graph, slot), &local);
 
           if (value == NULL)
@@ -822,8 +984,9 @@ _hn_run_take_kept_as_data (HnRun   *run,
       g_variant_unref (g_variant_ref_sink (dicts[j]));
 
   for (gsize j = 0; j < n_items * n_outputs; j++)
-    _hn_value_unref (run->kept[j]);
+    _hn_value_unref (kept[j]);
   g_clear_pointer (&run->kept, g_free);
+  free_result_columns (run);
   run->n_kept_items = 0;
   return result;
 }
@@ -853,12 +1016,13 @@ hn_run_dup_result_names (HnRun *self)
 GVariant *
 _hn_run_describe_results (HnRun *run)
 {
+  HnValue **kept = _hn_run_get_kept (run);
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  for (guint o = 0; run->kept != NULL && o < run->plan->n_outputs; o++)
+  for (guint o = 0; kept != NULL && o < run->plan->n_outputs; o++)
     {
-      HnValue *value = run->kept[o];
+      HnValue *value = kept[o];
       GVariant *v = _hn_value_to_variant (value, NULL, NULL);
 
       if (v == NULL)

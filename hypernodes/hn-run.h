@@ -61,6 +61,19 @@ HnRun              *hn_run_new_map_values  (HnPipeline          *pipeline,
                                             GCancellable        *cancellable,
                                             GError             **error);
 HN_AVAILABLE_IN_ALL
+HnRun              *hn_run_new_map_columns (HnPipeline          *pipeline,
+                                            guint                n_values,
+                                            const char * const  *names,
+                                            HnValue * const     *values,
+                                            const char * const  *map_over,
+                                            const HnHostType    *type,
+                                            gpointer const      *columns,
+                                            const gsize         *lengths,
+                                            HnMapMode            mode,
+                                            const char * const  *outputs,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+HN_AVAILABLE_IN_ALL
 gboolean            hn_run_execute_values  (HnRun               *self,
                                             GError             **error);
 HN_AVAILABLE_IN_ALL
@@ -125,6 +138,20 @@ gboolean            hn_run_set_result_values (HnRun             *self,
                                               gsize              n_items,
                                               HnValue * const   *values,
                                               GError           **error);
+HN_AVAILABLE_IN_ALL
+gpointer            hn_run_get_input_column  (HnRun             *self,
+                                              const char        *name,
+                                              const HnHostType  *type);
+HN_AVAILABLE_IN_ALL
+gboolean            hn_run_set_result_columns (HnRun            *self,
+                                               gsize             n_items,
+                                               const HnHostType *type,
+                                               gpointer const   *columns,
+                                               GError          **error);
+HN_AVAILABLE_IN_ALL
+gpointer            hn_run_get_result_column (HnRun             *self,
+                                              guint              output,
+                                              const HnHostType  *type);
 HN_AVAILABLE_IN_ALL
 void                hn_run_report_node_call  (HnRun             *self,
                                               HnNode            *node,

@@ -60,6 +60,28 @@ _hn_value_ref (HnValue *value)
 
 void      _hn_value_free_host   (HnHost *host);
 
+/* A column of host values: an object of the host language holding @length objects (see
+ * HnHostType.column_values), shared by the map sources and runs that give it. */
+typedef struct
+{
+  gatomicrefcount    ref_count;
+  const HnHostType  *type;
+  gpointer           object;
+  gsize              length;
+} HnHostColumn;
+
+/* Takes @object. */
+HnHostColumn *_hn_host_column_new    (const HnHostType *type,
+                                      gpointer          object,
+                                      gsize             length);
+HnHostColumn *_hn_host_column_ref    (HnHostColumn     *column);
+void          _hn_host_column_unref  (HnHostColumn     *column);
+/* New values of the objects [@first, @first + @n) of @column, in @values. */
+void          _hn_host_column_values (HnHostColumn     *column,
+                                      gsize             first,
+                                      gsize             n,
+                                      HnValue         **values);
+
 static inline void
 _hn_value_unref (HnValue *value)
 {

@@ -99,6 +99,51 @@ _hn_value_free_host (HnHost *host)
  *
  * Returns: %TRUE if @self holds a host object, %FALSE if it holds a variant
  */
+HnHostColumn *
+_hn_host_column_new (const HnHostType *type,
+                     gpointer          object,
+                     gsize             length)
+{
+  HnHostColumn *column = g_new (HnHostColumn, 1);
+
+  g_atomic_ref_count_init (&column->ref_count);
+  column->type = type;
+  column->object = object;
+  column->length = length;
+  return column;
+}
+
+HnHostColumn *
+_hn_host_column_ref (HnHostColumn *column)
+{
+  hn_ref_count_inc (&column->ref_count);
+  return column;
+}
+
+void
+_hn_host_column_unref (HnHostColumn *column)
+{
+  if (!hn_ref_count_dec (&column->ref_count))
+    return;
+  column->type->free (column->object);
+  g_free (column);
+}
+
+void
+_hn_host_column_values (HnHostColumn  *column,
+                        gsize          first,
+                        gsize          n,
+                        HnValue      **values)
+{
+  gpointer *objects = (gpointer *) values;
+
+  g_assert (first <= column->length && n <= column->length - first);
+  /* the objects first, in the room of their values */
+  column->type->column_values (column->object, first, n, objects);
+  for (gsize i = 0; i < n; i++)
+    values[i] = hn_value_new_host (column->type, objects[i]);
+}
+
 gboolean
 hn_value_is_host (HnValue *self)
 {

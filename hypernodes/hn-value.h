@@ -38,9 +38,18 @@ typedef struct _HnValue HnValue;
  * @describe: (nullable): a short description of an object for messages, such as its type name
  * @cache_key: (nullable): the data a cache keys an object by, or %NULL to key it by
  *   @to_variant's data; fails when the object has no stable key (its node is then not cached)
+ * @column_values: (nullable): for columns, objects that hold a sequence of objects (such as
+ *   a Python list): stores in @objects new objects for the @n_values values of @column from
+ *   index @first, which the caller keeps in bounds. Called in any thread, with no lock of the
+ *   library held. %NULL when the language gives no columns.
  *
  * What the library needs to know of the objects of a host language. One static instance per
  * language, alive as long as its values.
+ *
+ * A bridge that has the values of a map as columns of its language gives them as they are
+ * ([ctor@Run.new_map_columns], [method@Run.set_result_columns]), without a value per object:
+ * the library makes values of their objects (with @column_values) only if something asks for
+ * them one at a time.
  */
 typedef struct
 {
@@ -52,8 +61,12 @@ typedef struct
   char      *(*describe)   (gpointer              object);
   GVariant  *(*cache_key)  (gpointer              object,
                             GError              **error);
+  void       (*column_values) (gpointer           column,
+                               gsize              first,
+                               gsize              n_values,
+                               gpointer          *objects);
   /*< private >*/
-  gpointer     _reserved[7];
+  gpointer     _reserved[6];
 } HnHostType;
 
 #define HN_TYPE_VALUE (hn_value_get_type ())

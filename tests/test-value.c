@@ -16,6 +16,7 @@ typedef struct
   gatomicrefcount ref_count;
   gint64          n;
   gboolean        opaque;   /* has no data form */
+  GPtrArray      *items;    /* for a column of counters, its counters */
 } Counter;
 
 static gint counters_alive;
@@ -41,8 +42,46 @@ counter_unref (gpointer data)
   if (g_atomic_ref_count_dec (&c->ref_count))
     {
       g_atomic_int_add (&counters_alive, -1);
+      g_clear_pointer (&c->items, g_ptr_array_unref);
       g_free (c);
     }
+}
+
+static Counter *
+counter_ref (Counter *c)
+{
+  g_atomic_ref_count_inc (&c->ref_count);
+  return c;
+}
+
+/* a column of counters first, first + 1, ... */
+static Counter *
+counter_column (gint64 first,
+                guint  n)
+{
+  Counter *column = counter_new (-1, TRUE);
+
+  column->items = g_ptr_array_new_with_free_func (counter_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (column->items, counter_new (first + i, FALSE));
+  return column;
+}
+
+static gint column_reads;
+
+static void
+counter_column_values (gpointer  column,
+                       gsize     first,
+                       gsize     n_values,
+                       gpointer *objects)
+{
+  Counter *c = column;
+
+  g_atomic_int_inc (&column_reads);
+  g_assert_nonnull (c->items);
+  g_assert_cmpuint (first + n_values, <=, c->items->len);
+  for (gsize i = 0; i < n_values; i++)
+    objects[i] = counter_ref (g_ptr_array_index (c->items, first + i));
 }
 
 static GVariant *
@@ -81,6 +120,12 @@ static const HnHostType counter_type = {
   .to_variant = counter_to_variant,
   .describe = counter_describe,
   .cache_key = counter_cache_key,
+  .column_values = counter_column_values,
+};
+
+static const HnHostType other_type = {
+  .language = "other",
+  .free = counter_unref,
 };
 
 static HnValue *
@@ -274,6 +319,123 @@ test_map_over_host_values (gconstpointer data)
       g_assert_cmpint (counter_of (results[0])->n, ==, i + 1);
     }
   g_clear_pointer (&run, hn_run_unref);
+  g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
+}
+
+static void
+test_map_over_host_columns (gconstpointer data)
+{
+  ExecutorFactory make = data;
+  g_autoptr(HnNode) first = bump_node ("first", "counter", "bumped", FALSE);
+  HnNode *nodes[] = { first, NULL };
+  g_autoptr(HnPipeline) base = hn_pipeline_new (nodes, G_N_ELEMENTS (nodes) - 1, NULL);
+  g_autoptr(HnPipeline) pipeline = with_executor (base, make);
+  Counter *column = counter_column (0, 50);
+  gpointer columns[] = { column };
+  gsize lengths[] = { 50 };
+  g_autoptr(HnRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_atomic_int_set (&column_reads, 0);
+  run = hn_run_new_map_columns (pipeline, 0, NULL, NULL, STRV ("counter"), &counter_type,
+                                columns, lengths, HN_MAP_MODE_ZIP, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* the run took the column: engine glue reads it whole, of its own type only */
+  g_assert_true (hn_run_get_input_column (run, "counter", &counter_type) == column);
+  g_assert_null (hn_run_get_input_column (run, "counter", &other_type));
+  g_assert_null (hn_run_get_input_column (run, "bumped", &counter_type));
+  g_assert_cmpint (g_atomic_int_get (&column_reads), ==, 0);
+
+  g_assert_true (hn_run_execute_values (run, &error));
+  g_assert_no_error (error);
+  /* the executor's drivers made the values of the column once for all items (each thread
+   * that found none at the start may make them: the first one made is kept) */
+  g_assert_cmpint (g_atomic_int_get (&column_reads), >=, 1);
+  g_assert_cmpint (g_atomic_int_get (&column_reads), <=, 4);
+  g_assert_cmpuint (hn_run_get_n_items (run), ==, 50);
+  g_assert_null (hn_run_get_result_column (run, 0, &counter_type));
+  for (guint i = 0; i < 50; i++)
+    {
+      guint n;
+      HnValue * const *results = hn_run_get_result_values (run, i, &n);
+
+      g_assert_cmpuint (n, ==, 1);
+      g_assert_cmpint (counter_of (results[0])->n, ==, i + 1);
+    }
+  g_clear_pointer (&run, hn_run_unref);
+  g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
+}
+
+/* the columns of a product, a typed input and results given as columns */
+static void
+test_host_columns (void)
+{
+  g_autoptr(HnNode) node = g_object_new (HN_TYPE_NODE, "name", "pair",
+                                         "inputs", STRV ("a", "b"), "outputs", STRV ("c"),
+                                         NULL);
+  g_autoptr(HnNode) typed = typed_node ();
+  HnNode *nodes[] = { node, NULL };
+  HnNode *typed_nodes[] = { typed, NULL };
+  g_autoptr(HnPipeline) pipeline = hn_pipeline_new (nodes, 1, NULL);
+  g_autoptr(HnPipeline) typed_pipeline = hn_pipeline_new (typed_nodes, 1, NULL);
+  g_autoptr(HnRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer columns[2];
+  gsize lengths[] = { 2, 3 };
+  Counter *results;
+  HnValue * const *values;
+  guint n;
+
+  hn_node_set_value_func (node, bump, NULL, NULL);
+
+  /* an item of a product of two columns is not their elements of its index */
+  columns[0] = counter_column (0, 2);
+  columns[1] = counter_column (10, 3);
+  run = hn_run_new_map_columns (pipeline, 0, NULL, NULL, STRV ("a", "b"), &counter_type,
+                                columns, lengths, HN_MAP_MODE_PRODUCT, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hn_run_get_n_items (run), ==, 6);
+  g_assert_null (hn_run_get_input_column (run, "a", &counter_type));
+  g_assert_null (hn_run_get_input_column (run, "b", &counter_type));
+
+  /* results given as a column: values made of it on first use */
+  results = counter_column (100, 5);
+  g_assert_false (hn_run_set_result_columns (run, 5, &counter_type, (gpointer *) &results,
+                                             &error));
+  g_assert_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED);
+  g_clear_error (&error);
+  results = counter_column (100, 6);
+  g_assert_true (hn_run_set_result_columns (run, 6, &counter_type, (gpointer *) &results,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_true (hn_run_get_result_column (run, 0, &counter_type) == results);
+  g_assert_null (hn_run_get_result_column (run, 1, &counter_type));
+  g_assert_null (hn_run_get_result_column (run, 0, &other_type));
+  values = hn_run_get_result_values (run, 4, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (counter_of (values[0])->n, ==, 104);
+  g_assert_null (hn_run_get_result_values (run, 6, &n));
+  g_clear_pointer (&run, hn_run_unref);
+  g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
+
+  /* a column for a typed input: its values convert, item by item */
+  columns[0] = counter_column (1, 3);
+  run = hn_run_new_map_columns (typed_pipeline, 0, NULL, NULL, STRV ("bumped"), &counter_type,
+                                columns, lengths, HN_MAP_MODE_ZIP, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (hn_run_get_input_column (run, "bumped", &counter_type));
+  g_assert_true (hn_run_execute_values (run, &error));
+  g_assert_no_error (error);
+  values = hn_run_get_result_values (run, 1, &n);
+  g_assert_cmpint (g_variant_get_int64 (hn_value_get_variant (values[0])), ==, 102);
+  g_clear_pointer (&run, hn_run_unref);
+
+  /* the run frees the columns it refuses */
+  columns[0] = counter_column (1, 3);
+  run = hn_run_new_map_columns (pipeline, 0, NULL, NULL, STRV ("nope"), &counter_type,
+                                columns, lengths, HN_MAP_MODE_ZIP, NULL, NULL, &error);
+  g_assert_null (run);
+  g_assert_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_UNKNOWN_INPUT);
   g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
 }
 
@@ -703,13 +865,17 @@ main (int   argc,
     {
       g_autofree char *by_ref = g_strdup_printf ("/Hn/Value/by-reference/%s", executors[e].name);
       g_autofree char *map = g_strdup_printf ("/Hn/Value/map/%s", executors[e].name);
+      g_autofree char *columns = g_strdup_printf ("/Hn/Value/map-columns/%s",
+                                                  executors[e].name);
       g_autofree char *optional = g_strdup_printf ("/Hn/Value/optional-inputs/%s",
                                                    executors[e].name);
 
       g_test_add_data_func (by_ref, executors[e].make, test_host_values_pass_by_reference);
       g_test_add_data_func (map, executors[e].make, test_map_over_host_values);
+      g_test_add_data_func (columns, executors[e].make, test_map_over_host_columns);
       g_test_add_data_func (optional, executors[e].make, test_optional_inputs);
     }
+  g_test_add_func ("/Hn/Value/columns", test_host_columns);
   g_test_add_func ("/Hn/Value/unconvertible", test_unconvertible_host_values_fail_clearly);
   g_test_add_func ("/Hn/Value/to-variant", test_collect_names_unconvertible_output);
   g_test_add_func ("/Hn/Value/async-value-func", test_async_value_func);

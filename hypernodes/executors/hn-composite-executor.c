@@ -107,8 +107,8 @@ hn_item_node_run_invoke (HnNode           *node,
 
   for (guint o = 0; o < n_outputs; o++)
     {
-      if (item_run->kept != NULL)
-        results[o] = _hn_value_ref (item_run->kept[o]);
+      if (_hn_run_has_kept (item_run))
+        results[o] = _hn_value_ref (_hn_run_get_kept (item_run)[o]);
       else
         {
           /* an executor that returns data (an engine) */
@@ -244,9 +244,10 @@ hn_composite_executor_map_items (HnExecutor  *executor,
   outer->events &= ~(HN_CALLBACK_EVENTS_NODES | HN_HOOK_NODE_START);
 
   result = HN_EXECUTOR_GET_IFACE (self->map_executor)->map (self->map_executor, outer, error);
-  if (result != NULL && run->keep && outer->kept != NULL)
+  if (result != NULL && run->keep && _hn_run_has_kept (outer))
     {
       run->kept = g_steal_pointer (&outer->kept);
+      run->result_columns = g_steal_pointer (&outer->result_columns);
       run->n_kept_items = outer->n_kept_items;
       run->plan_n_outputs = outer->plan_n_outputs;
       outer->n_kept_items = 0;

@@ -52,12 +52,12 @@ hn_engine_executor_execute (HnExecutor  *executor,
   result = _hn_python_run_engine (engine, G_OBJECT (executor), run, error);
   /* the glue gave the results as values (hn_run_set_result_values()): the caller of a run
    * made with values takes them as they are, any other caller gets data */
-  if (result != NULL && run->kept != NULL && !run->keep)
+  if (result != NULL && _hn_run_has_kept (run) && !run->keep)
     {
       g_variant_unref (result);
       result = _hn_run_take_kept_as_data (run, error);
     }
-  else if (result != NULL && run->kept == NULL && hn_run_is_map (run) &&
+  else if (result != NULL && !_hn_run_has_kept (run) && hn_run_is_map (run) &&
            !g_variant_is_of_type (result, G_VARIANT_TYPE ("aa{sv}")))
     {
       g_clear_pointer (&result, g_variant_unref);

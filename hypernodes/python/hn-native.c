@@ -120,6 +120,7 @@ static PyObject *errors_module;    /* hypernodes._errors */
 static PyObject *pickle_dumps;
 static PyObject *pickle_loads;
 static PyObject *glib_variant_type; /* GLib.Variant */
+static PyTypeObject PyDataType;      /* engine glue's Data, below */
 static PyObject *run_coroutine;    /* hypernodes._aio.run_coroutine */
 static PyObject *variant_from_data; /* hypernodes._values.variant_from_data */
 static PyObject *take_engine_exception; /* hypernodes._bridge.take_exception */
@@ -283,13 +284,43 @@ py_host_free (gpointer object)
   gil_leave (gil);
 }
 
+/* Columns are lists, which the library holds for a run: copies the caller cannot change. */
+static void
+py_column_values (gpointer  column,
+                  gsize     first,
+                  gsize     n_values,
+                  gpointer *objects)
+{
+  PyGILState_STATE gil = gil_enter ();
+
+  for (gsize i = 0; i < n_values; i++)
+    objects[i] = Py_NewRef (PyList_GET_ITEM ((PyObject *) column, first + i));
+  gil_leave (gil);
+}
+
 static const HnHostType python_host_type = {
   .language = "Python",
   .free = py_host_free,
   .to_variant = py_host_to_variant,
   .describe = py_host_describe,
   .cache_key = py_host_cache_key,
+  .column_values = py_column_values,
 };
+
+/* Whether the values of @list are all Python objects as they are (their own host values):
+ * none is data (a GLib.Variant, or engine glue's Data). Must hold the GIL. */
+static gboolean
+all_host_objects (PyObject *list)
+{
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE (list); i++)
+    {
+      PyTypeObject *type = Py_TYPE (PyList_GET_ITEM (list, i));
+
+      if ((PyObject *) type == glib_variant_type || type == &PyDataType)
+        return FALSE;
+    }
+  return TRUE;
+}
 
 /* Must hold the GIL; takes a new reference to @obj. */
 static HnValue *
@@ -1653,6 +1684,39 @@ results_dict (HnRun       *run,
   return dict;
 }
 
+/* The results of a map whose engine glue gave them as lists (hn_run_set_result_columns()),
+ * as a list of dicts; NULL, without an exception, when it gave them otherwise. */
+static PyObject *
+result_columns_dicts (HnRun      *run,
+                      gsize       n_items,
+                      PyObject  **keys,
+                      guint       n_keys)
+{
+  g_autofree PyObject **lists = g_new (PyObject *, MAX (n_keys, 1));
+  PyObject *result;
+
+  for (guint o = 0; o < n_keys; o++)
+    if ((lists[o] = hn_run_get_result_column (run, o, &python_host_type)) == NULL ||
+        (gsize) PyList_GET_SIZE (lists[o]) != n_items)
+      return NULL;
+  if (n_keys == 0)
+    return NULL;
+  result = PyList_New (n_items);
+  for (gsize i = 0; result != NULL && i < n_items; i++)
+    {
+      PyObject *dict = PyDict_New ();
+
+      for (guint o = 0; dict != NULL && o < n_keys; o++)
+        if (PyDict_SetItem (dict, keys[o], PyList_GET_ITEM (lists[o], i)) < 0)
+          Py_CLEAR (dict);
+      if (dict == NULL)
+        Py_CLEAR (result);
+      else
+        PyList_SET_ITEM (result, i, dict);
+    }
+  return result;
+}
+
 static PyObject **
 result_keys (HnRun *run,
              guint *n_keys)
@@ -1746,13 +1810,14 @@ native_map (PyObject *module,
   g_autoptr(HnRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree HnValue ***columns = NULL;
+  g_autofree gpointer *lists = NULL;
   g_autofree gsize *lengths = NULL;
   GCancellable *cancellable;
   HnPipeline *pipeline;
   PyObject *result = NULL;
   PyObject **keys;
   guint n_keys, n_over;
-  gboolean ok;
+  gboolean ok, as_lists = TRUE;
   gsize n_items;
 
   if (!PyArg_ParseTuple (args, "OOOiOO", &py_pipeline, &inputs, &map_over, &mode, &outputs,
@@ -1773,13 +1838,14 @@ native_map (PyObject *module,
       return NULL;
     }
 
+  /* the mapped lists are copied, as columns the run holds as they are, unless some of their
+   * values are data (GLib.Variant), which the run takes as data */
   n_over = over ? g_strv_length (over) : 0;
-  columns = g_new0 (HnValue **, MAX (n_over, 1));
+  lists = g_new0 (gpointer, MAX (n_over, 1));
   lengths = g_new0 (gsize, MAX (n_over, 1));
   for (guint m = 0; ok && m < n_over; m++)
     {
       PyObject *list = inputs != Py_None ? PyDict_GetItemString (inputs, over[m]) : NULL;
-      PyObject *seq;
 
       if (list == NULL)
         continue;  /* bound, or missing: the library says which */
@@ -1795,15 +1861,38 @@ native_map (PyObject *module,
           ok = FALSE;
           break;
         }
-      seq = PySequence_Fast (list, "");
-      lengths[m] = PySequence_Fast_GET_SIZE (seq);
-      columns[m] = g_new (HnValue *, MAX (lengths[m], 1));
-      for (gsize i = 0; i < lengths[m]; i++)
-        columns[m][i] = value_from_python (PySequence_Fast_GET_ITEM (seq, i));
-      Py_DECREF (seq);
+      lists[m] = PySequence_List (list);
+      if (lists[m] == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      lengths[m] = PyList_GET_SIZE ((PyObject *) lists[m]);
+      as_lists = as_lists && all_host_objects (lists[m]);
+    }
+  if (ok && !as_lists)
+    {
+      columns = g_new0 (HnValue **, MAX (n_over, 1));
+      for (guint m = 0; m < n_over; m++)
+        if (lists[m] != NULL)
+          {
+            columns[m] = g_new (HnValue *, MAX (lengths[m], 1));
+            for (gsize i = 0; i < lengths[m]; i++)
+              columns[m][i] = value_from_python (PyList_GET_ITEM ((PyObject *) lists[m], i));
+          }
     }
 
-  if (ok)
+  if (ok && as_lists)
+    {
+      /* the run takes the lists */
+      run = hn_run_new_map_columns (pipeline, names->len, (const char * const *) names->pdata,
+                                    (HnValue * const *) values->pdata,
+                                    (const char * const *) over, &python_host_type,
+                                    (gpointer const *) lists, lengths, mode,
+                                    (const char * const *) output_names, cancellable, &error);
+      memset (lists, 0, sizeof (gpointer) * n_over);
+    }
+  else if (ok)
     run = hn_run_new_map_values (pipeline, names->len, (const char * const *) names->pdata,
                                  (HnValue * const *) values->pdata,
                                  (const char * const *) over,
@@ -1811,12 +1900,15 @@ native_map (PyObject *module,
                                  (const char * const *) output_names, cancellable, &error);
   unref_values (values);
   for (guint m = 0; m < n_over; m++)
-    if (columns[m] != NULL)
-      {
-        for (gsize i = 0; i < lengths[m]; i++)
-          hn_value_unref (columns[m][i]);
-        g_free (columns[m]);
-      }
+    {
+      Py_XDECREF ((PyObject *) lists[m]);
+      if (columns != NULL && columns[m] != NULL)
+        {
+          for (gsize i = 0; i < lengths[m]; i++)
+            hn_value_unref (columns[m][i]);
+          g_free (columns[m]);
+        }
+    }
   if (!ok)
     return NULL;
   if (run == NULL)
@@ -1826,15 +1918,19 @@ native_map (PyObject *module,
 
   n_items = hn_run_get_n_items (run);
   keys = result_keys (run, &n_keys);
-  result = PyList_New (n_items);
-  for (gsize i = 0; result != NULL && i < n_items; i++)
+  result = result_columns_dicts (run, n_items, keys, n_keys);
+  if (result == NULL && !PyErr_Occurred ())
     {
-      PyObject *dict = results_dict (run, i, keys, n_keys);
+      result = PyList_New (n_items);
+      for (gsize i = 0; result != NULL && i < n_items; i++)
+        {
+          PyObject *dict = results_dict (run, i, keys, n_keys);
 
-      if (dict == NULL)
-        Py_CLEAR (result);
-      else
-        PyList_SET_ITEM (result, i, dict);
+          if (dict == NULL)
+            Py_CLEAR (result);
+          else
+            PyList_SET_ITEM (result, i, dict);
+        }
     }
   free_keys (keys, n_keys);
   return result;
@@ -2182,8 +2278,11 @@ native_engine_inputs (PyObject *module,
   g_autofree HnValue **values = NULL;
   g_autofree PyObject **lists = NULL;
   g_autofree PyObject **fallbacks = NULL;
+  g_autofree Py_ssize_t *rest = NULL;
+  g_autofree const char **rest_names = NULL;
   g_autoptr(GError) error = NULL;
   Py_ssize_t n_roots;
+  guint n_rest = 0;
   HnRun *run;
   gsize n_items, block = 0;
 
@@ -2199,6 +2298,8 @@ native_engine_inputs (PyObject *module,
   values = g_new0 (HnValue *, MAX (n_roots * MIN (MAX (n_items, 1), INPUT_BLOCK), 1));
   lists = g_new0 (PyObject *, MAX (n_roots, 1));
   fallbacks = g_new0 (PyObject *, MAX (n_roots, 1));
+  rest = g_new0 (Py_ssize_t, MAX (n_roots, 1));
+  rest_names = g_new0 (const char *, MAX (n_roots, 1));
   for (Py_ssize_t r = 0; r < n_roots; r++)
     if ((names[r] = PyUnicode_AsUTF8 (PySequence_Fast_GET_ITEM (seq, r))) == NULL)
       goto out;
@@ -2230,19 +2331,36 @@ native_engine_inputs (PyObject *module,
       Py_DECREF (obj);
     }
 
-  for (gsize first = 0; first < n_items; first += block)
+  /* the columns the run holds as they are (the lists of a Python caller) go whole; the
+   * others item by item */
+  for (Py_ssize_t r = 0; r < n_roots; r++)
+    {
+      PyObject *list = n_items > 0 ? hn_run_get_input_column (run, names[r], &python_host_type)
+                                   : NULL;
+
+      if (list != NULL && (gsize) PyList_GET_SIZE (list) == n_items)
+        lists[r] = Py_NewRef (list);
+      else
+        {
+          rest[n_rest] = r;
+          rest_names[n_rest++] = names[r];
+        }
+    }
+
+  for (gsize first = 0; n_rest > 0 && first < n_items; first += block)
     {
       block = MIN (INPUT_BLOCK, n_items - first);
-      if (!hn_run_get_input_values (run, first, block, n_roots, names, values, &error))
+      if (!hn_run_get_input_values (run, first, block, n_rest, rest_names, values, &error))
         {
           raise_error (error);
           goto out;
         }
       for (gsize b = 0; b < block; b++)
-        for (Py_ssize_t r = 0; r < n_roots; r++)
+        for (guint k = 0; k < n_rest; k++)
           {
+            Py_ssize_t r = rest[k];
             gsize i = first + b;
-            HnValue *value = g_steal_pointer (&values[b * n_roots + r]);
+            HnValue *value = g_steal_pointer (&values[b * n_rest + k]);
             PyObject *obj;
 
             if (value == NULL && lists[r] == NULL)
@@ -2570,6 +2688,31 @@ native_set_results (PyObject *module,
         {
           PyErr_Format (PyExc_ValueError, "output “%s” needs a list of %zd values", names[o],
                         n_items);
+          goto out;
+        }
+    }
+  /* Python objects as they are: the run takes copies of the lists */
+  if (hn_run_is_map (run) && n_outputs > 0)
+    {
+      g_autofree gpointer *lists = g_new0 (gpointer, n_outputs);
+      gboolean plain = TRUE;
+
+      for (Py_ssize_t o = 0; plain && o < n_outputs; o++)
+        plain = all_host_objects (PySequence_Fast_GET_ITEM (seq, o));
+      for (Py_ssize_t o = 0; plain && o < n_outputs; o++)
+        if ((lists[o] = PyList_GetSlice (PySequence_Fast_GET_ITEM (seq, o), 0, n_items)) == NULL)
+          {
+            for (Py_ssize_t k = 0; k < o; k++)
+              Py_DECREF ((PyObject *) lists[k]);
+            goto out;
+          }
+      if (plain)
+        {
+          if (!hn_run_set_result_columns (run, n_items, &python_host_type,
+                                          (gpointer const *) lists, &error))
+            raise_error (error);
+          else
+            ret = Py_NewRef (Py_None);
           goto out;
         }
     }

@@ -249,6 +249,51 @@ def test_map_items_of_any_type_come_back_unchanged(executor):
         assert result["used"] is item
 
 
+def test_map_takes_its_lists_as_they_were_when_it_started(executor):
+    """The mapped lists are the run's own copies: a node that changes the caller's list (or
+    tuple contents) during the map changes nothing of the map's items."""
+    xs = [1, 2, 3]
+
+    @node(output_name="y")
+    def grow(x):
+        xs.append(x * 10)
+        return x
+
+    results = on(Pipeline([grow]), executor).map({"x": xs}, map_over="x")
+    assert [r["y"] for r in results] == [1, 2, 3]
+    assert len(xs) == 6
+    # a tuple maps like a list, items as they are
+    items = (Point(1, 1), "s", None)
+    results = on(passthrough({}), executor).map({"value": items}, map_over="value")
+    assert [r["used"] for r in results] == list(items)
+    assert results[0]["used"] is items[0]
+
+
+def test_map_over_glib_variants_gives_nodes_their_data(executor):
+    """GLib.Variant items are data, as in a single run: Python nodes get Python values."""
+    seen = []
+
+    @node(output_name="y")
+    def look(x):
+        seen.append(x)
+        return x
+
+    values = [GLib.Variant("x", 5), 6, GLib.Variant("s", "seven")]
+    results = on(Pipeline([look]), executor).map({"x": values}, map_over="x")
+    assert [r["y"] for r in results] == [5, 6, "seven"]
+    assert sorted(map(repr, seen)) == sorted(map(repr, [5, 6, "seven"]))
+
+
+def test_product_map_of_lists_gives_every_pair(executor):
+    @node(output_name="pair")
+    def pair(a, b):
+        return (a, b)
+
+    results = on(Pipeline([pair]), executor).map(
+        {"a": [1, 2], "b": ["x", "y", "z"]}, map_over=["a", "b"], map_mode="product")
+    assert [r["pair"] for r in results] == [(a, b) for a in [1, 2] for b in "xyz"]
+
+
 # ---- values that must become data, or not ---------------------------------------------------
 
 

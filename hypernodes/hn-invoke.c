@@ -931,7 +931,8 @@ call_and_store (HnRun        *run,
                 gboolean     *cached,
                 GError      **error)
 {
-  HnValue *stack_results[8];
+  /* zeroed whole: a loop over n_outputs becomes a "rep stos", slow to start for one value */
+  HnValue *stack_results[8] = { NULL, };
   g_autofree HnValue **heap_results = NULL;
   HnValue **results = stack_results;
   GError *node_error = NULL;
@@ -942,9 +943,6 @@ call_and_store (HnRun        *run,
 
   if (gn->n_outputs > G_N_ELEMENTS (stack_results))
     results = heap_results = g_new0 (HnValue *, gn->n_outputs);
-  else
-    for (guint o = 0; o < gn->n_outputs; o++)
-      results[o] = NULL;
 
   /* the plain path, when nothing watches: as cheap as a direct call */
   if (key == NULL && !_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))

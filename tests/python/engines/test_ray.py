@@ -229,3 +229,26 @@ def test_a_node_whose_module_workers_cannot_import(executor, tmp_path, monkeypat
                                                         Hn.ExecutorError.NOT_SHIPPABLE)
         assert "“twice”" in info.value.message and "only_here" in info.value.message
     assert recorder.errors == ["twice"]
+
+
+@pytest.mark.parametrize("shared", [7, b"\x01" * 100_000], ids=["small", "large"])
+def test_large_program_and_shared_inputs(executor, shared):
+    """A program too large to travel in every task (a node closing over 200 kB) and shared
+    inputs small and large (large ones go through the object store): the results are the
+    sequential executor's."""
+    table = bytes(range(256)) * 800
+
+    @node(output_name="y")
+    def look_up(x, offset):
+        step = offset if isinstance(offset, int) else len(offset)
+        return table[(x + step) % len(table)]
+
+    pipeline = Pipeline([look_up])
+    inputs = {"x": list(range(2500)), "offset": shared}
+    expected = pipeline.with_config(config(Hn.SequentialExecutor())).map(inputs, ["x"])
+    assert pipeline.with_config(config(executor)).map(inputs, ["x"]) == expected
+    # a single run, and a small program
+    assert pipeline.with_config(config(executor)).run(
+        {"x": 3, "offset": shared}) == pipeline.run({"x": 3, "offset": shared})
+    assert Pipeline([node(lambda x: x + 1, output_name="y")]).with_config(
+        config(executor)).map({"x": [1, 2]}, ["x"]) == [{"y": 2}, {"y": 3}]

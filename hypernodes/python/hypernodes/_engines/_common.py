@@ -64,21 +64,23 @@ class Frame:
 
 
 class Rows:
-    """Rows [start, stop) of a map's items: the columns (lists of values) of the inputs that the
-    items give themselves; the single row of a run has none. Values are the engine glue's:
-    Python objects as they are, data as _native.Data (pickled as type and bytes)."""
+    """Rows [start, start + n) of a map's items: the columns (lists of values) of the inputs
+    that the items give themselves; the single row of a run (start -1) has none. Values are the
+    engine glue's: Python objects as they are, data as _native.Data (pickled as type and
+    bytes)."""
 
-    __slots__ = ("columns", "n")
+    __slots__ = ("columns", "n", "start")
 
-    def __init__(self, columns, n):
+    def __init__(self, columns, n, start=-1):
         self.columns = columns
         self.n = n
+        self.start = start
 
     def __getstate__(self):
-        return _dumps(self.columns), self.n
+        return _dumps(self.columns), self.n, self.start
 
     def __setstate__(self, state):
-        self.columns, self.n = _loads(state[0]), state[1]
+        self.columns, self.n, self.start = _loads(state[0]), state[1], state[2]
 
 
 class Done:
@@ -142,7 +144,7 @@ class Work:
         """Rows [start, stop) of the items (the shared values apart)."""
         if not self.is_map:
             return Rows({}, 1)
-        return Rows({k: v[start:stop] for k, v in self.columns.items()}, stop - start)
+        return Rows({k: v[start:stop] for k, v in self.columns.items()}, stop - start, start)
 
     def full_columns(self):
         """A list of values per root input, one value per row (the shared ones repeated), for

@@ -123,7 +123,8 @@ _hn_map_source_get_n_items (HnMapSource *source)
 static HnValue *
 column_value (HnMapSource *source,
               guint        column,
-              gsize        index)
+              gsize        index,
+              gboolean     peek)
 {
   GVariant *element;
   HnValue **values;
@@ -134,6 +135,15 @@ column_value (HnMapSource *source,
       for (guint c = source->n_columns - 1; c > column; c--)
         idx /= source->lengths[c];
       idx %= source->lengths[column];
+    }
+  if (peek && source->host_columns != NULL && source->host_columns[column] != NULL &&
+      g_atomic_pointer_get (&source->value_columns[column]) == NULL)
+    {
+      /* one value, not the whole column */
+      HnValue *value;
+
+      _hn_host_column_values (source->host_columns[column], idx, 1, &value);
+      return value;
     }
   values = value_column (source, column);
   if (values != NULL)
@@ -163,7 +173,7 @@ _hn_map_source_get_items (HnMapSource *source)
         {
           for (guint c = 0; c < source->n_columns; c++)
             {
-              HnValue *element = column_value (source, c, i);
+              HnValue *element = column_value (source, c, i, FALSE);
               g_autoptr(GError) error = NULL;
               GVariant *value = _hn_value_to_variant (element, NULL, &error);
 
@@ -395,6 +405,7 @@ load_columns (HnMapSource  *source,
               gsize         index,
               const int    *slots,
               guint         n_slots,
+              gboolean      peek,
               HnValue     **frame,
               GError      **error)
 {
@@ -408,7 +419,7 @@ load_columns (HnMapSource  *source,
         wanted = slots[k] == slot;
       if (!wanted)
         continue;
-      value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index),
+      value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index, peek),
                                          (gint64) index, error);
       if (value == NULL)
         return FALSE;
@@ -432,7 +443,19 @@ _hn_map_source_load_item (HnMapSource  *source,
                                   error);
     }
 
-  return load_columns (source, graph, index, NULL, 0, frame, error);
+  return load_columns (source, graph, index, NULL, 0, FALSE, frame, error);
+}
+
+gboolean
+_hn_map_source_peek_item (HnMapSource  *source,
+                          HnGraph      *graph,
+                          gsize         index,
+                          HnValue     **frame,
+                          GError      **error)
+{
+  if (source->n_columns == 0)
+    return _hn_map_source_load_item (source, graph, index, frame, error);
+  return load_columns (source, graph, index, NULL, 0, TRUE, frame, error);
 }
 
 gboolean
@@ -446,7 +469,7 @@ _hn_map_source_load_item_slots (HnMapSource  *source,
 {
   if (source->n_columns == 0)
     return _hn_map_source_load_item (source, graph, index, frame, error);
-  return load_columns (source, graph, index, slots, n_slots, frame, error);
+  return load_columns (source, graph, index, slots, n_slots, FALSE, frame, error);
 }
 
 HnHostColumn *

@@ -348,8 +348,9 @@ test_map_over_host_columns (gconstpointer data)
 
   g_assert_true (hn_run_execute_values (run, &error));
   g_assert_no_error (error);
-  /* the executor's drivers made the values of the column once for all items (each thread
-   * that found none at the start may make them: the first one made is kept) */
+  /* the executor's drivers made the values of the column once for all items (each of the
+   * pool's 4 threads that found none at the start may make them: the first one made is
+   * kept) */
   g_assert_cmpint (g_atomic_int_get (&column_reads), >=, 1);
   g_assert_cmpint (g_atomic_int_get (&column_reads), <=, 4);
   g_assert_cmpuint (hn_run_get_n_items (run), ==, 50);

@@ -1174,13 +1174,17 @@ deliver_value_call (gpointer user_data)
 static void
 value_call_complete (HnValueCall *call)
 {
+  /* the source may run (and the call, its run and their context go) before g_source_attach()
+   * returns: the context is held until the source is let go */
+  GMainContext *context = g_main_context_ref (call->context);
   GSource *source = g_idle_source_new ();
 
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, deliver_value_call, call, NULL);
   HN_TSAN_RELEASE (call);
-  g_source_attach (source, call->context);
+  g_source_attach (source, context);
   g_source_unref (source);
+  g_main_context_unref (context);
 }
 
 /**
@@ -1323,11 +1327,15 @@ attach_invocation (HnInvocation *invocation,
 {
   GSource *source = g_idle_source_new ();
 
+  /* held until the source is let go: it may run, and the context go, before
+   * g_source_attach() returns */
+  context = g_main_context_ref (context);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, func, invocation, NULL);
   HN_TSAN_RELEASE (invocation);
   g_source_attach (source, context);
   g_source_unref (source);
+  g_main_context_unref (context);
 }
 
 static void

@@ -195,7 +195,6 @@ out:
 }
 
 static gboolean load_item (HnMapDriver  *driver,
-                           gboolean      peek,
                            gsize         index,
                            HnValue     **frame,
                            GError      **error);
@@ -230,7 +229,7 @@ _hn_run_check (HnRun   *run,
       for (gsize i = 0; ok && i < n_checked; i++)
         {
           /* a check, not a run: no callback hears of it */
-          ok = load_item (&driver, n_checked == 1, i, frame, error);
+          ok = load_item (&driver, i, frame, error);
           _hn_frame_clear (run->graph, frame);
         }
       if (driver.run != NULL)
@@ -317,11 +316,9 @@ _hn_map_driver_init (HnMapDriver   *driver,
   return TRUE;
 }
 
-/* Loads item @index into @frame on top of the shared inputs, and checks nothing is missing;
- * with @peek, without preparing the other items (a check of one item). */
+/* Loads item @index into @frame on top of the shared inputs, and checks nothing is missing. */
 static gboolean
 load_item (HnMapDriver  *driver,
-           gboolean      peek,
            gsize         index,
            HnValue     **frame,
            GError      **error)
@@ -336,8 +333,7 @@ load_item (HnMapDriver  *driver,
         frame[slot] = _hn_value_ref (driver->template[slot]);
     }
 
-  return (peek ? _hn_map_source_peek_item (run->source, run->graph, index, frame, error)
-               : _hn_map_source_load_item (run->source, run->graph, index, frame, error)) &&
+  return _hn_map_source_load_item (run->source, run->graph, index, frame, error) &&
          _hn_frame_check_missing (run->graph, plan, frame, (gint64) index, error);
 }
 
@@ -352,7 +348,7 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
   if (_hn_run_wants (run, HN_HOOK_MAP_ITEM_START))
     _hn_callbacks_map_item_start (run->callbacks, run->n_callbacks, index,
                                   hn_run_get_context (run));
-  return load_item (driver, FALSE, index, frame, error);
+  return load_item (driver, index, frame, error);
 }
 
 gboolean

@@ -32,13 +32,6 @@ HnMapSource  *_hn_map_source_new_columns (HnGraph             *graph,
 HnMapSource  *_hn_map_source_ref         (HnMapSource         *source);
 void          _hn_map_source_unref       (HnMapSource         *source);
 gsize         _hn_map_source_get_n_items (HnMapSource         *source);
-/* As _hn_map_source_load_item(), without preparing the other items: makes one value of a host
- * column that has none yet (a check of one item). */
-gboolean      _hn_map_source_peek_item   (HnMapSource         *source,
-                                          HnGraph             *graph,
-                                          gsize                index,
-                                          HnValue            **frame,
-                                          GError             **error);
 /* Stores the values of item @index in @frame, for root slots @slots only (for columns). */
 gboolean      _hn_map_source_load_item_slots (HnMapSource     *source,
                                               HnGraph         *graph,

@@ -12,6 +12,18 @@
 #include "hn-map-source-private.h"
 #include "hn-tsan-private.h"
 
+/* The values of a host column, made a chunk at a time on first use: lock-free, as the host
+ * language's hook may wait for a lock of its own (Python's GIL) that a thread waiting here could
+ * hold; threads that make the same chunk at once keep the first one made. */
+#define HOST_CHUNK 1024
+
+typedef struct
+{
+  HnHostColumn  *column;   /* NULL for a column that is not a host column */
+  HnValue     ***chunks;
+  gsize          n_chunks;
+} HostValues;
+
 struct _HnMapSource
 {
   gatomicrefcount   ref_count;
@@ -21,9 +33,8 @@ struct _HnMapSource
   char            **names;
   int              *slots;
   GVariant        **columns;
-  HnValue        ***value_columns;  /* per column, NULL or the values of a bridge */
-  HnHostColumn    **host_columns;   /* per column, NULL or the host column of a bridge, whose
-                                     * values value_columns gets on first use */
+  HnValue        ***value_columns;  /* per column, NULL or the values a bridge gave */
+  HostValues       *hosts;          /* per column: the host column a bridge gave, if any */
   gsize            *lengths;
   HnMapMode         mode;
   gsize             n_items;
@@ -51,32 +62,49 @@ free_values (HnValue **values,
   g_free (values);
 }
 
-/* The values of column @column, made from its host column on first use, NULL for a column of
- * data. Lock-free: the host language's hook may wait for a lock of its own (Python's GIL) that
- * a thread waiting here could hold. */
-static HnValue **
-value_column (HnMapSource *source,
-              guint        column)
+static void
+host_values_init (HostValues   *host,
+                  HnHostColumn *column)
 {
-  HnValue **values;
-  HnHostColumn *host;
+  host->column = _hn_host_column_ref (column);
+  host->n_chunks = (column->length + HOST_CHUNK - 1) / HOST_CHUNK;
+  host->chunks = g_new0 (HnValue **, MAX (host->n_chunks, 1));
+}
 
-  if (source->value_columns == NULL)
-    return NULL;
-  values = g_atomic_pointer_get (&source->value_columns[column]);
-  if (values != NULL || source->host_columns == NULL ||
-      (host = source->host_columns[column]) == NULL)
-    return values;
+static void
+host_values_clear (HostValues *host)
+{
+  if (host->column == NULL)
+    return;
+  for (gsize k = 0; k < host->n_chunks; k++)
+    if (host->chunks[k] != NULL)
+      free_values (host->chunks[k], MIN (HOST_CHUNK, host->column->length - k * HOST_CHUNK));
+  g_free (host->chunks);
+  _hn_host_column_unref (host->column);
+}
 
-  values = g_new (HnValue *, MAX (host->length, 1));
-  _hn_host_column_values (host, 0, host->length, values);
-  if (!g_atomic_pointer_compare_and_exchange (&source->value_columns[column], NULL, values))
+/* Value @index of a host column (borrowed). */
+static HnValue *
+host_value (HostValues *host,
+            gsize       index)
+{
+  gsize k = index / HOST_CHUNK, first = k * HOST_CHUNK;
+  HnValue **values = g_atomic_pointer_get (&host->chunks[k]);
+
+  if (values == NULL)
     {
-      /* another thread made them first */
-      free_values (values, host->length);
-      values = g_atomic_pointer_get (&source->value_columns[column]);
+      gsize n = MIN (HOST_CHUNK, host->column->length - first);
+
+      values = g_new (HnValue *, n);
+      _hn_host_column_values (host->column, first, n, values);
+      if (!g_atomic_pointer_compare_and_exchange (&host->chunks[k], NULL, values))
+        {
+          /* another thread made them first */
+          free_values (values, n);
+          values = g_atomic_pointer_get (&host->chunks[k]);
+        }
     }
-  return values;
+  return values[index - first];
 }
 
 HnMapSource *
@@ -98,12 +126,12 @@ _hn_map_source_unref (HnMapSource *source)
         g_variant_unref (source->columns[c]);
       if (source->value_columns != NULL && source->value_columns[c] != NULL)
         free_values (source->value_columns[c], source->lengths[c]);
-      if (source->host_columns != NULL && source->host_columns[c] != NULL)
-        _hn_host_column_unref (source->host_columns[c]);
+      if (source->hosts != NULL)
+        host_values_clear (&source->hosts[c]);
     }
   g_free (source->columns);
   g_free (source->value_columns);
-  g_free (source->host_columns);
+  g_free (source->hosts);
   g_free (source->slots);
   g_free (source->lengths);
   g_strfreev (source->names);
@@ -123,11 +151,9 @@ _hn_map_source_get_n_items (HnMapSource *source)
 static HnValue *
 column_value (HnMapSource *source,
               guint        column,
-              gsize        index,
-              gboolean     peek)
+              gsize        index)
 {
   GVariant *element;
-  HnValue **values;
   gsize idx = index;
 
   if (source->mode == HN_MAP_MODE_PRODUCT)
@@ -136,18 +162,10 @@ column_value (HnMapSource *source,
         idx /= source->lengths[c];
       idx %= source->lengths[column];
     }
-  if (peek && source->host_columns != NULL && source->host_columns[column] != NULL &&
-      g_atomic_pointer_get (&source->value_columns[column]) == NULL)
-    {
-      /* one value, not the whole column */
-      HnValue *value;
-
-      _hn_host_column_values (source->host_columns[column], idx, 1, &value);
-      return value;
-    }
-  values = value_column (source, column);
-  if (values != NULL)
-    return _hn_value_ref (values[idx]);
+  if (source->hosts != NULL && source->hosts[column].column != NULL)
+    return _hn_value_ref (host_value (&source->hosts[column], idx));
+  if (source->value_columns != NULL && source->value_columns[column] != NULL)
+    return _hn_value_ref (source->value_columns[column][idx]);
 
   element = g_variant_get_child_value (source->columns[column], idx);
   /* mixed-type lists arrive as "av": map over the values, not the boxes */
@@ -163,8 +181,15 @@ column_value (HnMapSource *source,
 GVariant *
 _hn_map_source_get_items (HnMapSource *source)
 {
+  GVariant *built = NULL;
+  GVariant *items_of_source;
+
   hn_mutex_lock (&source->items_lock);
-  if (source->items == NULL)
+  items_of_source = source->items;
+  hn_mutex_unlock (&source->items_lock);
+
+  /* built without the lock: host values convert with their language's locks (the GIL) */
+  if (items_of_source == NULL)
     {
       g_autofree GVariant **items = g_new (GVariant *, MAX (source->n_items, 1));
       g_autofree GVariant **entries = g_new (GVariant *, source->n_columns);
@@ -173,7 +198,7 @@ _hn_map_source_get_items (HnMapSource *source)
         {
           for (guint c = 0; c < source->n_columns; c++)
             {
-              HnValue *element = column_value (source, c, i, FALSE);
+              HnValue *element = column_value (source, c, i);
               g_autoptr(GError) error = NULL;
               GVariant *value = _hn_value_to_variant (element, NULL, &error);
 
@@ -192,12 +217,18 @@ _hn_map_source_get_items (HnMapSource *source)
             }
           items[i] = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, source->n_columns);
         }
-      source->items = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, items,
-                                                               source->n_items));
+      built = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, items,
+                                                       source->n_items));
     }
-  hn_mutex_unlock (&source->items_lock);
 
-  return source->items;
+  hn_mutex_lock (&source->items_lock);
+  if (source->items == NULL)
+    source->items = g_steal_pointer (&built);
+  items_of_source = source->items;
+  hn_mutex_unlock (&source->items_lock);
+  g_clear_pointer (&built, g_variant_unref);  /* another thread made them first */
+
+  return items_of_source;
 }
 
 static void
@@ -363,10 +394,10 @@ _hn_map_source_new_columns (HnGraph             *graph,
   for (guint m = 0; m < n_columns; m++)
     source->slots[m] = _hn_graph_lookup_slot (graph, map_over[m]);
   source->columns = (GVariant **) g_ptr_array_steal (columns, NULL);
-  if (value_columns != NULL || host_columns != NULL)
+  if (value_columns != NULL)
     source->value_columns = g_new0 (HnValue **, n_columns);
   if (host_columns != NULL)
-    source->host_columns = g_new0 (HnHostColumn *, n_columns);
+    source->hosts = g_new0 (HostValues, n_columns);
   for (guint m = 0; m < n_columns; m++)
     if (value_columns != NULL && value_columns[m] != NULL)
       {
@@ -375,7 +406,7 @@ _hn_map_source_new_columns (HnGraph             *graph,
           source->value_columns[m][i] = _hn_value_ref (value_columns[m][i]);
       }
     else if (host_columns != NULL && host_columns[m] != NULL)
-      source->host_columns[m] = _hn_host_column_ref (host_columns[m]);
+      host_values_init (&source->hosts[m], host_columns[m]);
   source->lengths = g_steal_pointer (&lengths);
   source->mode = mode;
   source->n_items = n_items;
@@ -405,7 +436,6 @@ load_columns (HnMapSource  *source,
               gsize         index,
               const int    *slots,
               guint         n_slots,
-              gboolean      peek,
               HnValue     **frame,
               GError      **error)
 {
@@ -419,7 +449,7 @@ load_columns (HnMapSource  *source,
         wanted = slots[k] == slot;
       if (!wanted)
         continue;
-      value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index, peek),
+      value = _hn_graph_take_root_value (graph, slot, column_value (source, c, index),
                                          (gint64) index, error);
       if (value == NULL)
         return FALSE;
@@ -443,19 +473,7 @@ _hn_map_source_load_item (HnMapSource  *source,
                                   error);
     }
 
-  return load_columns (source, graph, index, NULL, 0, FALSE, frame, error);
-}
-
-gboolean
-_hn_map_source_peek_item (HnMapSource  *source,
-                          HnGraph      *graph,
-                          gsize         index,
-                          HnValue     **frame,
-                          GError      **error)
-{
-  if (source->n_columns == 0)
-    return _hn_map_source_load_item (source, graph, index, frame, error);
-  return load_columns (source, graph, index, NULL, 0, TRUE, frame, error);
+  return load_columns (source, graph, index, NULL, 0, frame, error);
 }
 
 gboolean
@@ -469,7 +487,7 @@ _hn_map_source_load_item_slots (HnMapSource  *source,
 {
   if (source->n_columns == 0)
     return _hn_map_source_load_item (source, graph, index, frame, error);
-  return load_columns (source, graph, index, slots, n_slots, FALSE, frame, error);
+  return load_columns (source, graph, index, slots, n_slots, frame, error);
 }
 
 HnHostColumn *
@@ -477,12 +495,12 @@ _hn_map_source_get_host_column (HnMapSource *source,
                                 const char  *name)
 {
   /* in a product of several columns, an item is not the element of the same index */
-  if (source->host_columns == NULL ||
+  if (source->hosts == NULL ||
       (source->mode == HN_MAP_MODE_PRODUCT && source->n_columns > 1))
     return NULL;
   for (guint c = 0; c < source->n_columns; c++)
     if (g_str_equal (source->names[c], name))
-      return source->host_columns[c];
+      return source->hosts[c].column;
   return NULL;
 }
 
@@ -503,16 +521,19 @@ gboolean
 _hn_map_source_check_values (HnMapSource  *source,
                              GError      **error)
 {
-  for (guint c = 0; source->value_columns != NULL && c < source->n_columns; c++)
+  for (guint c = 0; c < source->n_columns; c++)
     {
-      HnValue **values = value_column (source, c);
+      HostValues *host = source->hosts != NULL && source->hosts[c].column != NULL
+        ? &source->hosts[c] : NULL;
+      HnValue **values = source->value_columns != NULL ? source->value_columns[c] : NULL;
 
-      for (gsize i = 0; values != NULL && i < source->lengths[c]; i++)
+      for (gsize i = 0; (host != NULL || values != NULL) && i < source->lengths[c]; i++)
         {
           g_autoptr(GVariant) v = NULL;
           GError *local = NULL;
 
-          v = _hn_value_to_variant (values[i], NULL, &local);
+          v = _hn_value_to_variant (host != NULL ? host_value (host, i) : values[i], NULL,
+                                    &local);
           if (v == NULL)
             {
               g_propagate_prefixed_error (error, local,
@@ -546,17 +567,16 @@ _hn_map_source_for_graph (HnMapSource *source,
   copy->lengths = g_memdup2 (source->lengths, sizeof (gsize) * source->n_columns);
   if (source->value_columns != NULL)
     copy->value_columns = g_new0 (HnValue **, source->n_columns);
-  if (source->host_columns != NULL)
-    copy->host_columns = g_new0 (HnHostColumn *, source->n_columns);
+  if (source->hosts != NULL)
+    copy->hosts = g_new0 (HostValues, source->n_columns);
   for (guint c = 0; c < source->n_columns; c++)
     {
       copy->slots[c] = _hn_graph_lookup_slot (graph, source->names[c]);
       if (source->columns[c] != NULL)
         copy->columns[c] = g_variant_ref (source->columns[c]);
-      if (source->host_columns != NULL && source->host_columns[c] != NULL)
-        copy->host_columns[c] = _hn_host_column_ref (source->host_columns[c]);
-      else if (source->value_columns != NULL &&
-               g_atomic_pointer_get (&source->value_columns[c]) != NULL)
+      if (source->hosts != NULL && source->hosts[c].column != NULL)
+        host_values_init (&copy->hosts[c], source->hosts[c].column);  /* values of its own */
+      else if (source->value_columns != NULL && source->value_columns[c] != NULL)
         {
           copy->value_columns[c] = g_new (HnValue *, MAX (source->lengths[c], 1));
           for (gsize i = 0; i < source->lengths[c]; i++)

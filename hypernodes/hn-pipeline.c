@@ -1029,8 +1029,8 @@ hn_run_new_map_columns (HnPipeline          *pipeline,
   g_return_val_if_fail (pipeline->graph != NULL, NULL);
   g_return_val_if_fail (n_values == 0 || (names != NULL && values != NULL), NULL);
   g_return_val_if_fail (map_over != NULL, NULL);
-  g_return_val_if_fail (type != NULL && type->free != NULL && type->column_values != NULL,
-                        NULL);
+  g_return_val_if_fail (type != NULL && type->language != NULL && type->free != NULL &&
+                        type->column_values != NULL, NULL);
   g_return_val_if_fail (columns != NULL && lengths != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);

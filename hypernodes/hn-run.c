@@ -825,8 +825,8 @@ hn_run_set_result_columns (HnRun            *self,
   guint n_outputs;
 
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (type != NULL && type->free != NULL && type->column_values != NULL,
-                        FALSE);
+  g_return_val_if_fail (type != NULL && type->language != NULL && type->free != NULL &&
+                        type->column_values != NULL, FALSE);
   g_return_val_if_fail (self->plan->n_outputs == 0 || columns != NULL, FALSE);
   g_return_val_if_fail (!_hn_run_has_kept (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);

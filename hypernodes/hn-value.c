@@ -91,14 +91,6 @@ _hn_value_free_host (HnHost *host)
   g_free (host);
 }
 
-/**
- * hn_value_is_host:
- * @self: a value
- *
- * Tells a host value from a value of data.
- *
- * Returns: %TRUE if @self holds a host object, %FALSE if it holds a variant
- */
 HnHostColumn *
 _hn_host_column_new (const HnHostType *type,
                      gpointer          object,
@@ -144,6 +136,14 @@ _hn_host_column_values (HnHostColumn  *column,
     values[i] = hn_value_new_host (column->type, objects[i]);
 }
 
+/**
+ * hn_value_is_host:
+ * @self: a value
+ *
+ * Tells a host value from a value of data.
+ *
+ * Returns: %TRUE if @self holds a host object, %FALSE if it holds a variant
+ */
 gboolean
 hn_value_is_host (HnValue *self)
 {

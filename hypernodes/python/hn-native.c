@@ -307,6 +307,20 @@ static const HnHostType python_host_type = {
   .column_values = py_column_values,
 };
 
+/* A new list of the items of @seq, a list or a tuple (of a subclass too, whose own iteration
+ * is not asked: the items are those the object holds). Must hold the GIL. */
+static PyObject *
+list_copy (PyObject *seq)
+{
+  Py_ssize_t n = PySequence_Fast_GET_SIZE (seq);
+  PyObject **items = PySequence_Fast_ITEMS (seq);
+  PyObject *list = PyList_New (n);
+
+  for (Py_ssize_t i = 0; list != NULL && i < n; i++)
+    PyList_SET_ITEM (list, i, Py_NewRef (items[i]));
+  return list;
+}
+
 /* Whether the values of @list are all Python objects as they are (their own host values):
  * none is data (a GLib.Variant, or engine glue's Data). Must hold the GIL. */
 static gboolean
@@ -1861,7 +1875,7 @@ native_map (PyObject *module,
           ok = FALSE;
           break;
         }
-      lists[m] = PySequence_List (list);
+      lists[m] = list_copy (list);
       if (lists[m] == NULL)
         {
           ok = FALSE;
@@ -2338,8 +2352,12 @@ native_engine_inputs (PyObject *module,
       PyObject *list = n_items > 0 ? hn_run_get_input_column (run, names[r], &python_host_type)
                                    : NULL;
 
+      /* a copy: the run's own list must stay as it is */
       if (list != NULL && (gsize) PyList_GET_SIZE (list) == n_items)
-        lists[r] = Py_NewRef (list);
+        {
+          if ((lists[r] = PyList_GetSlice (list, 0, PY_SSIZE_T_MAX)) == NULL)
+            goto out;
+        }
       else
         {
           rest[n_rest] = r;

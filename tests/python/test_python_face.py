@@ -269,6 +269,19 @@ def test_map_takes_its_lists_as_they_were_when_it_started(executor):
     assert results[0]["used"] is items[0]
 
 
+class _Reversed(list):
+    """A list whose own iteration goes backwards."""
+
+    def __iter__(self):
+        return reversed(self[:])
+
+
+def test_map_over_a_list_subclass_maps_its_items_in_order(executor):
+    results = on(passthrough({}), executor).map({"value": _Reversed([1, 2, 3])},
+                                                map_over="value")
+    assert [r["used"] for r in results] == [1, 2, 3]
+
+
 def test_map_over_glib_variants_gives_nodes_their_data(executor):
     """GLib.Variant items are data, as in a single run: Python nodes get Python values."""
     seen = []

@@ -1203,7 +1203,12 @@ hn_value_call_return_values (HnValueCall  *call,
 
   g_return_if_fail (call != NULL);
   g_return_if_fail (results != NULL);
-  g_return_if_fail (g_atomic_int_compare_and_exchange (&call->returned, 0, 1));
+  if (!g_atomic_int_compare_and_exchange (&call->returned, 0, 1))
+    {
+      g_critical ("%s: the call of node “%s” has returned already", G_STRFUNC,
+                  call->invocation->run->graph->nodes[call->invocation->index].name);
+      return;
+    }
 
   n_outputs = call->invocation->run->graph->nodes[call->invocation->index].n_outputs;
   call->results = g_new0 (HnValue *, MAX (n_outputs, 1));
@@ -1224,7 +1229,13 @@ hn_value_call_return_error (HnValueCall *call,
 {
   g_return_if_fail (call != NULL);
   g_return_if_fail (error != NULL);
-  g_return_if_fail (g_atomic_int_compare_and_exchange (&call->returned, 0, 1));
+  if (!g_atomic_int_compare_and_exchange (&call->returned, 0, 1))
+    {
+      g_critical ("%s: the call of node “%s” has returned already", G_STRFUNC,
+                  call->invocation->run->graph->nodes[call->invocation->index].name);
+      g_error_free (error);
+      return;
+    }
 
   call->error = error;
   value_call_complete (call);

@@ -188,7 +188,8 @@ _hn_map_source_get_items (HnMapSource *source)
   items_of_source = source->items;
   hn_mutex_unlock (&source->items_lock);
 
-  /* built without the lock: host values convert with their language's locks (the GIL) */
+  /* built without the lock: host values convert with their language's locks (the GIL);
+   * threads that ask at once each build them, and keep the first ones made */
   if (items_of_source == NULL)
     {
       g_autofree GVariant **items = g_new (GVariant *, MAX (source->n_items, 1));
@@ -418,7 +419,8 @@ gboolean
 _hn_map_source_check (HnMapSource  *source,
                       GError      **error)
 {
-  if (source->items != NULL && !g_variant_is_of_type (source->items, G_VARIANT_TYPE ("aa{sv}")))
+  /* given items (columns make theirs, an aa{sv}, on demand) */
+  if (source->n_columns == 0 && !g_variant_is_of_type (source->items, G_VARIANT_TYPE ("aa{sv}")))
     {
       g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_INVALID_INPUTS,
                    _("The items of a map must be an array of dictionaries, type “aa{sv}”, "
@@ -559,7 +561,9 @@ _hn_map_source_for_graph (HnMapSource *source,
   copy = g_new0 (HnMapSource, 1);
   g_atomic_ref_count_init (&copy->ref_count);
   g_mutex_init (&copy->items_lock);
+  hn_mutex_lock (&source->items_lock);
   copy->items = source->items ? g_variant_ref (source->items) : NULL;
+  hn_mutex_unlock (&source->items_lock);
   copy->n_columns = source->n_columns;
   copy->names = g_strdupv (source->names);
   copy->slots = g_new (int, source->n_columns);

@@ -989,7 +989,7 @@ hn_run_new_map_values (HnPipeline              *pipeline,
  * @names: (array length=n_values): the names of the inputs every item shares
  * @values: (array length=n_values): their values
  * @map_over: (array zero-terminated=1): the names of the mapped inputs
- * @type: the host type of the columns, with a `column_values` function
+ * @type: the host type of the columns, with a `language` and a `column_values` function
  * @columns: (transfer full): per mapped input, a column of @type (an object of the host
  *   language holding the items' values, such as a Python list), or %NULL to take it from the
  *   bound inputs (an array)
@@ -1001,8 +1001,8 @@ hn_run_new_map_values (HnPipeline              *pipeline,
  *
  * Makes a map of @pipeline, as [ctor@Run.new_map_values] does, whose mapped inputs are
  * columns of the host language: the run takes them as they are (and frees them with
- * @type's `free`, also on error), and makes a [struct@Value] of their objects only if
- * something asks for an item's values. Engine glue reads a column whole with
+ * @type's `free`, also when it fails with @error), and makes [struct@Value]s of their objects,
+ * 1,024 at a time, only if something asks for the values of items. Engine glue reads a column whole with
  * [method@Run.get_input_column]. The values of a column must not change during the run.
  *
  * Returns: (transfer full): a new [struct@Run], or %NULL on error

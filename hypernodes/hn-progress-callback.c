@@ -162,8 +162,12 @@ changed (HnProgressCallback *self,
   /* one pending notification at a time, on the caller's main context */
   if (g_atomic_int_compare_and_exchange (&self->notify_pending, FALSE, TRUE))
     {
+      /* held through the call: the notification may run, and the last reference to the
+       * context go, before it returns */
+      g_autoptr(GMainContext) context = g_main_context_ref (self->context);
+
       HN_TSAN_RELEASE (self);
-      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_in_context,
+      g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, notify_in_context,
                                   g_object_ref (self), g_object_unref);
     }
 }

@@ -803,14 +803,14 @@ hn_run_set_result_values (HnRun            *self,
  * hn_run_set_result_columns: (skip)
  * @self: a [struct@Run] being executed
  * @n_items: the number of items of the map, 1 for a single run
- * @type: the host type of the columns, with a `column_values` function
+ * @type: the host type of the columns, with a `language` and a `column_values` function
  * @columns: (transfer full): one column of @type per output, in the order of
  *   [method@Run.dup_result_names], each holding the @n_items values of that output
  * @error: return location for a [struct@GLib.Error]
  *
  * Gives the run its results as columns of the host language, as they are, as
  * [method@Run.set_result_values] gives them as values: the run takes the columns (and frees
- * them with @type's `free`, also on error). [method@Run.get_result_column] reads them back;
+ * them with @type's `free`, also when it fails with @error). [method@Run.get_result_column] reads them back;
  * [method@Run.get_result_values] makes values of their objects on first use.
  *
  * Returns: %TRUE on success; %FALSE if the number of items is not the run's

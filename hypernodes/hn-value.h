@@ -31,7 +31,7 @@ typedef struct _HnValue HnValue;
 
 /**
  * HnHostType:
- * @language: the language of the objects, such as `"python"`, for messages
+ * @language: the language of the objects, such as `"Python"`, for messages
  * @free: drops the reference a value holds on its object; called in any thread
  * @to_variant: (nullable): converts an object to a variant of @type (any type when %NULL), or
  *   fails with a message that says what to do; %NULL when objects never convert
@@ -40,16 +40,17 @@ typedef struct _HnValue HnValue;
  *   @to_variant's data; fails when the object has no stable key (its node is then not cached)
  * @column_values: (nullable): for columns, objects that hold a sequence of objects (such as
  *   a Python list): stores in @objects new objects for the @n_values values of @column from
- *   index @first, which the caller keeps in bounds. Called in any thread, with no lock of the
- *   library held. %NULL when the language gives no columns.
+ *   index @first, which the caller keeps in bounds. Called in any thread, several at once
+ *   (over the same values too), with no lock of the library held. %NULL when the language
+ *   gives no columns.
  *
  * What the library needs to know of the objects of a host language. One static instance per
  * language, alive as long as its values.
  *
  * A bridge that has the values of a map as columns of its language gives them as they are
  * ([ctor@Run.new_map_columns], [method@Run.set_result_columns]), without a value per object:
- * the library makes values of their objects (with @column_values) only if something asks for
- * them one at a time.
+ * the library makes values of their objects (with @column_values, 1,024 at a time) only if
+ * something asks for the values of items.
  */
 typedef struct
 {

@@ -312,12 +312,16 @@ static const HnHostType python_host_type = {
 static PyObject *
 list_copy (PyObject *seq)
 {
-  Py_ssize_t n = PySequence_Fast_GET_SIZE (seq);
-  PyObject **items = PySequence_Fast_ITEMS (seq);
-  PyObject *list = PyList_New (n);
+  Py_ssize_t n;
+  PyObject *list;
 
+  if (PyList_Check (seq))
+    return PyList_GetSlice (seq, 0, PY_SSIZE_T_MAX);
+  /* a tuple cannot change while it is copied */
+  n = PyTuple_GET_SIZE (seq);
+  list = PyList_New (n);
   for (Py_ssize_t i = 0; list != NULL && i < n; i++)
-    PyList_SET_ITEM (list, i, Py_NewRef (items[i]));
+    PyList_SET_ITEM (list, i, Py_NewRef (PyTuple_GET_ITEM (seq, i)));
   return list;
 }
 

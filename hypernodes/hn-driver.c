@@ -179,8 +179,13 @@ _hn_run_sequential (HnRun   *run,
     goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
-    if (!_hn_invoke (run, plan->steps[s], frame, run->item, NULL, error))
-      goto out;
+    {
+      if (!_hn_invoke (run, plan->steps[s], frame, run->item, NULL, error))
+        goto out;
+      /* values no later step reads go now, as a hand-written loop drops them */
+      for (guint d = plan->drops_at[s]; d < plan->drops_at[s + 1]; d++)
+        g_clear_pointer (&frame[plan->drops[d]], _hn_value_unref);
+    }
 
   /* a cancellation (or timeout) during the last node fails the run too */
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))

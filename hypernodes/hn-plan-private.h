@@ -28,6 +28,10 @@ typedef struct
   guint           *n_step_deps;
   /* Position of a graph node in steps, or G_MAXUINT if not in the plan. */
   guint           *step_of_node;
+  /* The slots no later step reads and the run does not return, to drop after each step:
+   * drops[drops_at[s]] to drops[drops_at[s + 1]] after step s. */
+  guint           *drops_at;
+  guint           *drops;
 } HnPlan;
 
 /* How many plans of explicit output lists a graph keeps. */

@@ -36,6 +36,44 @@ _hn_plan_ref (HnPlan *plan)
   return plan;
 }
 
+/* plan->drops: each slot a step reads goes after the last step that reads it, unless the run
+ * returns it. */
+static void
+plan_drops (HnPlan  *plan,
+            HnGraph *graph)
+{
+  g_autofree guint *last = g_new (guint, MAX (graph->n_slots, 1));
+  g_autofree guint *count = g_new0 (guint, plan->n_steps + 1);
+  guint n = 0;
+
+  for (guint slot = 0; slot < graph->n_slots; slot++)
+    last[slot] = G_MAXUINT;
+  for (guint s = 0; s < plan->n_steps; s++)
+    {
+      const HnGraphNode *gn = &graph->nodes[plan->steps[s]];
+
+      for (guint p = 0; p < gn->n_inputs; p++)
+        last[gn->input_slots[p]] = s;
+    }
+  for (guint o = 0; o < plan->n_outputs; o++)
+    last[plan->output_slots[o]] = G_MAXUINT;
+  for (guint slot = 0; slot < graph->n_slots; slot++)
+    if (last[slot] != G_MAXUINT)
+      {
+        count[last[slot] + 1]++;
+        n++;
+      }
+  plan->drops_at = g_new (guint, plan->n_steps + 1);
+  plan->drops = g_new (guint, MAX (n, 1));
+  plan->drops_at[0] = 0;
+  for (guint s = 0; s < plan->n_steps; s++)
+    plan->drops_at[s + 1] = plan->drops_at[s] + count[s + 1];
+  memset (count, 0, sizeof (guint) * (plan->n_steps + 1));
+  for (guint slot = 0; slot < graph->n_slots; slot++)
+    if (last[slot] != G_MAXUINT)
+      plan->drops[plan->drops_at[last[slot]] + count[last[slot]]++] = slot;
+}
+
 void
 _hn_plan_unref (HnPlan *plan)
 {
@@ -48,6 +86,8 @@ _hn_plan_unref (HnPlan *plan)
   g_free (plan->output_slots);
   g_free (plan->n_step_deps);
   g_free (plan->step_of_node);
+  g_free (plan->drops_at);
+  g_free (plan->drops);
   g_free (plan);
 }
 
@@ -199,6 +239,7 @@ build_plan (HnGraph             *graph,
   plan->n_step_deps = g_new0 (guint, plan->n_steps);
   for (guint s = 0; s < plan->n_steps; s++)
     plan->n_step_deps[s] = graph->nodes[plan->steps[s]].n_deps;  /* deps of a needed node are needed */
+  plan_drops (plan, graph);
 
   return plan;
 }

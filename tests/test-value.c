@@ -441,6 +441,63 @@ test_host_columns (void)
   g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
 }
 
+static gint alive_at_last;
+
+/* bumped -> seen: records how many counters are alive when it runs */
+static gboolean
+count_alive (HnNode          *node,
+             HnValue * const *args,
+             guint            n_args,
+             HnValue        **results,
+             GCancellable    *cancellable,
+             gpointer         user_data,
+             GError         **error)
+{
+  g_atomic_int_set (&alive_at_last, g_atomic_int_get (&counters_alive));
+  results[0] = hn_value_ref (args[0]);
+  return TRUE;
+}
+
+/* A single run on the sequential executor drops each value once no later node reads it, as a
+ * hand-written loop does: a long chain does not keep every intermediate value alive. */
+static void
+test_sequential_run_drops_values_it_is_done_with (void)
+{
+  g_autoptr(HnNode) a = bump_node ("a", "counter", "one", FALSE);
+  g_autoptr(HnNode) b = bump_node ("b", "one", "two", FALSE);
+  g_autoptr(HnNode) c = bump_node ("c", "two", "three", FALSE);
+  g_autoptr(HnNode) last = g_object_new (HN_TYPE_NODE, "name", "last", "inputs", STRV ("three"),
+                                         "outputs", STRV ("seen"), NULL);
+  HnNode *nodes[] = { a, b, c, last, NULL };
+  g_autoptr(HnPipeline) base = NULL;
+  g_autoptr(HnPipeline) pipeline = NULL;
+  g_autoptr(HnValue) input = counter_value (1, FALSE);
+  g_autoptr(HnRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "counter" };
+  HnValue *values[] = { input };
+  HnValue * const *results;
+  guint n;
+
+  hn_node_set_value_func (last, count_alive, NULL, NULL);
+  base = hn_pipeline_new (nodes, G_N_ELEMENTS (nodes) - 1, NULL);
+  pipeline = with_executor (base, make_sequential);
+  run = hn_run_new_values (pipeline, 1, names, values, STRV ("seen", "one"), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (hn_run_execute_values (run, &error));
+  g_assert_no_error (error);
+  /* when "last" ran: the caller's counter, "one" (a requested output) and "three"; "two" had
+   * gone after "c" read it */
+  g_assert_cmpint (g_atomic_int_get (&alive_at_last), ==, 3);
+  results = hn_run_get_result_values (run, 0, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (counter_of (results[result_index (run, "seen")])->n, ==, 4);
+  g_assert_cmpint (counter_of (results[result_index (run, "one")])->n, ==, 2);
+  g_clear_pointer (&run, hn_run_unref);
+  g_clear_pointer (&input, hn_value_unref);
+  g_assert_cmpint (g_atomic_int_get (&counters_alive), ==, 0);
+}
+
 static void
 test_unconvertible_host_values_fail_clearly (void)
 {
@@ -878,6 +935,7 @@ main (int   argc,
       g_test_add_data_func (optional, executors[e].make, test_optional_inputs);
     }
   g_test_add_func ("/Hn/Value/columns", test_host_columns);
+  g_test_add_func ("/Hn/Value/sequential-drops", test_sequential_run_drops_values_it_is_done_with);
   g_test_add_func ("/Hn/Value/unconvertible", test_unconvertible_host_values_fail_clearly);
   g_test_add_func ("/Hn/Value/to-variant", test_collect_names_unconvertible_output);
   g_test_add_func ("/Hn/Value/async-value-func", test_async_value_func);

@@ -32,7 +32,8 @@ HnMapSource  *_hn_map_source_new_columns (HnGraph             *graph,
 HnMapSource  *_hn_map_source_ref         (HnMapSource         *source);
 void          _hn_map_source_unref       (HnMapSource         *source);
 gsize         _hn_map_source_get_n_items (HnMapSource         *source);
-/* Stores the values of item @index in @frame, for root slots @slots only (for columns). */
+/* Stores the values of item @index in @frame, those of columns for root slots @slots only
+ * unless @slots is NULL (given items load whole). */
 gboolean      _hn_map_source_load_item_slots (HnMapSource     *source,
                                               HnGraph         *graph,
                                               gsize            index,

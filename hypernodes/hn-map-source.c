@@ -431,16 +431,23 @@ _hn_map_source_check (HnMapSource  *source,
   return TRUE;
 }
 
-/* Loads the columns of item @index, those of @slots only unless @slots is NULL. */
-static gboolean
-load_columns (HnMapSource  *source,
-              HnGraph      *graph,
-              gsize         index,
-              const int    *slots,
-              guint         n_slots,
-              HnValue     **frame,
-              GError      **error)
+gboolean
+_hn_map_source_load_item_slots (HnMapSource  *source,
+                                HnGraph      *graph,
+                                gsize         index,
+                                const int    *slots,
+                                guint         n_slots,
+                                HnValue     **frame,
+                                GError      **error)
 {
+  if (source->n_columns == 0)
+    {
+      g_autoptr(GVariant) item = g_variant_get_child_value (source->items, index);
+
+      return _hn_frame_load_dict (graph, item, (gint64) index, HN_FRAME_LOAD_LENIENT, frame,
+                                  error);
+    }
+
   for (guint c = 0; c < source->n_columns; c++)
     {
       int slot = source->slots[c];
@@ -467,29 +474,7 @@ _hn_map_source_load_item (HnMapSource  *source,
                           HnValue     **frame,
                           GError      **error)
 {
-  if (source->n_columns == 0)
-    {
-      g_autoptr(GVariant) item = g_variant_get_child_value (source->items, index);
-
-      return _hn_frame_load_dict (graph, item, (gint64) index, HN_FRAME_LOAD_LENIENT, frame,
-                                  error);
-    }
-
-  return load_columns (source, graph, index, NULL, 0, frame, error);
-}
-
-gboolean
-_hn_map_source_load_item_slots (HnMapSource  *source,
-                                HnGraph      *graph,
-                                gsize         index,
-                                const int    *slots,
-                                guint         n_slots,
-                                HnValue     **frame,
-                                GError      **error)
-{
-  if (source->n_columns == 0)
-    return _hn_map_source_load_item (source, graph, index, frame, error);
-  return load_columns (source, graph, index, slots, n_slots, frame, error);
+  return _hn_map_source_load_item_slots (source, graph, index, NULL, 0, frame, error);
 }
 
 HnHostColumn *

@@ -40,7 +40,7 @@ _PROGRAM_KEPT_SIZE = 1 << 20  # larger programs are put for their run only
 # this machine (as long as a 1,000-item batch of a trivial node), where a task's own arguments
 # travel in its request: a program or shared inputs smaller than this travel in each task (as
 # Dask's do).
-_PROGRAM_PUT_SIZE = 64 << 10
+_INLINE_SIZE = 64 << 10
 
 
 def _connection():
@@ -50,11 +50,11 @@ def _connection():
     return context.get_node_id(), context.get_job_id()
 
 
-def _program_argument(program):
-    """The program as the tasks take it: pickled (once for all the tasks of a run), in the
-    object store when it is large."""
-    blob = pickle_dumps(program)
-    return blob if len(blob) <= _PROGRAM_PUT_SIZE else _put_program(blob)
+def _task_argument(value, put):
+    """@value as the tasks take it: pickled (once for all the tasks of a run), and given to
+    @put (which puts it in the object store) when it is large."""
+    blob = pickle_dumps(value)
+    return blob if len(blob) <= _INLINE_SIZE else put(blob)
 
 
 def _put_program(blob):
@@ -100,10 +100,8 @@ def _run_batch(program, rows, shared=None):
     """The Ray task: Program.run over a batch of rows; @program is pickled, @shared none when
     the rows share no input. Each argument of a task costs the submission about 20 us: a
     batch's first row travels with its rows."""
-    if shared is None:
-        shared = _NO_SHARED
-    elif isinstance(shared, bytes):
-        shared = pickle.loads(shared)
+    # both pickled (Ray gives an ObjectRef's bytes as they are)
+    shared = pickle.loads(shared) if shared is not None else _NO_SHARED
     return pickle.loads(program).run(shared, rows, rows.start)
 
 
@@ -165,14 +163,9 @@ def _execute(executor, work, log):
                                   f"The Ray executor asks for {amount:g} {key} per task, and "
                                   f"the cluster has {resources.get(key, 0):g}")
     task = _task().options(**options)
-    program = _program_argument(work.program)
-    # the inputs the rows share, pickled once: in each task, or in the object store when
-    # they are large
-    shared = None
-    if work.shared:
-        shared = pickle_dumps(_common.Frame(work.shared))
-        if len(shared) > _PROGRAM_PUT_SIZE:
-            shared = ray.put(shared)
+    program = _task_argument(work.program, _put_program)
+    # the inputs the rows share, once per run
+    shared = _task_argument(_common.Frame(work.shared), ray.put) if work.shared else None
     if work.is_map:
         cpus = max(1, int(resources.get("CPU", 1)))
         size = _common.chunk_size(work.n_rows, cpus, per_worker=4, low=BATCH_MIN, high=BATCH_MAX)

@@ -11,7 +11,6 @@
 #include "hn-error.h"
 #include "hn-executor.h"
 #include "hn-run-private.h"
-#include "hn-run-private.h"
 #include "hn-tsan-private.h"
 #include "hn-worker-private.h"
 
@@ -99,6 +98,28 @@ hn_executor_default_init (HnExecutorInterface *iface)
   iface->run_finish = hn_executor_real_finish;
   iface->map_async = hn_executor_real_execute_async;
   iface->map_finish = hn_executor_real_finish;
+  iface->calls_in_caller = NULL;
+}
+
+/**
+ * hn_executor_calls_in_caller:
+ * @self: an [iface@Executor]
+ *
+ * Gets whether @self calls every node of a local run in the thread that executes the run, with
+ * no other thread or main loop involved: the sequential executor does. A host language's
+ * bridge asks it to decide whether its interpreter lock can stay held across a run.
+ *
+ * Returns: the answer of [vfunc@Executor.calls_in_caller], %FALSE when unset
+ */
+gboolean
+hn_executor_calls_in_caller (HnExecutor *self)
+{
+  HnExecutorInterface *iface;
+
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), FALSE);
+
+  iface = HN_EXECUTOR_GET_IFACE (self);
+  return iface->calls_in_caller != NULL && iface->calls_in_caller (self);
 }
 
 /**

@@ -36,6 +36,9 @@ G_DECLARE_INTERFACE (HnExecutor, hn_executor, HN, EXECUTOR, GObject)
  * @map_async: starts @map without blocking. The default runs @map on a worker thread of the
  *   library
  * @map_finish: completes @map_async
+ * @calls_in_caller: whether the executor calls every node of a local run in the thread that
+ *   executes it, with no other thread or main loop involved (a host language may then keep its
+ *   interpreter lock held across the run). Unset means %FALSE
  *
  * The virtual methods of an executor: how a pipeline runs. Every method takes the
  * [struct@Run], which carries the pipeline, inputs, items, requested outputs, configuration,
@@ -66,7 +69,11 @@ struct _HnExecutorInterface
   GVariant *(*map_finish) (HnExecutor          *self,
                            GAsyncResult        *result,
                            GError             **error);
+  gboolean  (*calls_in_caller) (HnExecutor     *self);
 };
+
+HN_AVAILABLE_IN_ALL
+gboolean  hn_executor_calls_in_caller     (HnExecutor          *self);
 
 HN_AVAILABLE_IN_ALL
 GVariant *hn_executor_execute             (HnExecutor          *self,

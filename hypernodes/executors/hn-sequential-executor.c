@@ -45,11 +45,18 @@ hn_sequential_executor_map_items (HnExecutor  *executor,
   return _hn_map_sequential (run, error);
 }
 
+static gboolean
+hn_sequential_executor_calls_in_caller (HnExecutor *executor)
+{
+  return TRUE;
+}
+
 static void
 executor_iface_init (HnExecutorInterface *iface)
 {
   iface->run = hn_sequential_executor_run_pipeline;
   iface->map = hn_sequential_executor_map_items;
+  iface->calls_in_caller = hn_sequential_executor_calls_in_caller;
 }
 
 static void

@@ -1550,7 +1550,7 @@ keeps_gil (HnPipeline *pipeline)
    * executor has threads (or a main loop) that need it; so do nodes whose calls wait on other
    * threads (bound to a main context, or asynchronous only). */
   return HN_IS_LOCAL_BACKEND (hn_runtime_config_get_backend (config)) &&
-         HN_IS_SEQUENTIAL_EXECUTOR (hn_runtime_config_get_executor (config)) &&
+         hn_executor_calls_in_caller (hn_runtime_config_get_executor (config)) &&
          !waits_on_others (pipeline);
 }
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hn-backend.h"
+#include "hn-run-private.h"
 #include "hn-executor.h"
 #include "hn-run.h"
 
@@ -30,21 +31,6 @@ hn_backend_real_execute (HnBackend  *self,
 }
 
 static void
-execute_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  GVariant *ret = hn_executor_execute_finish (HN_EXECUTOR (source), result, &error);
-
-  if (ret == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, ret, (GDestroyNotify) g_variant_unref);
-}
-
-static void
 hn_backend_real_execute_async (HnBackend           *self,
                                HnRun               *run,
                                GAsyncReadyCallback  callback,
@@ -54,7 +40,7 @@ hn_backend_real_execute_async (HnBackend           *self,
 
   g_task_set_source_tag (task, hn_backend_real_execute_async);
   g_task_set_check_cancellable (task, FALSE);
-  hn_executor_execute_async (hn_run_get_executor (run), run, execute_done, task);
+  hn_executor_execute_async (hn_run_get_executor (run), run, _hn_run_task_done, task);
 }
 
 static GVariant *

@@ -7,9 +7,11 @@
 
 #include "config.h"
 
+#include "hn-callback-context.h"
 #include "hn-callback-private.h"
 #include "hn-error.h"
 #include "hn-executor.h"
+#include "hn-pipeline-private.h"
 #include "hn-run-private.h"
 #include "hn-tsan-private.h"
 #include "hn-worker-private.h"
@@ -318,6 +320,216 @@ hn_executor_execute_finish (HnExecutor    *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hn_executor_execute_async,
                         NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the entry points that take a pipeline: they make its run, then execute it ------------- */
+/**
+ * hn_executor_run_pipeline:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the run
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Runs @pipeline once with this executor (whatever the pipeline's configuration names), with
+ * the retries and timeout of the pipeline's configuration. Only the nodes that @outputs need
+ * run.
+ *
+ * Returns: (transfer full): the requested outputs, an `a{sv}`
+ */
+GVariant *
+hn_executor_run_pipeline (HnExecutor          *self,
+                          HnPipeline          *pipeline,
+                          GVariant            *inputs,
+                          HnCallbackContext   *context,
+                          const char * const  *outputs,
+                          GCancellable        *cancellable,
+                          GError             **error)
+{
+  g_autoptr(HnRun) run = NULL;
+
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (_hn_pipeline_get_graph (pipeline) != NULL, NULL);
+  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  run = _hn_run_new_for_pipeline (pipeline, self, TRUE, inputs, NULL, outputs, context,
+                                  cancellable, error);
+  return run ? hn_executor_execute (self, run, error) : NULL;
+}
+
+/**
+ * hn_executor_run_pipeline_async:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @inputs: (nullable): the inputs, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the run
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async) (closure user_data): called when the run is over
+ * @user_data: data for @callback
+ *
+ * Starts [method@Executor.run_pipeline] without blocking the calling thread. @callback runs in
+ * the thread-default main context of the caller.
+ */
+void
+hn_executor_run_pipeline_async (HnExecutor          *self,
+                                HnPipeline          *pipeline,
+                                GVariant            *inputs,
+                                HnCallbackContext   *context,
+                                const char * const  *outputs,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GError *error = NULL;
+  HnRun *run;
+
+  g_return_if_fail (HN_IS_EXECUTOR (self));
+  g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (_hn_pipeline_get_graph (pipeline) != NULL);
+  g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  run = _hn_run_new_for_pipeline (pipeline, self, TRUE, inputs, NULL, outputs, context,
+                                  cancellable, &error);
+  _hn_run_execute_async (self, hn_executor_run_pipeline_async, self, run, error, cancellable,
+                         callback, user_data);
+}
+
+/**
+ * hn_executor_run_pipeline_finish:
+ * @self: an [iface@Executor]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Completes [method@Executor.run_pipeline_async].
+ *
+ * Returns: (transfer full): the requested outputs, an `a{sv}`
+ */
+GVariant *
+hn_executor_run_pipeline_finish (HnExecutor    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * hn_executor_map_items:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @items: the items, an `aa{sv}`: each item's values are added to @inputs for its run
+ * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the map
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Runs @pipeline once per item with this executor. Fails as a whole if any item fails: the
+ * error names the node and the item index, and no partial result is returned.
+ *
+ * Returns: (transfer full): one `a{sv}` of requested outputs per item, in item order, as an
+ *   `aa{sv}`
+ */
+GVariant *
+hn_executor_map_items (HnExecutor          *self,
+                       HnPipeline          *pipeline,
+                       GVariant            *items,
+                       GVariant            *inputs,
+                       HnCallbackContext   *context,
+                       const char * const  *outputs,
+                       GCancellable        *cancellable,
+                       GError             **error)
+{
+  g_autoptr(GVariant) owned_items = NULL;
+  g_autoptr(HnRun) run = NULL;
+
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (HN_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (_hn_pipeline_get_graph (pipeline) != NULL, NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+  g_return_val_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  owned_items = g_variant_ref_sink (items);
+  run = _hn_run_new_for_pipeline (pipeline, self, TRUE, inputs,
+                                  _hn_map_source_new_items (owned_items), outputs, context,
+                                  cancellable, error);
+  return run ? hn_executor_execute (self, run, error) : NULL;
+}
+
+/**
+ * hn_executor_map_items_async:
+ * @self: an [iface@Executor]
+ * @pipeline: the pipeline to run
+ * @items: the items, an `aa{sv}`
+ * @inputs: (nullable): the inputs shared by all items, an `a{sv}`; %NULL for none
+ * @context: (nullable): the callback context of the map
+ * @outputs: (array zero-terminated=1) (nullable): the outputs to compute, or %NULL for all
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async) (closure user_data): called when the map is over
+ * @user_data: data for @callback
+ *
+ * Starts [method@Executor.map_items] without blocking the calling thread.
+ */
+void
+hn_executor_map_items_async (HnExecutor          *self,
+                             HnPipeline          *pipeline,
+                             GVariant            *items,
+                             GVariant            *inputs,
+                             HnCallbackContext   *context,
+                             const char * const  *outputs,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GVariant) owned_items = NULL;
+  GError *error = NULL;
+  HnRun *run;
+
+  g_return_if_fail (HN_IS_EXECUTOR (self));
+  g_return_if_fail (HN_IS_PIPELINE (pipeline));
+  g_return_if_fail (_hn_pipeline_get_graph (pipeline) != NULL);
+  g_return_if_fail (items != NULL);
+  g_return_if_fail (!context || HN_IS_CALLBACK_CONTEXT (context));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  owned_items = g_variant_ref_sink (items);
+  run = _hn_run_new_for_pipeline (pipeline, self, TRUE, inputs,
+                                  _hn_map_source_new_items (owned_items), outputs, context,
+                                  cancellable, &error);
+  _hn_run_execute_async (self, hn_executor_map_items_async, self, run, error, cancellable,
+                         callback, user_data);
+}
+
+/**
+ * hn_executor_map_items_finish:
+ * @self: an [iface@Executor]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Completes [method@Executor.map_items_async].
+ *
+ * Returns: (transfer full): one `a{sv}` per item, as an `aa{sv}`
+ */
+GVariant *
+hn_executor_map_items_finish (HnExecutor    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (HN_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -165,7 +165,7 @@ run_once (HnPipelineNode    *self,
   gboolean ok = FALSE;
   GError *local = NULL;
 
-  child = _hn_run_new_child (run, graph, _hn_plan_ref (self->plan), G_OBJECT (self->pipeline),
+  child = _hn_run_new_child (run, graph, _hn_plan_ref (self->plan), self->pipeline,
                              NULL, NULL, hn_node_get_name (HN_NODE (self)), item);
   nested_start (self, child, item);
 
@@ -321,7 +321,7 @@ run_mapped (HnPipelineNode    *self,
     goto out;
 
   child = _hn_run_new_child (run, self->graph, _hn_plan_ref (self->plan),
-                             G_OBJECT (self->pipeline), NULL, source,
+                             self->pipeline, NULL, source,
                              hn_node_get_name (HN_NODE (self)), item);
   child->inputs = shared;
   nested_start (self, child, item);
@@ -381,26 +381,27 @@ hn_pipeline_node_invoke (HnNode            *node,
                          GError           **error)
 {
   HnPipelineNode *self = HN_PIPELINE_NODE (node);
-  HnRuntimeConfig *config;
+  HnRunSettings settings = { 0 };
   g_autoptr(HnRun) run = NULL;
   g_autofree HnValue **results = NULL;
   g_autofree GVariant **variants = NULL;
-  HnCallback **callbacks;
-  guint n_callbacks;
   GVariant *result = NULL;
   gboolean ok;
 
   if (!check_ready (self, error))
     return NULL;
 
-  config = hn_pipeline_get_config (self->pipeline);
-  callbacks = hn_runtime_config_get_callbacks (config, &n_callbacks);
-  run = _hn_run_new (self->graph, _hn_plan_ref (self->plan), G_OBJECT (self->pipeline),
-                     G_OBJECT (config), G_OBJECT (hn_runtime_config_get_executor (config)),
-                     NULL, NULL, NULL, NULL, NULL, cancellable,
-                     hn_runtime_config_get_retries (config),
-                     hn_runtime_config_get_timeout (config),
-                     hn_runtime_config_get_cache (config), callbacks, n_callbacks);
+  settings.graph = self->graph;
+  settings.plan = _hn_plan_ref (self->plan);
+  settings.pipeline = self->pipeline;
+  settings.config = hn_pipeline_get_config (self->pipeline);
+  settings.executor = hn_runtime_config_get_executor (settings.config);
+  settings.cancellable = cancellable;
+  settings.retries = hn_runtime_config_get_retries (settings.config);
+  settings.timeout = hn_runtime_config_get_timeout (settings.config);
+  settings.cache = hn_runtime_config_get_cache (settings.config);
+  settings.callbacks = hn_runtime_config_get_callbacks (settings.config, &settings.n_callbacks);
+  run = _hn_run_new (&settings);
   results = g_new0 (HnValue *, MAX (self->n_outputs, 1));
   variants = g_new0 (GVariant *, MAX (self->n_outputs, 1));
   ok = hn_pipeline_node_run_invoke (node, run, (HnValue * const *) args, n_args, -1, results,

@@ -25,7 +25,7 @@ typedef struct
 } HnTimeout;
 
 /* A run: everything one run or map of a pipeline needs, seen by every executor, the backend and
- * the invocation path. Made by the pipeline (hn-pipeline.c) or, for a nested pipeline, by the
+ * the invocation path. Made from a pipeline (hn-run-pipeline.c) or, for a nested pipeline, by the
  * pipeline node as a child of the run it is called in. Immutable once made, except for the
  * timeout state. */
 struct _HnRun
@@ -35,9 +35,9 @@ struct _HnRun
   HnRun              *root;          /* the outermost run (self for a root run) */
   HnGraph            *graph;
   HnPlan             *plan;
-  GObject            *pipeline;      /* the HnPipeline, for the getters and engine glue */
-  GObject            *config;        /* the HnRuntimeConfig */
-  GObject            *executor;      /* the HnExecutor scheduling this run */
+  HnPipeline         *pipeline;      /* for the getters and engine glue */
+  HnRuntimeConfig    *config;
+  HnExecutor         *executor;      /* scheduling this run */
   GVariant           *bound;         /* bound inputs, an a{sv}, or NULL */
   GVariant           *inputs;        /* given inputs (shared inputs of a map), or NULL */
   HnValueDict        *values;        /* inputs given as HnValues (a bridge), over @inputs */
@@ -79,34 +79,41 @@ struct _HnRun
   HnTimeout          *timeout_state;
 };
 
-/* @plan, @bound, @inputs and @source are taken over (full transfer, may be NULL except plan). */
-HnRun    *_hn_run_new              (HnGraph             *graph,
-                                    HnPlan              *plan,
-                                    GObject             *pipeline,
-                                    GObject             *config,
-                                    GObject             *executor,
-                                    GVariant            *bound,
-                                    GVariant            *inputs,
-                                    HnMapSource         *source,
-                                    const char * const  *outputs,
-                                    HnCallbackContext   *context,
-                                    GCancellable        *cancellable,
-                                    guint                retries,
-                                    double               timeout,
-                                    HnCache             *cache,
-                                    HnCallback * const  *callbacks,
-                                    guint                n_callbacks);
+/* What a run is made of, for _hn_run_new(): @plan, @bound, @inputs and @source are taken over
+ * (@bound, @inputs and @source may be NULL); the rest is borrowed, and @cache and @callbacks
+ * must outlive the run (they belong to @config). */
+typedef struct
+{
+  HnGraph             *graph;
+  HnPlan              *plan;
+  HnPipeline          *pipeline;
+  HnRuntimeConfig     *config;
+  HnExecutor          *executor;
+  GVariant            *bound;
+  GVariant            *inputs;
+  HnMapSource         *source;
+  const char * const  *outputs;
+  HnCallbackContext   *context;
+  GCancellable        *cancellable;
+  guint                retries;
+  double               timeout;
+  HnCache             *cache;
+  HnCallback * const  *callbacks;
+  guint                n_callbacks;
+} HnRunSettings;
+
+HnRun    *_hn_run_new              (const HnRunSettings *settings);
 /* Item @item of @map_run as a single run of its own, with @values (taken) as its inputs, on
  * @executor: the same plan, callbacks, context, cache and cancellable; it keeps its results. */
 HnRun    *_hn_run_new_item         (HnRun               *map_run,
                                     gint64               item,
-                                    GObject             *executor,
+                                    HnExecutor          *executor,
                                     HnValueDict         *values);
 /* A run of a nested pipeline inside @parent: same cancellable and retries. */
 HnRun    *_hn_run_new_child        (HnRun               *parent,
                                     HnGraph             *graph,
                                     HnPlan              *plan,
-                                    GObject             *pipeline,
+                                    HnPipeline          *pipeline,
                                     GVariant            *bound,
                                     HnMapSource         *source,
                                     const char          *node_name,
@@ -156,5 +163,45 @@ char     *_hn_run_describe_node    (HnRun               *run,
  * was running. */
 void      _hn_run_fix_error        (HnRun               *run,
                                     GError             **error);
+
+/* ---- hn-run-pipeline.c: runs made from a pipeline ----------------------------------------- */
+
+/* A run of @pipeline on @executor (NULL: the one of the pipeline's configuration), with its
+ * retries, timeout, cache and callbacks. @inputs (sunk if floating) and @source are taken over; @bound says
+ * whether the pipeline's bound inputs are added (not when @inputs hold them already). */
+HnRun    *_hn_run_new_for_pipeline (HnPipeline         *pipeline,
+                                    HnExecutor         *executor,
+                                    gboolean            bound,
+                                    GVariant           *inputs,
+                                    HnMapSource        *source,
+                                    const char * const *outputs,
+                                    HnCallbackContext  *context,
+                                    GCancellable       *cancellable,
+                                    GError            **error);
+/* A map of @pipeline over the arrays of @inputs named by @map_over (given or bound), as
+ * hn_pipeline_map() takes them: no list of item dictionaries is built. */
+HnRun    *_hn_run_new_map_for_pipeline (HnPipeline         *pipeline,
+                                        GVariant           *inputs,
+                                        const char * const *map_over,
+                                        HnMapMode           mode,
+                                        const char * const *outputs,
+                                        GCancellable       *cancellable,
+                                        GError            **error);
+/* Starts @run (taken over) on @executor, or with its configuration's backend when @executor is
+ * NULL, for the task of an async entry point whose source is @source; @run NULL means it could
+ * not be made, and @error (taken) says why. */
+void      _hn_run_execute_async    (gpointer             source,
+                                    gpointer             source_tag,
+                                    HnExecutor          *executor,
+                                    HnRun               *run,
+                                    GError              *error,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+/* A GAsyncReadyCallback whose user data is a GTask: completes it with what the backend or the
+ * executor @source returned. */
+void      _hn_run_task_done        (GObject             *source,
+                                    GAsyncResult        *result,
+                                    gpointer             user_data);
 
 G_END_DECLS

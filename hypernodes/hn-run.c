@@ -118,49 +118,35 @@ start_timer (HnRun *run)
 /* ---- the run object ------------------------------------------------------------------- */
 
 HnRun *
-_hn_run_new (HnGraph             *graph,
-             HnPlan              *plan,
-             GObject             *pipeline,
-             GObject             *config,
-             GObject             *executor,
-             GVariant            *bound,
-             GVariant            *inputs,
-             HnMapSource         *source,
-             const char * const  *outputs,
-             HnCallbackContext   *context,
-             GCancellable        *cancellable,
-             guint                retries,
-             double               timeout,
-             HnCache             *cache,
-             HnCallback * const  *callbacks,
-             guint                n_callbacks)
+_hn_run_new (const HnRunSettings *settings)
 {
   HnRun *run = g_new0 (HnRun, 1);
 
   g_atomic_ref_count_init (&run->ref_count);
   g_mutex_init (&run->lock);
   run->root = run;
-  run->graph = _hn_graph_ref (graph);
-  run->plan = plan;
-  run->pipeline = pipeline ? g_object_ref (pipeline) : NULL;
-  run->config = config ? g_object_ref (config) : NULL;
-  run->executor = executor ? g_object_ref (executor) : NULL;
-  run->bound = bound;
-  run->inputs = inputs;
-  run->source = source;
-  run->outputs = g_strdupv ((char **) outputs);
-  run->context = context ? g_object_ref (context) : NULL;
-  run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  run->retries = retries;
-  run->cache = cache;
-  run->callbacks = callbacks;
-  run->n_callbacks = n_callbacks;
-  run->events = _hn_callbacks_events (callbacks, n_callbacks, source != NULL, 0);
+  run->graph = _hn_graph_ref (settings->graph);
+  run->plan = settings->plan;
+  run->pipeline = settings->pipeline ? g_object_ref (settings->pipeline) : NULL;
+  run->config = settings->config ? g_object_ref (settings->config) : NULL;
+  run->executor = settings->executor ? g_object_ref (settings->executor) : NULL;
+  run->bound = settings->bound;
+  run->inputs = settings->inputs;
+  run->source = settings->source;
+  run->outputs = g_strdupv ((char **) settings->outputs);
+  run->context = settings->context ? g_object_ref (settings->context) : NULL;
+  run->cancellable = settings->cancellable ? g_object_ref (settings->cancellable) : NULL;
+  run->retries = settings->retries;
+  run->cache = settings->cache;
+  run->callbacks = settings->callbacks;
+  run->n_callbacks = settings->n_callbacks;
+  run->events = _hn_callbacks_events (settings->callbacks, settings->n_callbacks,
+                                      settings->source != NULL, 0);
   run->parent_item = -1;
-  run->timeout = timeout;
+  run->timeout = settings->timeout;
   run->item = -1;
   run->thread = g_thread_self ();
-  if (timeout > 0)
+  if (settings->timeout > 0)
     start_timer (run);
   return run;
 }
@@ -168,7 +154,7 @@ _hn_run_new (HnGraph             *graph,
 HnRun *
 _hn_run_new_item (HnRun       *map_run,
                   gint64       item,
-                  GObject     *executor,
+                  HnExecutor  *executor,
                   HnValueDict *values)
 {
   HnRun *run = g_new0 (HnRun, 1);
@@ -200,7 +186,7 @@ HnRun *
 _hn_run_new_child (HnRun        *parent,
                    HnGraph      *graph,
                    HnPlan       *plan,
-                   GObject      *pipeline,
+                   HnPipeline   *pipeline,
                    GVariant     *bound,
                    HnMapSource  *source,
                    const char   *node_name,
@@ -316,7 +302,7 @@ HnPipeline *
 hn_run_get_pipeline (HnRun *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return (HnPipeline *) self->pipeline;
+  return self->pipeline;
 }
 
 /**
@@ -331,7 +317,7 @@ HnRuntimeConfig *
 hn_run_get_config (HnRun *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return (HnRuntimeConfig *) self->config;
+  return self->config;
 }
 
 /**
@@ -347,7 +333,7 @@ HnExecutor *
 hn_run_get_executor (HnRun *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return (HnExecutor *) self->executor;
+  return self->executor;
 }
 
 /**

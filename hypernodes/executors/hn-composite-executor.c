@@ -13,7 +13,8 @@
 #include "hn-composite-executor.h"
 #include "hn-error.h"
 #include "hn-node-private.h"
-#include "hn-pipeline-private.h"
+#include "hn-graph-private.h"
+#include "hn-plan-private.h"
 #include "hn-run-private.h"
 #include "hn-runtime-config.h"
 #include "hn-sequential-executor.h"
@@ -95,7 +96,7 @@ hn_item_node_run_invoke (HnNode           *node,
         g_ptr_array_add (names, (gpointer) inputs[i]);
         g_ptr_array_add (values, args[i]);
       }
-  item_run = _hn_run_new_item (self->map_run, item, G_OBJECT (self->node_executor),
+  item_run = _hn_run_new_item (self->map_run, item, self->node_executor,
                                _hn_value_dict_new (names->len,
                                                    (const char * const *) names->pdata,
                                                    (HnValue * const *) values->pdata));
@@ -179,14 +180,11 @@ hn_composite_executor_map_items (HnExecutor  *executor,
   g_autoptr(GStrvBuilder) optional = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) outputs = g_strv_builder_new ();
   g_auto(GStrv) input_names = NULL, optional_names = NULL, output_names = NULL;
-  g_autoptr(HnPipeline) wrapper = NULL;
+  g_autoptr(HnGraph) wgraph = NULL;
   g_autoptr(HnRun) outer = NULL;
-  HnItemNode *node;
-  HnGraph *wgraph;
+  g_autoptr(HnItemNode) node = NULL;
+  HnRunSettings settings = { 0 };
   HnPlan *wplan;
-  HnRuntimeConfig *config = HN_RUNTIME_CONFIG (run->config);
-  HnCallback **callbacks;
-  guint n_callbacks;
   GVariant *result;
 
   if (plan->n_outputs == 0)
@@ -214,27 +212,38 @@ hn_composite_executor_map_items (HnExecutor  *executor,
                        NULL);
   node->map_run = hn_run_ref (run);
   node->node_executor = g_object_ref (self->node_executor);
-  wrapper = hn_pipeline_new ((HnNode **) &node, 1, error);
-  g_object_unref (node);
-  if (wrapper == NULL)
-    return NULL;
-  wgraph = _hn_pipeline_get_graph (wrapper);
+  /* a graph of that one node: no pipeline is built for it */
+  wgraph = _hn_graph_new ((HnNode **) &node, 1, error);
+  if (wgraph == NULL)
+    {
+      g_clear_pointer (&node->map_run, hn_run_unref);
+      return NULL;
+    }
   /* items call nodes bound to a main context: the map executor services it while it waits
    * (the items themselves are free to run anywhere) */
   if (graph->main_context != NULL && wgraph->main_context == NULL)
     wgraph->main_context = g_main_context_ref (graph->main_context);
   wplan = _hn_plan_get (wgraph, NULL, error);
   if (wplan == NULL)
-    return NULL;
+    {
+      g_clear_pointer (&node->map_run, hn_run_unref);
+      return NULL;
+    }
 
-  callbacks = hn_runtime_config_get_callbacks (config, &n_callbacks);
-  outer = _hn_run_new (wgraph, wplan, G_OBJECT (wrapper), G_OBJECT (config),
-                       G_OBJECT (self->map_executor),
-                       run->bound ? g_variant_ref (run->bound) : NULL,
-                       run->inputs ? g_variant_ref (run->inputs) : NULL,
-                       _hn_map_source_for_graph (run->source, wgraph), NULL,
-                       hn_run_get_context (run), run->cancellable, 0, 0, NULL, callbacks,
-                       n_callbacks);
+  /* retries, the timeout and the cache are the item runs' (the map's own settings) */
+  settings.graph = wgraph;
+  settings.plan = wplan;
+  settings.pipeline = run->pipeline;
+  settings.config = run->config;
+  settings.executor = self->map_executor;
+  settings.bound = run->bound ? g_variant_ref (run->bound) : NULL;
+  settings.inputs = run->inputs ? g_variant_ref (run->inputs) : NULL;
+  settings.source = _hn_map_source_for_graph (run->source, wgraph);
+  settings.context = hn_run_get_context (run);
+  settings.cancellable = run->cancellable;
+  settings.callbacks = run->callbacks;
+  settings.n_callbacks = run->n_callbacks;
+  outer = _hn_run_new (&settings);
   if (run->values != NULL)
     outer->values = _hn_value_dict_new (run->values->n_values,
                                         (const char * const *) run->values->names,
@@ -253,8 +262,8 @@ hn_composite_executor_map_items (HnExecutor  *executor,
       outer->n_kept_items = 0;
     }
 
-  /* the item node holds the run: break the cycle through the wrapper now */
-  g_clear_pointer (&HN_ITEM_NODE (hn_pipeline_get_node (wrapper, "item"))->map_run, hn_run_unref);
+  /* the item node holds the run: break the cycle now */
+  g_clear_pointer (&node->map_run, hn_run_unref);
   return result;
 }
 

@@ -1121,124 +1121,41 @@ _hn_invocation_has_async (HnInvocation *invocation)
 
 /* ---- asynchronous value functions ------------------------------------------------------ */
 
-struct _HnValueCall
-{
-  HnInvocation *invocation;
-  GMainContext *context;     /* where the invocation completes */
-  HnValue     **results;
-  GError       *error;
-  gint          returned;
-};
-
 static void attempt_value_async (HnInvocation *invocation);
 
-static gboolean
-deliver_value_call (gpointer user_data)
+/* The outcome of an asynchronous value function, in the context the call was made in: a
+ * failure may be tried again, else the invocation is done. */
+static void
+value_call_done (HnValue  **results,
+                 GError    *error,
+                 gpointer   user_data)
 {
-  HnValueCall *call = user_data;
-  HnInvocation *invocation = call->invocation;
+  HnInvocation *invocation = user_data;
   HnRun *run = invocation->run;
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
-  GError *error = g_steal_pointer (&call->error);
 
-  HN_TSAN_ACQUIRE (call);
   invocation->attempt++;
   if (error == NULL)
     {
       for (guint o = 0; o < gn->n_outputs; o++)
-        if (call->results[o] == NULL)
+        if (results[o] == NULL)
           {
-            clear_results (call->results, gn->n_outputs);
-            g_clear_pointer (&call->results, g_free);
+            clear_results (results, gn->n_outputs);
+            g_clear_pointer (&results, g_free);
             break;
           }
-      invocation->results = g_steal_pointer (&call->results);
+      invocation->results = results;
     }
   else if (should_retry (run, gn, error, invocation->attempt - 1))
     {
       g_error_free (error);
-      g_main_context_unref (call->context);
-      g_free (call);
       attempt_value_async (invocation);
-      return G_SOURCE_REMOVE;
+      return;
     }
   else
     invocation->error = error;
 
-  g_main_context_unref (call->context);
-  g_free (call);
   invocation->done (invocation, invocation->done_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-value_call_complete (HnValueCall *call)
-{
-  /* the source may run (and the call, its run and their context go) before g_source_attach()
-   * returns: the context is held until the source is let go */
-  GMainContext *context = g_main_context_ref (call->context);
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_value_call, call, NULL);
-  HN_TSAN_RELEASE (call);
-  g_source_attach (source, context);
-  g_source_unref (source);
-  g_main_context_unref (context);
-}
-
-/**
- * hn_value_call_return_values: (skip)
- * @call: a call started by an [callback@NodeValueAsyncFunc]
- * @results: (transfer full) (array): one new value per output of the node; the array itself
- *   stays the caller's
- *
- * Completes @call with the node's outputs. Call it once, from any thread.
- */
-void
-hn_value_call_return_values (HnValueCall  *call,
-                             HnValue     **results)
-{
-  guint n_outputs;
-
-  g_return_if_fail (call != NULL);
-  g_return_if_fail (results != NULL);
-  if (!g_atomic_int_compare_and_exchange (&call->returned, 0, 1))
-    {
-      g_critical ("%s: the call of node “%s” has returned already", G_STRFUNC,
-                  call->invocation->run->graph->nodes[call->invocation->index].name);
-      return;
-    }
-
-  n_outputs = call->invocation->run->graph->nodes[call->invocation->index].n_outputs;
-  call->results = g_new0 (HnValue *, MAX (n_outputs, 1));
-  memcpy (call->results, results, sizeof (HnValue *) * n_outputs);
-  value_call_complete (call);
-}
-
-/**
- * hn_value_call_return_error: (skip)
- * @call: a call started by an [callback@NodeValueAsyncFunc]
- * @error: (transfer full): why the node failed
- *
- * Completes @call with an error. Call it once, from any thread.
- */
-void
-hn_value_call_return_error (HnValueCall *call,
-                            GError      *error)
-{
-  g_return_if_fail (call != NULL);
-  g_return_if_fail (error != NULL);
-  if (!g_atomic_int_compare_and_exchange (&call->returned, 0, 1))
-    {
-      g_critical ("%s: the call of node “%s” has returned already", G_STRFUNC,
-                  call->invocation->run->graph->nodes[call->invocation->index].name);
-      g_error_free (error);
-      return;
-    }
-
-  call->error = error;
-  value_call_complete (call);
 }
 
 static void
@@ -1246,10 +1163,8 @@ attempt_value_async (HnInvocation *invocation)
 {
   HnRun *run = invocation->run;
   HnGraphNode *gn = &run->graph->nodes[invocation->index];
-  HnValueCall *call = g_new0 (HnValueCall, 1);
+  HnValueCall *call = _hn_value_call_new (gn->name, gn->n_outputs, value_call_done, invocation);
 
-  call->invocation = invocation;
-  call->context = g_main_context_ref_thread_default ();
   if (run->root->timeout_state != NULL)
     g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
   gn->value_async_func (gn->node, invocation->args, invocation->n_args, run->cancellable, call,

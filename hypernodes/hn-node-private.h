@@ -11,10 +11,10 @@
 
 G_BEGIN_DECLS
 
-/* How a node runs inside a run: pipeline nodes run their pipeline as a child of @run. Set per
- * node type with _hn_node_type_set_run_invoke(); other nodes are called through their invoke
- * vfunc. @item is the map index of the outer run, or -1. Sets one new value per output in
- * @results, or fails; sets *@cached when every call it made came from the cache. */
+/* How a node runs inside a run, for node types that run inside it rather than being called:
+ * a pipeline node runs its pipeline as a child of @run. @item is the map index of the outer
+ * run, or -1. Sets one new value per output in @results, or fails; sets *@cached when every
+ * call it made came from the cache. */
 typedef gboolean (*HnNodeRunInvoke) (HnNode            *self,
                                      HnRun             *run,
                                      HnValue * const   *args,
@@ -24,8 +24,17 @@ typedef gboolean (*HnNodeRunInvoke) (HnNode            *self,
                                      gboolean          *cached,
                                      GError           **error);
 
-void                _hn_node_type_set_run_invoke (GType            type,
-                                                  HnNodeRunInvoke  func);
+/* The private virtual methods of HnNodeClass: a class-private structure, so that they are not
+ * part of the public class structure. A subclass sets them in its class_init:
+ * _hn_node_class_get_private (klass)->run_invoke = ...; they are inherited. */
+typedef struct
+{
+  /* NULL: the node is called through the invocation path (its value function, or its invoke
+   * vfunc), not run inside the run */
+  HnNodeRunInvoke run_invoke;
+} HnNodeClassPrivate;
+
+HnNodeClassPrivate *_hn_node_class_get_private (gpointer         klass);
 HnNodeRunInvoke     _hn_node_get_run_invoke      (HnNode          *self);
 
 gboolean            _hn_node_validate        (HnNode  *self,
@@ -44,5 +53,21 @@ const GVariantType *_hn_node_get_input_type_at  (HnNode *self,
                                                  guint   index);
 const GVariantType *_hn_node_get_output_type_at (HnNode *self,
                                                  guint   index);
+
+/* ---- hn-node-value-call.c ---------------------------------------------------------------- */
+
+/* Where the outcome of an HnValueCall goes, in the thread-default main context of the thread
+ * that made the call: one new value per output (the array is @done's; a missing value is left
+ * NULL), or an error; both transfer full. */
+typedef void (*HnValueCallDone) (HnValue  **results,
+                                 GError    *error,
+                                 gpointer   user_data);
+
+/* A call of node @node_name's asynchronous value function, completed exactly once with
+ * hn_value_call_return_values() or hn_value_call_return_error(), which free it. */
+HnValueCall        *_hn_value_call_new       (const char      *node_name,
+                                              guint            n_outputs,
+                                              HnValueCallDone  done,
+                                              gpointer         user_data);
 
 G_END_DECLS

@@ -60,7 +60,10 @@ typedef struct
   GHashTable    *output_index;
 } HnNodePrivate;
 
-G_DEFINE_TYPE_WITH_PRIVATE (HnNode, hn_node, G_TYPE_OBJECT)
+G_DEFINE_TYPE_WITH_CODE (HnNode, hn_node, G_TYPE_OBJECT,
+                         G_ADD_PRIVATE (HnNode)
+                         g_type_add_class_private (g_define_type_id,
+                                                   sizeof (HnNodeClassPrivate)))
 
 enum {
   PROP_0,
@@ -852,19 +855,17 @@ _hn_node_has_sync (HnNode *self)
   return HN_NODE_GET_CLASS (self)->invoke != hn_node_real_invoke;
 }
 
-static G_DEFINE_QUARK (hn-node-run-invoke, run_invoke)
-
-void
-_hn_node_type_set_run_invoke (GType           type,
-                              HnNodeRunInvoke func)
+HnNodeClassPrivate *
+_hn_node_class_get_private (gpointer klass)
 {
-  g_type_set_qdata (type, run_invoke_quark (), func);
+  return G_TYPE_CLASS_GET_PRIVATE (klass, HN_TYPE_NODE, HnNodeClassPrivate);
 }
 
+/* Read once per graph node, when the graph is built: not on the hot path. */
 HnNodeRunInvoke
 _hn_node_get_run_invoke (HnNode *self)
 {
-  return g_type_get_qdata (G_OBJECT_TYPE (self), run_invoke_quark ());
+  return _hn_node_class_get_private (HN_NODE_GET_CLASS (self))->run_invoke;
 }
 
 /**

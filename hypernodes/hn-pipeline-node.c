@@ -456,7 +456,7 @@ hn_pipeline_node_class_init (HnPipelineNodeClass *klass)
   object_class->finalize = hn_pipeline_node_finalize;
   node_class->invoke = hn_pipeline_node_invoke;
 
-  _hn_node_type_set_run_invoke (G_TYPE_FROM_CLASS (klass), hn_pipeline_node_run_invoke);
+  _hn_node_class_get_private (klass)->run_invoke = hn_pipeline_node_run_invoke;
 }
 
 static void

@@ -148,7 +148,7 @@ static void
 hn_item_node_class_init (HnItemNodeClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = hn_item_node_finalize;
-  _hn_node_type_set_run_invoke (HN_TYPE_ITEM_NODE, hn_item_node_run_invoke);
+  _hn_node_class_get_private (klass)->run_invoke = hn_item_node_run_invoke;
 }
 
 static void

@@ -7,7 +7,9 @@
 
 #pragma once
 
+#include "hn-graph-private.h"
 #include "hn-run-private.h"
+#include "hn-value-private.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +66,113 @@ gboolean      _hn_invocation_complete    (HnInvocation  *invocation,
                                           GError       **error);
 /* Frees an invocation that will not complete. */
 void          _hn_invocation_free        (HnInvocation  *invocation);
+
+/* ---- shared by the files of the invocation path and the run's engine interface ------------ */
+
+/* hn-invoke.c: the steps the other files reuse (inline where hn-invoke.c calls them). */
+
+/* Host value @value as data for a port of type @check: converted to it (to data of the
+ * value's own choosing when @check is not definite), and checked. */
+GVariant     *_hn_invoke_host_at_port    (HnValue            *value,
+                                          const GVariantType *check,
+                                          GError            **error);
+/* Splits a node's variant result (taken) into @results, checking its shape. */
+gboolean      _hn_invoke_split_result    (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          GVariant      *value,
+                                          HnValue      **results,
+                                          gint64         item,
+                                          GError       **error);
+/* Checks @results against the declared output types and moves them into @frame. */
+gboolean      _hn_invoke_store           (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          HnValue      **frame,
+                                          HnValue      **results,
+                                          gint64         item,
+                                          GError       **error);
+/* Calls the node on @args (retrying failures), stores its results in @frame, tells the cache
+ * (when @key is given) and the callbacks. */
+gboolean      _hn_invoke_call_and_store  (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          HnValue      **args,
+                                          HnValue      **frame,
+                                          const char    *key,
+                                          gint64         item,
+                                          gboolean      *cached,
+                                          GError       **error);
+
+/* hn-invoke-errors.c */
+
+/* Sets a HN_NODE_ERROR_INVALID_RESULT naming the node and @item; returns FALSE. */
+gboolean      _hn_invoke_invalid_result  (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          gint64         item,
+                                          GError       **error,
+                                          const char    *format,
+                                          ...) G_GNUC_PRINTF (5, 6);
+/* Sets a HN_PIPELINE_ERROR_TYPE_MISMATCH for input @p of the node, saying @what is wrong and
+ * where the value came from; returns FALSE. */
+gboolean      _hn_invoke_type_mismatch   (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          guint          p,
+                                          const char    *what,
+                                          gint64         item,
+                                          GError       **error);
+/* Wraps the error of a failed call (@node_error is taken; NULL for a node that returned
+ * nothing and said nothing) with the node's name, the item and the attempts. @checked: the
+ * library's own checks failed, and the error names the node already. Returns FALSE. */
+gboolean      _hn_invoke_call_failed     (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          GError        *node_error,
+                                          gboolean       checked,
+                                          gint64         item,
+                                          guint          attempts,
+                                          GError       **error);
+
+/* hn-invoke-cache.c */
+
+/* Whether calls of the node go through the run's cache. */
+static inline gboolean
+_hn_invoke_cacheable (HnRun       *run,
+                      HnGraphNode *gn)
+{
+  /* the nodes of a nested pipeline are cached one by one */
+  return run->cache != NULL && gn->run_invoke == NULL && hn_node_get_cache (gn->node);
+}
+/* The cache key of a call: the node's identity and the serialized inputs with their types,
+ * the same in every process; NULL when an input has no key (the call is not cached). */
+char         *_hn_invoke_cache_key       (HnGraphNode   *gn,
+                                          HnValue      **args);
+/* On a hit, stores the cached result in @frame and fires "node cached". */
+gboolean      _hn_invoke_cache_lookup    (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          const char    *key,
+                                          HnValue      **frame,
+                                          gint64         item);
+/* Stores the node's @results (not consumed) under @key. */
+void          _hn_invoke_cache_store     (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          const char    *key,
+                                          HnValue      **results);
+
+static inline void
+_hn_invoke_free_variants (GVariant **variants,
+                          guint      n)
+{
+  for (guint p = 0; p < n; p++)
+    g_clear_pointer (&variants[p], g_variant_unref);
+}
+
+static inline void
+_hn_invoke_clear_results (HnValue **results,
+                          guint     n)
+{
+  for (guint o = 0; o < n; o++)
+    if (results[o] != NULL)
+      {
+        _hn_value_unref (results[o]);
+        results[o] = NULL;
+      }
+}
 
 G_END_DECLS

@@ -46,121 +46,10 @@ struct _HnInvocation
   HnValue          *args[];
 };
 
-static gboolean
-invalid_result (HnRun        *run,
-                HnGraphNode  *gn,
-                gint64        item,
-                GError      **error,
-                const char   *format,
-                ...) G_GNUC_PRINTF (5, 6);
-
-static gboolean
-invalid_result (HnRun        *run,
-                HnGraphNode  *gn,
-                gint64        item,
-                GError      **error,
-                const char   *format,
-                ...)
-{
-  g_autofree char *detail = NULL;
-  g_autofree char *label = NULL;
-  gint64 top_item;
-  va_list args;
-
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  label = _hn_run_describe_node (run, gn->name, item, &top_item);
-  if (top_item >= 0)
-    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
-                 _("Node “%s” on item %lld: %s"), label, (long long) top_item, detail);
-  else
-    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
-                 _("Node “%s”: %s"), label, detail);
-  return FALSE;
-}
-
-/* A node's own error as a HN_NODE_ERROR_FAILED that names the node, the item and the attempts. */
-static void
-node_failed (HnRun         *run,
-             HnGraphNode   *gn,
-             gint64         item,
-             guint          attempts,
-             const GError  *cause,
-             GError       **error)
-{
-  const char *message = cause->message;
-  g_autofree char *label = NULL;
-  g_autofree char *tries = NULL;
-  gint64 top_item;
-
-  label = _hn_run_describe_node (run, gn->name, item, &top_item);
-  if (attempts > 1)
-    tries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, " after %u attempt",
-                                          " after %u attempts", attempts),
-                             attempts);
-  if (top_item >= 0)
-    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
-                 _("Node “%s” failed on item %lld%s: %s"),
-                 label, (long long) top_item, tries ? tries : "", message);
-  else
-    g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_FAILED,
-                 _("Node “%s” failed%s: %s"), label, tries ? tries : "", message);
-  if (error != NULL)
-    _hn_node_error_set_cause (*error, cause);
-}
-
-static gboolean
-type_mismatch (HnRun        *run,
-               HnGraphNode  *gn,
-               guint         p,
-               const char   *what,
-               gint64        item,
-               GError      **error)
-{
-  HnGraph *graph = run->graph;
-  int producer;
-  g_autofree char *label = NULL;
-  g_autofree char *src_label = NULL;
-  gint64 top_item;
-
-  label = _hn_run_describe_node (run, gn->name, item, &top_item);
-  if (gn->input_slots == NULL)
-    {
-      /* a node called outside of a graph (engine glue): its arguments have no producer */
-      const char *name = hn_node_get_inputs (gn->node)[p];
-
-      if (top_item >= 0)
-        g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                     _("Input “%s” of node “%s” on item %lld: %s"), name, label,
-                     (long long) top_item, what);
-      else
-        g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                     _("Input “%s” of node “%s”: %s"), name, label, what);
-      return FALSE;
-    }
-  producer = graph->producer[gn->input_slots[p]];
-  if (producer < 0)
-    src_label = g_strdup (_("the caller"));
-  else
-    src_label = _hn_run_describe_node (run, graph->nodes[producer].name, -1, NULL);
-  if (top_item >= 0)
-    g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                 _("Input “%s” of node “%s” on item %lld (from %s): %s"),
-                 graph->slot_names[gn->input_slots[p]], label, (long long) top_item, src_label,
-                 what);
-  else
-    g_set_error (error, HN_PIPELINE_ERROR, HN_PIPELINE_ERROR_TYPE_MISMATCH,
-                 _("Input “%s” of node “%s” (from %s): %s"),
-                 graph->slot_names[gn->input_slots[p]], label, src_label, what);
-  return FALSE;
-}
-
 /* Host value @value as data for a port of type @check: converted to it (to data of the
  * value's own choosing when @check is not definite), and checked. */
-static GVariant *
-host_at_port (HnValue             *value,
+GVariant *
+_hn_invoke_host_at_port (HnValue             *value,
               const GVariantType  *check,
               GError             **error)
 {
@@ -213,7 +102,7 @@ gather (HnRun        *run,
           /* a host value at a typed port becomes data here, once: the frame keeps the data */
           const GVariantType *check = gn->input_checks[p];
           g_autoptr(GError) local = NULL;
-          GVariant *v = host_at_port (value, check, &local);
+          GVariant *v = _hn_invoke_host_at_port (value, check, &local);
 
           if (v == NULL)
             {
@@ -308,30 +197,10 @@ args_as_variants (HnRun         *run,
         {
           for (guint q = 0; q < p; q++)
             g_clear_pointer (&variants[q], g_variant_unref);
-          return type_mismatch (run, gn, p, local->message, item, error);
+          return _hn_invoke_type_mismatch (run, gn, p, local->message, item, error);
         }
     }
   return TRUE;
-}
-
-static void
-free_variants (GVariant **variants,
-               guint      n)
-{
-  for (guint p = 0; p < n; p++)
-    g_clear_pointer (&variants[p], g_variant_unref);
-}
-
-static void
-clear_results (HnValue **results,
-               guint     n)
-{
-  for (guint o = 0; o < n; o++)
-    if (results[o] != NULL)
-      {
-        _hn_value_unref (results[o]);
-        results[o] = NULL;
-      }
 }
 
 /* Whether a failed call may be tried again. */
@@ -401,7 +270,7 @@ split_result (HnRun        *run,
     }
   if (!g_variant_is_of_type (result, G_VARIANT_TYPE_TUPLE) ||
       g_variant_n_children (result) != gn->n_outputs)
-    return invalid_result (run, gn, item, error,
+    return _hn_invoke_invalid_result (run, gn, item, error,
                            _("has %u outputs and must return a tuple of %u values, not a value "
                              "of type “%s”"),
                            gn->n_outputs, gn->n_outputs, g_variant_get_type_string (result));
@@ -445,12 +314,12 @@ call_here (HnRun         *run,
           for (guint o = 0; o < gn->n_outputs; o++)
             if (results[o] == NULL)
               {
-                clear_results (results, gn->n_outputs);
+                _hn_invoke_clear_results (results, gn->n_outputs);
                 return FALSE;
               }
           return TRUE;
         }
-      clear_results (results, gn->n_outputs);
+      _hn_invoke_clear_results (results, gn->n_outputs);
       if (local != NULL)
         g_propagate_error (error, local);
       return FALSE;
@@ -482,7 +351,7 @@ call_here (HnRun         *run,
     value = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, variants, gn->n_inputs,
                                                   run->cancellable, &local);
   if (converted)
-    free_variants (variants, gn->n_inputs);
+    _hn_invoke_free_variants (variants, gn->n_inputs);
 
   if (local != NULL)
     {
@@ -602,42 +471,6 @@ call_with_retries (HnRun        *run,
     }
 }
 
-/* Wraps the error of a failed call with the node's name (@node_error is taken; NULL for a node
- * that returned nothing and said nothing). */
-static gboolean
-call_failed (HnRun        *run,
-             HnGraphNode  *gn,
-             GError       *node_error,
-             gboolean      checked,
-             gint64        item,
-             guint         attempts,
-             GError      **error)
-{
-  g_autoptr(GError) local_error = node_error;
-
-  /* a binding that cannot call its language in this thread (gjs) says nothing */
-  if (local_error == NULL && gn->main_context == NULL && run->root->thread != NULL &&
-      run->root->thread != g_thread_self ())
-    return invalid_result (run, gn, item, error,
-                           _("returned no value and no error (a node written in a language "
-                             "that runs on one thread only, such as JavaScript, must say so: set "
-                             "its “main-context” property)"));
-  if (local_error == NULL)
-    return invalid_result (run, gn, item, error, _("returned no value and no error"));
-
-  /* cancellations and the library's own checks pass as they are; so do the errors of a
-   * nested pipeline, which name their node already */
-  if (checked || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      gn->run_invoke != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  node_failed (run, gn, item, attempts, local_error, error);
-  return FALSE;
-}
-
 /* Checks @results against the declared output types and moves them into @frame. */
 G_ALWAYS_INLINE static inline gboolean
 store (HnRun        *run,
@@ -670,9 +503,9 @@ store (HnRun        *run,
 
           if (v == NULL)
             {
-              invalid_result (run, gn, item, error, _("output “%s”: %s"), gn->output_names[o],
-                              local->message);
-              clear_results (results, gn->n_outputs);
+              _hn_invoke_invalid_result (run, gn, item, error, _("output “%s”: %s"),
+                                         gn->output_names[o], local->message);
+              _hn_invoke_clear_results (results, gn->n_outputs);
               return FALSE;
             }
           _hn_value_unref (results[o]);
@@ -680,11 +513,11 @@ store (HnRun        *run,
         }
       else if (!g_variant_is_of_type ((GVariant *) results[o], check))
         {
-          invalid_result (run, gn, item, error,
+          _hn_invoke_invalid_result (run, gn, item, error,
                           _("returned type “%s” for output “%s”, declared as “%s”"),
                           g_variant_get_type_string ((GVariant *) results[o]),
                           gn->output_names[o], g_variant_type_peek_string (check));
-          clear_results (results, gn->n_outputs);
+          _hn_invoke_clear_results (results, gn->n_outputs);
           return FALSE;
         }
     }
@@ -695,153 +528,6 @@ store (HnRun        *run,
       results[o] = NULL;
     }
   return TRUE;
-}
-
-/* The results as one variant, as callbacks and the cache see them: the single output, or a
- * tuple. Host values become data; @error is set if one cannot. */
-static GVariant *
-results_as_variant (HnGraphNode  *gn,
-                    HnValue     **results,
-                    GError      **error)
-{
-  g_autofree GVariant **variants = g_new0 (GVariant *, MAX (gn->n_outputs, 1));
-  GVariant *result = NULL;
-  guint o;
-
-  for (o = 0; o < gn->n_outputs; o++)
-    {
-      variants[o] = _hn_value_to_variant (results[o], NULL, error);
-      if (variants[o] == NULL)
-        break;
-    }
-  if (o == gn->n_outputs)
-    result = gn->n_outputs == 1 ? g_variant_ref (variants[0])
-                                : g_variant_ref_sink (g_variant_new_tuple (variants,
-                                                                           gn->n_outputs));
-  free_variants (variants, gn->n_outputs);
-  return result;
-}
-
-/* ---- cache ----------------------------------------------------------------------------- */
-
-static void
-checksum_string (GChecksum  *sum,
-                 const char *s)
-{
-  guint64 len = s ? strlen (s) : G_MAXUINT64;
-
-  /* length-prefixed, so no two different lists of strings hash alike */
-  g_checksum_update (sum, (const guchar *) &len, sizeof len);
-  if (s != NULL)
-    g_checksum_update (sum, (const guchar *) s, len);
-}
-
-/* The cache key of a call: the node's identity and the serialized inputs with their types. No
- * addresses: the same call makes the same key in every process. A host value is keyed by the
- * data it converts to (for Python, its __cache_key__ or its pickle); one that cannot convert
- * makes the call uncacheable (NULL). */
-static char *
-cache_key (HnGraphNode  *gn,
-           HnValue     **args)
-{
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char * const *outputs = hn_node_get_outputs (gn->node);
-  char *key;
-
-  checksum_string (sum, "hn-cache-1");
-  checksum_string (sum, gn->name);
-  for (guint o = 0; outputs[o] != NULL; o++)
-    checksum_string (sum, outputs[o]);
-  checksum_string (sum, hn_node_get_version (gn->node));
-  checksum_string (sum, g_object_get_data (G_OBJECT (gn->node), "hn-build-id"));
-  for (guint p = 0; p < gn->n_inputs; p++)
-    {
-      g_autoptr(GVariant) value = NULL;
-      g_autoptr(GVariant) normal = NULL;
-      g_autoptr(GError) error = NULL;
-      guint64 size;
-
-      if (args[p] == NULL)
-        {
-          checksum_string (sum, NULL);
-          continue;
-        }
-      value = _hn_value_cache_key (args[p], &error);
-      if (value == NULL)
-        {
-          g_debug ("Node “%s” is not cached for this call: input %u has no key: %s", gn->name,
-                   p, error->message);
-          g_checksum_free (sum);
-          return NULL;
-        }
-      normal = g_variant_get_normal_form (value);
-      size = g_variant_get_size (normal);
-      checksum_string (sum, g_variant_get_type_string (normal));
-      g_checksum_update (sum, (const guchar *) &size, sizeof size);
-      g_checksum_update (sum, g_variant_get_data (normal), size);
-    }
-  key = g_strdup (g_checksum_get_string (sum));
-  g_checksum_free (sum);
-  return key;
-}
-
-static gboolean
-cacheable (HnRun       *run,
-           HnGraphNode *gn)
-{
-  /* the nodes of a nested pipeline are cached one by one */
-  return run->cache != NULL && gn->run_invoke == NULL && hn_node_get_cache (gn->node);
-}
-
-/* On a hit, stores the cached result in @frame and fires "node cached". */
-static gboolean
-lookup (HnRun        *run,
-        HnGraphNode  *gn,
-        const char   *key,
-        HnValue     **frame,
-        gint64        item)
-{
-  GVariant *hit = hn_cache_lookup (run->cache, key);
-  HnValue *stack_results[4] = { NULL, };
-  g_autofree HnValue **heap_results = NULL;
-  HnValue **results = stack_results;
-  GError *local = NULL;
-
-  if (hit == NULL)
-    return FALSE;
-  if (gn->n_outputs > G_N_ELEMENTS (stack_results))
-    results = heap_results = g_new0 (HnValue *, gn->n_outputs);
-  /* the entry must fit the node's outputs; if not, the node runs and replaces it */
-  if (!split_result (run, gn, hit, results, item, &local) ||
-      !store (run, gn, frame, results, item, &local))
-    {
-      g_debug ("Cache entry %s does not fit node “%s”: %s", key, gn->name, local->message);
-      g_error_free (local);
-      return FALSE;
-    }
-  if (_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
-    _hn_callbacks_node_cached (run->callbacks, run->n_callbacks, gn->node, item, key,
-                               hn_run_get_context (run));
-  return TRUE;
-}
-
-static void
-store_in_cache (HnRun       *run,
-                HnGraphNode *gn,
-                const char  *key,
-                HnValue    **results)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) result = results_as_variant (gn, results, &error);
-
-  if (result == NULL)
-    {
-      g_debug ("The result of node “%s” is not cached: %s", gn->name, error->message);
-      return;
-    }
-  /* a cache that cannot store (a full disk) is a warning, not a failed run */
-  if (!hn_cache_store (run->cache, key, result, &error))
-    g_warning ("Cannot cache the result of node “%s”: %s", gn->name, error->message);
 }
 
 /* A variant for callbacks of a value: the value as data, or a description of a host value that
@@ -875,7 +561,7 @@ after_call (HnRun        *run,
             GError      **error)
 {
   if (ok && key != NULL)
-    store_in_cache (run, gn, key, results);
+    _hn_invoke_cache_store (run, gn, key, results);
   if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
     return;
   if (ok)
@@ -891,7 +577,7 @@ after_call (HnRun        *run,
           for (guint o = 0; o < gn->n_outputs; o++)
             members[o] = value_for_callbacks (results[o]);
           result = g_variant_ref_sink (g_variant_new_tuple (members, gn->n_outputs));
-          free_variants (members, gn->n_outputs);
+          _hn_invoke_free_variants (members, gn->n_outputs);
         }
       _hn_callbacks_node_end (run->callbacks, run->n_callbacks, gn->node, item, result,
                               (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
@@ -917,7 +603,7 @@ before_call (HnRun        *run,
     variants[p] = value_for_callbacks (args[p]);
   _hn_callbacks_node_start (run->callbacks, run->n_callbacks, gn->node, item, variants,
                             gn->n_inputs, hn_run_get_context (run));
-  free_variants (variants, gn->n_inputs);
+  _hn_invoke_free_variants (variants, gn->n_inputs);
 }
 
 /* Calls the node, stores its results, tells the cache and callbacks. */
@@ -949,7 +635,7 @@ call_and_store (HnRun        *run,
     {
       if (!call_with_retries (run, gn, args, item, results, &attempts, &checked, cached,
                               &node_error))
-        return call_failed (run, gn, node_error, checked, item, attempts, error);
+        return _hn_invoke_call_failed (run, gn, node_error, checked, item, attempts, error);
       return store (run, gn, frame, results, item, error);
     }
 
@@ -958,7 +644,7 @@ call_and_store (HnRun        *run,
   ok = call_with_retries (run, gn, args, item, results, &attempts, &checked, cached,
                           &node_error);
   if (!ok)
-    call_failed (run, gn, node_error, checked, item, attempts, error);
+    _hn_invoke_call_failed (run, gn, node_error, checked, item, attempts, error);
   else
     {
       /* the callbacks and cache see the values the frame gets */
@@ -969,7 +655,7 @@ call_and_store (HnRun        *run,
     }
   after_call (run, gn, key, ok ? results : NULL, ok, item, started, error);
   if (ok)
-    clear_results (results, gn->n_outputs);
+    _hn_invoke_clear_results (results, gn->n_outputs);
   return ok;
 }
 
@@ -1004,9 +690,9 @@ _hn_invoke (HnRun      *run,
   if (!gather (run, gn, frame, args, owned, &any_owned, item, error))
     return FALSE;
 
-  if (cacheable (run, gn))
-    key = cache_key (gn, args);
-  if (key != NULL && lookup (run, gn, key, frame, item))
+  if (_hn_invoke_cacheable (run, gn))
+    key = _hn_invoke_cache_key (gn, args);
+  if (key != NULL && _hn_invoke_cache_lookup (run, gn, key, frame, item))
     {
       if (cached != NULL)
         *cached = TRUE;
@@ -1054,11 +740,11 @@ _hn_invocation_new (HnRun      *run,
     if (invocation->args[p] != NULL && !owned[p])
       _hn_value_ref (invocation->args[p]);
 
-  if (cacheable (run, gn))
+  if (_hn_invoke_cacheable (run, gn))
     {
-      invocation->key = cache_key (gn, invocation->args);
+      invocation->key = _hn_invoke_cache_key (gn, invocation->args);
       invocation->cached = invocation->key != NULL &&
-                           lookup (run, gn, invocation->key, frame, item);
+                           _hn_invoke_cache_lookup (run, gn, invocation->key, frame, item);
       if (invocation->cached)
         g_atomic_int_inc (&run->n_cached);
     }
@@ -1080,10 +766,10 @@ _hn_invocation_free (HnInvocation *invocation)
     if (invocation->args[p] != NULL)
       _hn_value_unref (invocation->args[p]);
   if (invocation->variants != NULL)
-    free_variants (invocation->variants, invocation->n_args);
+    _hn_invoke_free_variants (invocation->variants, invocation->n_args);
   g_free (invocation->variants);
   if (invocation->results != NULL)
-    clear_results (invocation->results, n_outputs);
+    _hn_invoke_clear_results (invocation->results, n_outputs);
   g_free (invocation->results);
   g_clear_pointer (&invocation->result, g_variant_unref);
   g_clear_error (&invocation->error);
@@ -1140,7 +826,7 @@ value_call_done (HnValue  **results,
       for (guint o = 0; o < gn->n_outputs; o++)
         if (results[o] == NULL)
           {
-            clear_results (results, gn->n_outputs);
+            _hn_invoke_clear_results (results, gn->n_outputs);
             g_clear_pointer (&results, g_free);
             break;
           }
@@ -1358,7 +1044,7 @@ _hn_invocation_complete (HnInvocation  *invocation,
     results = g_steal_pointer (&invocation->results);
 
   if (results == NULL)
-    ok = call_failed (run, gn, g_steal_pointer (&invocation->error), invocation->checked,
+    ok = _hn_invoke_call_failed (run, gn, g_steal_pointer (&invocation->error), invocation->checked,
                       invocation->item, invocation->attempt, error);
   else
     {
@@ -1370,492 +1056,44 @@ _hn_invocation_complete (HnInvocation  *invocation,
   after_call (run, gn, invocation->key, ok ? results : NULL, ok, invocation->item,
               invocation->started, error);
   if (ok)
-    clear_results (results, gn->n_outputs);
+    _hn_invoke_clear_results (results, gn->n_outputs);
   _hn_invocation_free (invocation);
   return ok;
 }
 
-/* The description of @node the invocation path works with, outside of a graph: outputs in
- * slots 0..n_outputs-1 of a frame of its own. Free with clear_loose_node(). Returns whether an
- * input has a declared type. */
-static gboolean
-init_loose_node (HnGraphNode *gn,
-                 HnNode      *node)
-{
-  guint *slots;
-  const GVariantType **checks;
-  gboolean typed = FALSE;
+/* ---- for the other files of the invocation path ---------------------------------------- */
 
-  memset (gn, 0, sizeof *gn);
-  gn->node = node;
-  gn->name = hn_node_get_name (node);
-  gn->run_invoke = _hn_node_get_run_invoke (node);
-  gn->value_func = _hn_node_get_value_func (node, &gn->value_data);
-  gn->async_only = !_hn_node_has_sync (node) && _hn_node_has_async (node);
-  gn->main_context = hn_node_get_main_context (node);
-  gn->n_inputs = _hn_node_get_n_inputs (node);
-  gn->n_outputs = _hn_node_get_n_outputs (node);
-  slots = g_new (guint, MAX (gn->n_outputs, 1));
-  checks = g_new0 (const GVariantType *, MAX (gn->n_outputs, 1));
-  for (guint o = 0; o < gn->n_outputs; o++)
-    {
-      const GVariantType *t = _hn_node_get_output_type_at (node, o);
-
-      slots[o] = o;
-      checks[o] = g_variant_type_equal (t, G_VARIANT_TYPE_ANY) ? NULL : t;
-    }
-  gn->output_slots = slots;
-  gn->output_checks = checks;
-  gn->output_names = hn_node_get_outputs (node);
-
-  /* the declared input types, checked on every call (a graph checks them once, where the
-   * values come from) */
-  checks = g_new0 (const GVariantType *, MAX (gn->n_inputs, 1));
-  for (guint p = 0; p < gn->n_inputs; p++)
-    {
-      const GVariantType *t = _hn_node_get_input_type_at (node, p);
-
-      checks[p] = t == NULL || g_variant_type_equal (t, G_VARIANT_TYPE_ANY) ? NULL : t;
-      typed |= checks[p] != NULL;
-    }
-  gn->input_checks = checks;
-  return typed;
-}
-
-static void
-clear_loose_node (HnGraphNode *gn)
-{
-  g_free ((gpointer) gn->output_slots);
-  g_free ((gpointer) gn->output_checks);
-  g_free ((gpointer) gn->input_checks);
-}
-
-/* The arguments of a call of a loose node checked against its declared input types: host
- * values at typed ports become data of the port's type (new references in @checked, @owned[p]
- * set), data must have the port's type. */
-static gboolean
-check_loose_args (HnRun             *run,
-                  HnGraphNode       *gn,
-                  HnValue * const   *args,
-                  HnValue          **checked,
-                  gboolean          *owned,
-                  gint64             item,
-                  GError           **error)
-{
-  for (guint p = 0; p < gn->n_inputs; p++)
-    {
-      const GVariantType *check = gn->input_checks[p];
-      HnValue *value = args[p];
-      g_autoptr(GError) local = NULL;
-      g_autofree char *wrong = NULL;
-
-      owned[p] = FALSE;
-      checked[p] = value;
-      if (check == NULL || value == NULL)
-        continue;
-      if (_hn_value_is_host (value))
-        {
-          GVariant *v = host_at_port (value, check, &local);
-
-          if (v != NULL)
-            {
-              checked[p] = (HnValue *) v;
-              owned[p] = TRUE;
-              continue;
-            }
-        }
-      else if (g_variant_is_of_type ((GVariant *) value, check))
-        continue;
-      else
-        wrong = g_strdup_printf (_("a value of type “%s”, where the node expects type “%s”"),
-                                 g_variant_get_type_string ((GVariant *) value),
-                                 g_variant_type_peek_string (check));
-
-      for (guint q = 0; q < p; q++)
-        if (owned[q])
-          _hn_value_unref (checked[q]);
-      return type_mismatch (run, gn, p, wrong != NULL ? wrong : local->message, item, error);
-    }
-  return TRUE;
-}
-
-/**
- * hn_run_invoke_node_values: (skip)
- * @self: a [struct@Run]
- * @node: a node of the run's pipeline, or one rebuilt from it in another process
- * @n_rows: the number of calls
- * @args: (array): @n_rows rows, one after the other, of one value per input of @node; %NULL
- *   for an optional input that is not given
- * @items: (array) (nullable): the map item of each row, or %NULL for calls of a single run
- * @results: (array): room for @n_rows rows of one value per output of @node, which get new
- *   references
- * @n_done: (out) (optional): the number of rows whose call succeeded, all of them on success
- * @cached: (array) (optional): where to say, for each row that succeeded, whether its result
- *   came from the run's cache
- * @error: return location for a [struct@GLib.Error]
- *
- * Calls @node on rows of values, in order, through the one invocation path of the library, as
- * [method@Run.invoke_node] does on data: host values stay host values unless the node needs
- * data. The calls stop at the first failure, whose error names the node and the row's item;
- * the rows before it have their results, the others are left as they were. For engine glue
- * that calls a node on a batch of items.
- *
- * Returns: %TRUE if every call succeeded
- */
 gboolean
-hn_run_invoke_node_values (HnRun            *self,
-                           HnNode           *node,
-                           gsize             n_rows,
-                           HnValue * const  *args,
-                           const gint64     *items,
-                           HnValue         **results,
-                           gsize            *n_done,
-                           gboolean         *cached,
-                           GError          **error)
+_hn_invoke_split_result (HnRun        *run,
+                         HnGraphNode  *gn,
+                         GVariant     *value,
+                         HnValue     **results,
+                         gint64        item,
+                         GError      **error)
 {
-  HnGraphNode gn;
-  g_autofree HnValue **checked = NULL;
-  g_autofree gboolean *owned = NULL;
-  gboolean use_cache, typed;
-  gsize row;
-  gboolean ok = TRUE;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (HN_IS_NODE (node), FALSE);
-  g_return_val_if_fail (n_rows == 0 || results != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (n_done != NULL)
-    *n_done = 0;
-  typed = init_loose_node (&gn, node);
-  g_return_val_if_fail (n_rows == 0 || gn.n_inputs == 0 || args != NULL,
-                        (clear_loose_node (&gn), FALSE));
-  use_cache = cacheable (self, &gn);
-
-  for (row = 0; row < n_rows; row++)
-    {
-      /* the row's own results are the frame the call stores into */
-      HnValue **frame = results + row * gn.n_outputs;
-      HnValue * const *row_args = args + row * gn.n_inputs;
-      gint64 item = items != NULL ? items[row] : -1;
-      g_autofree char *key = NULL;
-
-      if (self->cancellable != NULL &&
-          g_cancellable_set_error_if_cancelled (self->cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      for (guint o = 0; o < gn.n_outputs; o++)
-        frame[o] = NULL;
-      if (typed)
-        {
-          /* typed inputs: checked (host values converted) as a graph does where they come
-           * from */
-          if (checked == NULL)
-            {
-              checked = g_new0 (HnValue *, MAX (gn.n_inputs, 1));
-              owned = g_new0 (gboolean, MAX (gn.n_inputs, 1));
-            }
-          if (!check_loose_args (self, &gn, row_args, checked, owned, item, error))
-            {
-              ok = FALSE;
-              break;
-            }
-          row_args = checked;
-        }
-      if (use_cache)
-        key = cache_key (&gn, (HnValue **) row_args);
-      if (cached != NULL)
-        cached[row] = FALSE;
-      if (key != NULL && lookup (self, &gn, key, frame, item))
-        {
-          if (cached != NULL)
-            cached[row] = TRUE;
-        }
-      else
-        ok = call_and_store (self, &gn, (HnValue **) row_args, frame, key, item, NULL, error);
-      if (row_args == checked)
-        for (guint p = 0; p < gn.n_inputs; p++)
-          if (owned[p])
-            _hn_value_unref (checked[p]);
-      if (!ok)
-        {
-          for (guint o = 0; o < gn.n_outputs; o++)
-            g_clear_pointer (&frame[o], _hn_value_unref);
-          break;
-        }
-    }
-
-  if (n_done != NULL)
-    *n_done = row;
-  clear_loose_node (&gn);
-  return ok;
+  return split_result (run, gn, value, results, item, error);
 }
 
-/**
- * hn_run_invoke_node:
- * @self: a [struct@Run]
- * @node: a node of the run's pipeline, or one rebuilt from it in another process
- * @args: (array length=n_args): one value per input of @node
- * @n_args: the number of values
- * @item: the index of the map item the call is for, or -1
- * @error: return location for a [struct@GLib.Error]
- *
- * Calls @node as the executors do, through the one invocation path of the library: with the
- * run's retries and cancellable, a pipeline node running its pipeline inside @self, and the
- * result checked against the node's declared output types. Errors name the node and @item.
- *
- * For engine glue, which calls nodes from engine tasks: in this process with the run it was
- * given, in a worker process with a run of its own. [method@Run.invoke_node_values] calls a
- * node on rows of values.
- *
- * Returns: (transfer full): the node's result: its one output, or a tuple of its outputs
- */
-GVariant *
-hn_run_invoke_node (HnRun             *self,
-                    HnNode            *node,
-                    GVariant * const  *args,
-                    guint              n_args,
-                    gint64             item,
-                    GError           **error)
-{
-  g_autofree HnValue **owned = NULL;
-  g_autofree HnValue **frame = NULL;
-  const char * const *output_names;
-  guint n_inputs, n_outputs;
-  GVariant *result = NULL;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (HN_IS_NODE (node), NULL);
-  g_return_val_if_fail (n_args == 0 || args != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  n_inputs = _hn_node_get_n_inputs (node);
-  n_outputs = _hn_node_get_n_outputs (node);
-  output_names = hn_node_get_outputs (node);
-  if (n_args != n_inputs)
-    {
-      g_set_error (error, HN_NODE_ERROR, HN_NODE_ERROR_INVALID_RESULT,
-                   _("Node “%s” takes %u arguments, not %u"), hn_node_get_name (node),
-                   n_inputs, n_args);
-      return NULL;
-    }
-
-  /* floating arguments are sunk and dropped here, as hn_node_invoke() does */
-  owned = g_new0 (HnValue *, MAX (n_args, 1));
-  for (guint i = 0; i < n_args; i++)
-    owned[i] = args[i] ? (HnValue *) g_variant_ref_sink (args[i]) : NULL;
-
-  frame = g_new0 (HnValue *, MAX (n_outputs, 1));
-  if (hn_run_invoke_node_values (self, node, 1, owned, &item, frame, NULL, NULL, error))
-    {
-      g_autofree GVariant **variants = g_new0 (GVariant *, MAX (n_outputs, 1));
-      GError *local = NULL;
-      gboolean ok = TRUE;
-
-      for (guint o = 0; ok && o < n_outputs; o++)
-        {
-          variants[o] = _hn_value_to_variant (frame[o], NULL, &local);
-          if (variants[o] == NULL)
-            {
-              HnGraphNode gn;
-
-              init_loose_node (&gn, node);
-              invalid_result (self, &gn, item, error, _("output “%s”: %s"), output_names[o],
-                              local->message);
-              clear_loose_node (&gn);
-              g_error_free (local);
-              ok = FALSE;
-            }
-        }
-      if (ok)
-        result = n_outputs == 1
-          ? g_variant_ref (variants[0])
-          : g_variant_ref_sink (g_variant_new_tuple (variants, n_outputs));
-      free_variants (variants, n_outputs);
-    }
-
-  for (guint o = 0; o < n_outputs; o++)
-    if (frame[o] != NULL)
-      _hn_value_unref (frame[o]);
-  for (guint i = 0; i < n_args; i++)
-    if (owned[i] != NULL)
-      _hn_value_unref (owned[i]);
-  return result;
-}
-
-/**
- * hn_run_report_node_call:
- * @self: a [struct@Run]
- * @node: the node that was called
- * @item: the map item the call was for, or -1
- * @args: (array length=n_args): the values it was called on
- * @n_args: the number of values
- * @result: (nullable): its result, or %NULL when @signature is given or the call failed
- * @duration: how long the call took, in seconds
- * @signature: (nullable): the cache key the result came from, or %NULL when the node ran
- *
- * Delivers to the run's callbacks the events of a node call made in another process (an
- * engine's worker): "node cached" when @signature is given, else "node start" and, with a
- * @result, "node end". A call that failed is reported with neither, and then with
- * [method@Run.report_node_error]. For engine glue.
- */
-void
-hn_run_report_node_call (HnRun             *self,
-                         HnNode            *node,
-                         gint64             item,
-                         GVariant * const  *args,
-                         guint              n_args,
-                         GVariant          *result,
-                         double             duration,
-                         const char        *signature)
-{
-  g_autoptr(GVariant) owned = result ? g_variant_ref_sink (result) : NULL;
-  g_autofree GVariant **sunk = g_new (GVariant *, MAX (n_args, 1));
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (HN_IS_NODE (node));
-  g_return_if_fail (n_args == 0 || args != NULL);
-
-  for (guint i = 0; i < n_args; i++)
-    sunk[i] = args[i] ? g_variant_ref_sink (args[i])  /* NULL: an optional input not given */
-                      : g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL));
-
-  if (_hn_run_wants (self, HN_CALLBACK_EVENTS_NODES))
-    {
-      HnCallbackContext *context = hn_run_get_context (self);
-
-      if (signature != NULL)
-        _hn_callbacks_node_cached (self->callbacks, self->n_callbacks, node, item, signature,
-                                   context);
-      else
-        {
-          _hn_callbacks_node_start (self->callbacks, self->n_callbacks, node, item, sunk, n_args,
-                                    context);
-          if (owned != NULL)
-            _hn_callbacks_node_end (self->callbacks, self->n_callbacks, node, item, owned,
-                                    duration, context);
-        }
-    }
-
-  for (guint i = 0; i < n_args; i++)
-    g_variant_unref (sunk[i]);
-}
-
-/**
- * hn_run_report_node_error:
- * @self: a [struct@Run]
- * @node: the node that failed
- * @item: the map item the call was for, or -1
- * @domain: the error domain, as a string
- * @code: the error code
- * @message: the error message
- *
- * Delivers to the run's callbacks the "error" event of a node call that failed in another
- * process. For engine glue; the error itself is returned by the engine as usual.
- */
-void
-hn_run_report_node_error (HnRun       *self,
-                          HnNode      *node,
-                          gint64       item,
-                          const char  *domain,
-                          int          code,
-                          const char  *message)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (HN_IS_NODE (node));
-  g_return_if_fail (domain != NULL && message != NULL);
-
-  if (!_hn_run_wants (self, HN_CALLBACK_EVENTS_NODES))
-    return;
-  error = g_error_new_literal (g_quark_from_string (domain), code, message);
-  _hn_callbacks_node_error (self->callbacks, self->n_callbacks, node, item, error,
-                            hn_run_get_context (self));
-}
-
-/**
- * hn_run_wants_item_events:
- * @self: a [struct@Run]
- *
- * Whether the run's callbacks want map item events, which engine glue then reports with
- * [method@Run.report_map_item].
- *
- * Returns: %TRUE if the run is a map and some callback wants its item events
- */
 gboolean
-hn_run_wants_item_events (HnRun *self)
+_hn_invoke_store (HnRun        *run,
+                  HnGraphNode  *gn,
+                  HnValue     **frame,
+                  HnValue     **results,
+                  gint64        item,
+                  GError      **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->source != NULL &&
-         _hn_run_wants (self, HN_HOOK_MAP_ITEM_START | HN_HOOK_MAP_ITEM_DONE);
+  return store (run, gn, frame, results, item, error);
 }
 
-/**
- * hn_run_report_map_item:
- * @self: a map [struct@Run]
- * @item: the item
- * @duration: how long the item took, in seconds
- * @cached: whether every node call of the item came from the cache
- *
- * Delivers to the run's callbacks the events of a map item that ran in another process (an
- * engine's worker): "map item start", then "map item end" with @duration, or "map item
- * cached". For engine glue, once per item that completed.
- */
-void
-hn_run_report_map_item (HnRun    *self,
-                        gsize     item,
-                        double    duration,
-                        gboolean  cached)
-{
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (self->source != NULL && item < _hn_map_source_get_n_items (self->source));
-
-  hn_run_report_map_item_start (self, item);
-  if (!_hn_run_wants (self, HN_HOOK_MAP_ITEM_DONE))
-    return;
-  if (cached && self->plan->n_steps > 0)
-    _hn_callbacks_map_item_cached (self->callbacks, self->n_callbacks, item,
-                                   hn_run_get_context (self));
-  else
-    _hn_callbacks_map_item_end (self->callbacks, self->n_callbacks, item, MAX (duration, 0.0),
-                                hn_run_get_context (self));
-}
-
-/**
- * hn_run_report_map_item_start:
- * @self: a map [struct@Run]
- * @item: the item
- *
- * Delivers to the run's callbacks "map item start" for an item that ran in another process
- * but did not complete (a node failed on it). For engine glue.
- */
-void
-hn_run_report_map_item_start (HnRun *self,
-                              gsize  item)
-{
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (self->source != NULL && item < _hn_map_source_get_n_items (self->source));
-
-  if (_hn_run_wants (self, HN_HOOK_MAP_ITEM_START))
-    _hn_callbacks_map_item_start (self->callbacks, self->n_callbacks, item,
-                                  hn_run_get_context (self));
-}
-
-/**
- * hn_run_wants_node_events:
- * @self: a [struct@Run]
- *
- * Whether the run's callbacks want node events, which engine glue then brings back from its
- * workers.
- *
- * Returns: %TRUE if some callback wants node events
- */
 gboolean
-hn_run_wants_node_events (HnRun *self)
+_hn_invoke_call_and_store (HnRun        *run,
+                           HnGraphNode  *gn,
+                           HnValue     **args,
+                           HnValue     **frame,
+                           const char   *key,
+                           gint64        item,
+                           gboolean     *cached,
+                           GError      **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-  return _hn_run_wants (self, HN_CALLBACK_EVENTS_NODES);
+  return call_and_store (run, gn, args, frame, key, item, cached, error);
 }

@@ -12,19 +12,19 @@
 G_BEGIN_DECLS
 
 /* Loads the bound and given inputs of a single run into @frame and checks nothing is missing. */
-gboolean  _hn_run_load_inputs      (HnRun               *run,
+gboolean  _hn_driver_load_inputs   (HnRun               *run,
                                     HnValue            **frame,
                                     GError             **error);
 /* A whole single run in the calling thread, in order: load, steps, collect. */
-GVariant *_hn_run_sequential       (HnRun               *run,
+GVariant *_hn_driver_run           (HnRun               *run,
                                     GError             **error);
 /* The result of a single run from its frame: an a{sv}, or (a run that keeps values) an empty
  * one with the values kept in the run. */
-GVariant *_hn_run_collect          (HnRun               *run,
+GVariant *_hn_driver_collect       (HnRun               *run,
                                     HnValue            **frame,
                                     GError             **error);
 /* Checks the inputs (or items) of @run as a run would, without calling any node. */
-gboolean  _hn_run_check            (HnRun               *run,
+gboolean  _hn_driver_check         (HnRun               *run,
                                     GError             **error);
 
 /* The per-item map driver, used by every executor that maps in this process. */
@@ -74,13 +74,13 @@ gboolean  _hn_map_driver_run_item   (HnMapDriver         *driver,
 GVariant *_hn_map_driver_finish     (HnMapDriver         *driver);
 void      _hn_map_driver_clear      (HnMapDriver         *driver);
 /* A whole map in the calling thread, item by item. */
-GVariant *_hn_map_sequential        (HnRun               *run,
+GVariant *_hn_driver_map            (HnRun               *run,
                                      GError             **error);
 
 /* The same, handing each finished item to @collect. */
-gboolean  _hn_map_sequential_collect (HnRun              *run,
-                                      HnMapCollect        collect,
-                                      gpointer            user_data,
-                                      GError            **error);
+gboolean  _hn_driver_map_collect    (HnRun               *run,
+                                     HnMapCollect         collect,
+                                     gpointer             user_data,
+                                     GError             **error);
 
 G_END_DECLS

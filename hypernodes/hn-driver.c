@@ -20,123 +20,10 @@
 /* What executors run on a run: the whole of a single run in order, and the per-item map driver.
  * Written once; the executors only decide what runs where and when. */
 
-/**
- * hn_run_check:
- * @self: a [struct@Run]
- * @error: return location for a [struct@GLib.Error]
- *
- * Checks the inputs of the run (every item of a map) as the built-in executors do before any
- * node runs: missing inputs, values of the wrong type, names that a node produces. For
- * executors that run nodes elsewhere (an engine) and must report bad input the same way.
- *
- * Returns: %TRUE if the run can start
- */
 gboolean
-hn_run_check (HnRun   *self,
-              GError **error)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!_hn_run_check (self, error))
-    return FALSE;
-
-  /* an executor that asks has its nodes called elsewhere, on data: host inputs must convert */
-  for (guint i = 0; self->values != NULL && i < self->values->n_values; i++)
-    {
-      g_autoptr(GVariant) v = NULL;
-      GError *local = NULL;
-
-      v = _hn_value_to_variant (self->values->values[i], NULL, &local);
-      if (v == NULL)
-        {
-          g_propagate_prefixed_error (error, local,
-                                      _("Input “%s” cannot be sent to the executor: "),
-                                      self->values->names[i]);
-          return FALSE;
-        }
-    }
-  return self->source == NULL || _hn_map_source_check_values (self->source, error);
-}
-
-/**
- * hn_run_get_input_values: (skip)
- * @self: a [struct@Run]
- * @first_item: the first of the map items, or -1
- * @n_items: the number of items (1 with @first_item -1)
- * @n_names: the number of names
- * @names: (array length=n_names): names of root inputs
- * @values: (array): where the values go, @n_items rows of @n_names (new references; %NULL for
- *   none)
- * @error: return location for a [struct@GLib.Error]
- *
- * Gets input values as the executors see them, host values included. With @first_item -1, the
- * values every item of a map shares (the bound inputs, overridden by the given ones), or every
- * input of a single run; with map items, the values each of them gives itself (mapped
- * inputs), %NULL for the names it does not give. For engine glue, which sends the values to an
- * engine.
- *
- * Returns: %TRUE on success; %FALSE if a value does not have the type its consumers declare
- */
-gboolean
-hn_run_get_input_values (HnRun              *self,
-                         gssize              first_item,
-                         gsize               n_items,
-                         guint               n_names,
-                         const char * const *names,
-                         HnValue           **values,
-                         GError            **error)
-{
-  g_autofree int *slots = NULL;
-  HnGraph *graph;
-  HnValue **frame;
-  gboolean ok = TRUE;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (n_names == 0 || (names != NULL && values != NULL), FALSE);
-  g_return_val_if_fail (first_item >= 0 || n_items == 1, FALSE);
-  g_return_val_if_fail (first_item < 0 || (self->source != NULL &&
-                                           n_items <= _hn_map_source_get_n_items (self->source) &&
-                                           (gsize) first_item <=
-                                             _hn_map_source_get_n_items (self->source) - n_items),
-                        FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  graph = self->graph;
-  slots = g_new (int, MAX (n_names, 1));
-  for (guint i = 0; i < n_names; i++)
-    slots[i] = _hn_graph_lookup_slot (graph, names[i]);
-  memset (values, 0, sizeof (HnValue *) * n_items * n_names);
-
-  frame = _hn_frame_new (graph);
-  for (gsize row = 0; ok && row < n_items; row++)
-    {
-      if (first_item < 0)
-        ok = _hn_frame_check_dict (self->inputs, _("The inputs"), error) &&
-             _hn_frame_load_dict (graph, self->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
-             _hn_frame_load_dict (graph, self->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
-             _hn_frame_load_values (graph, self->values, self->item, frame, error);
-      else
-        ok = _hn_map_source_load_item_slots (self->source, graph, first_item + row, slots,
-                                             n_names, frame, error);
-
-      for (guint i = 0; ok && i < n_names; i++)
-        if (slots[i] >= 0 && frame[slots[i]] != NULL)
-          values[row * n_names + i] = g_steal_pointer (&frame[slots[i]]);
-      _hn_frame_clear (graph, frame);
-    }
-  _hn_frame_free (graph, frame);
-
-  if (!ok)
-    for (gsize i = 0; i < n_items * n_names; i++)
-      g_clear_pointer (&values[i], _hn_value_unref);
-  return ok;
-}
-
-gboolean
-_hn_run_load_inputs (HnRun     *run,
-                     HnValue  **frame,
-                     GError   **error)
+_hn_driver_load_inputs (HnRun     *run,
+                        HnValue  **frame,
+                        GError   **error)
 {
   return _hn_frame_check_dict (run->inputs, _("The inputs"), error) &&
          _hn_frame_load_dict (run->graph, run->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
@@ -152,9 +39,9 @@ empty_dict (void)
 }
 
 GVariant *
-_hn_run_collect (HnRun     *run,
-                 HnValue  **frame,
-                 GError   **error)
+_hn_driver_collect (HnRun     *run,
+                    HnValue  **frame,
+                    GError   **error)
 {
   if (!run->keep)
     return _hn_frame_collect (run->graph, run->plan, frame, -1, error);
@@ -165,8 +52,8 @@ _hn_run_collect (HnRun     *run,
 }
 
 GVariant *
-_hn_run_sequential (HnRun   *run,
-                    GError **error)
+_hn_driver_run (HnRun   *run,
+                GError **error)
 {
   HnGraph *graph = run->graph;
   const HnPlan *plan = run->plan;
@@ -175,7 +62,7 @@ _hn_run_sequential (HnRun   *run,
     ? stack_frame : _hn_frame_new (graph);
   GVariant *result = NULL;
 
-  if (!_hn_run_load_inputs (run, frame, error))
+  if (!_hn_driver_load_inputs (run, frame, error))
     goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
@@ -190,7 +77,7 @@ _hn_run_sequential (HnRun   *run,
   /* a cancellation (or timeout) during the last node fails the run too */
   if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, error))
     goto out;
-  result = _hn_run_collect (run, frame, error);
+  result = _hn_driver_collect (run, frame, error);
 
 out:
   _hn_frame_clear (graph, frame);
@@ -213,14 +100,14 @@ discard_item (HnMapDriver  *driver,
 }
 
 gboolean
-_hn_run_check (HnRun   *run,
-               GError **error)
+_hn_driver_check (HnRun   *run,
+                  GError **error)
 {
   HnValue **frame = _hn_frame_new (run->graph);
   gboolean ok;
 
   if (run->source == NULL)
-    ok = _hn_run_load_inputs (run, frame, error);
+    ok = _hn_driver_load_inputs (run, frame, error);
   else
     {
       HnMapDriver driver;
@@ -469,8 +356,8 @@ run_items (HnMapDriver  *driver,
 }
 
 GVariant *
-_hn_map_sequential (HnRun   *run,
-                    GError **error)
+_hn_driver_map (HnRun   *run,
+                GError **error)
 {
   HnMapDriver driver;
   GVariant *result = NULL;
@@ -485,10 +372,10 @@ _hn_map_sequential (HnRun   *run,
 }
 
 gboolean
-_hn_map_sequential_collect (HnRun         *run,
-                            HnMapCollect   collect,
-                            gpointer       user_data,
-                            GError       **error)
+_hn_driver_map_collect (HnRun         *run,
+                        HnMapCollect   collect,
+                        gpointer       user_data,
+                        GError       **error)
 {
   HnMapDriver driver;
   gboolean ok;

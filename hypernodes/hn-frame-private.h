@@ -25,14 +25,6 @@ typedef enum
   HN_FRAME_LOAD_STRICT,
 } HnFrameLoad;
 
-/* Values given by name, as a language bridge passes them: parallel arrays. */
-typedef struct
-{
-  guint      n_values;
-  char     **names;
-  HnValue  **values;
-} HnValueDict;
-
 HnValue  **_hn_frame_new           (HnGraph       *graph);
 void       _hn_frame_clear         (HnGraph       *graph,
                                     HnValue      **frame);
@@ -82,13 +74,5 @@ GVariant  *_hn_frame_collect       (HnGraph       *graph,
 void       _hn_frame_keep          (const HnPlan  *plan,
                                     HnValue      **frame,
                                     HnValue      **values);
-
-HnValueDict *_hn_value_dict_new    (guint                n_values,
-                                    const char * const  *names,
-                                    HnValue * const     *values);
-void         _hn_value_dict_free   (HnValueDict         *dict);
-/* The value of @name, or NULL. */
-HnValue     *_hn_value_dict_lookup (const HnValueDict   *dict,
-                                    const char          *name);
 
 G_END_DECLS

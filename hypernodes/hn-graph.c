@@ -605,10 +605,10 @@ _hn_graph_take_root_value (HnGraph   *graph,
 
 gboolean
 _hn_graph_check_root_value (HnGraph   *graph,
-                  guint      slot,
-                  GVariant  *value,
-                  gint64     item,
-                  GError   **error)
+                            guint      slot,
+                            GVariant  *value,
+                            gint64     item,
+                            GError   **error)
 {
   GArray *checks = graph->root_checks[slot];
 

@@ -50,8 +50,8 @@ struct _HnInvocation
  * value's own choosing when @check is not definite), and checked. */
 GVariant *
 _hn_invoke_host_at_port (HnValue             *value,
-              const GVariantType  *check,
-              GError             **error)
+                         const GVariantType  *check,
+                         GError             **error)
 {
   GVariant *v = _hn_value_to_variant (value, g_variant_type_is_definite (check) ? check : NULL,
                                       error);

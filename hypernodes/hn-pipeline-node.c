@@ -326,7 +326,7 @@ run_mapped (HnPipelineNode    *self,
   child->inputs = shared;
   nested_start (self, child, item);
 
-  if (!_hn_map_sequential_collect (child, collect_item, &collected, &local))
+  if (!_hn_driver_map_collect (child, collect_item, &collected, &local))
     goto out;
   if (collected.error != NULL)
     {

@@ -542,7 +542,7 @@ hn_pipeline_check_items (HnPipeline          *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   run = hn_run_new_map (self, items, inputs, outputs, NULL, NULL, error);
-  return run != NULL && _hn_run_check (run, error);
+  return run != NULL && _hn_driver_check (run, error);
 }
 
 /**

@@ -85,7 +85,7 @@ _hn_python_run_engine (const char  *engine,
   /* bad input is reported before the engine starts, exactly as the built-in executors do;
    * host values need not become data: the glue sends Python objects as they are, and says
    * which value of another language it cannot send */
-  if (!_hn_run_check (run, error))
+  if (!_hn_driver_check (run, error))
     return NULL;
 
   func = load_bridge (error);

@@ -16,6 +16,7 @@
 
 #include "hn-callback-context.h"
 #include "hn-callback-private.h"
+#include "hn-driver-private.h"
 #include "hn-error.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
@@ -506,4 +507,119 @@ hn_run_wants_node_events (HnRun *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   return _hn_run_wants (self, HN_CALLBACK_EVENTS_NODES);
+}
+
+/* ---- inputs, as executors that run nodes elsewhere see them -------------------------------- */
+
+/**
+ * hn_run_check:
+ * @self: a [struct@Run]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Checks the inputs of the run (every item of a map) as the built-in executors do before any
+ * node runs: missing inputs, values of the wrong type, names that a node produces. For
+ * executors that run nodes elsewhere (an engine) and must report bad input the same way.
+ *
+ * Returns: %TRUE if the run can start
+ */
+gboolean
+hn_run_check (HnRun   *self,
+              GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_hn_driver_check (self, error))
+    return FALSE;
+
+  /* an executor that asks has its nodes called elsewhere, on data: host inputs must convert */
+  for (guint i = 0; self->values != NULL && i < self->values->n_values; i++)
+    {
+      g_autoptr(GVariant) v = NULL;
+      GError *local = NULL;
+
+      v = _hn_value_to_variant (self->values->values[i], NULL, &local);
+      if (v == NULL)
+        {
+          g_propagate_prefixed_error (error, local,
+                                      _("Input “%s” cannot be sent to the executor: "),
+                                      self->values->names[i]);
+          return FALSE;
+        }
+    }
+  return self->source == NULL || _hn_map_source_check_values (self->source, error);
+}
+
+/**
+ * hn_run_get_input_values: (skip)
+ * @self: a [struct@Run]
+ * @first_item: the first of the map items, or -1
+ * @n_items: the number of items (1 with @first_item -1)
+ * @n_names: the number of names
+ * @names: (array length=n_names): names of root inputs
+ * @values: (array): where the values go, @n_items rows of @n_names (new references; %NULL for
+ *   none)
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Gets input values as the executors see them, host values included. With @first_item -1, the
+ * values every item of a map shares (the bound inputs, overridden by the given ones), or every
+ * input of a single run; with map items, the values each of them gives itself (mapped
+ * inputs), %NULL for the names it does not give. For engine glue, which sends the values to an
+ * engine.
+ *
+ * Returns: %TRUE on success; %FALSE if a value does not have the type its consumers declare
+ */
+gboolean
+hn_run_get_input_values (HnRun              *self,
+                         gssize              first_item,
+                         gsize               n_items,
+                         guint               n_names,
+                         const char * const *names,
+                         HnValue           **values,
+                         GError            **error)
+{
+  g_autofree int *slots = NULL;
+  HnGraph *graph;
+  HnValue **frame;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (n_names == 0 || (names != NULL && values != NULL), FALSE);
+  g_return_val_if_fail (first_item >= 0 || n_items == 1, FALSE);
+  g_return_val_if_fail (first_item < 0 || (self->source != NULL &&
+                                           n_items <= _hn_map_source_get_n_items (self->source) &&
+                                           (gsize) first_item <=
+                                             _hn_map_source_get_n_items (self->source) - n_items),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = self->graph;
+  slots = g_new (int, MAX (n_names, 1));
+  for (guint i = 0; i < n_names; i++)
+    slots[i] = _hn_graph_lookup_slot (graph, names[i]);
+  memset (values, 0, sizeof (HnValue *) * n_items * n_names);
+
+  frame = _hn_frame_new (graph);
+  for (gsize row = 0; ok && row < n_items; row++)
+    {
+      if (first_item < 0)
+        ok = _hn_frame_check_dict (self->inputs, _("The inputs"), error) &&
+             _hn_frame_load_dict (graph, self->bound, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+             _hn_frame_load_dict (graph, self->inputs, -1, HN_FRAME_LOAD_LENIENT, frame, error) &&
+             _hn_frame_load_values (graph, self->values, self->item, frame, error);
+      else
+        ok = _hn_map_source_load_item_slots (self->source, graph, first_item + row, slots,
+                                             n_names, frame, error);
+
+      for (guint i = 0; ok && i < n_names; i++)
+        if (slots[i] >= 0 && frame[slots[i]] != NULL)
+          values[row * n_names + i] = g_steal_pointer (&frame[slots[i]]);
+      _hn_frame_clear (graph, frame);
+    }
+  _hn_frame_free (graph, frame);
+
+  if (!ok)
+    for (gsize i = 0; i < n_items * n_names; i++)
+      g_clear_pointer (&values[i], _hn_value_unref);
+  return ok;
 }

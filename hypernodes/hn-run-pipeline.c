@@ -92,8 +92,8 @@ _hn_run_new_map_for_pipeline (HnPipeline          *pipeline,
 }
 void
 _hn_run_task_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
@@ -109,13 +109,13 @@ _hn_run_task_done (GObject      *source,
 
 void
 _hn_run_execute_async (gpointer             source,
-             gpointer             source_tag,
-             HnExecutor          *executor,
-             HnRun               *run,
-             GError              *error,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
+                       gpointer             source_tag,
+                       HnExecutor          *executor,
+                       HnRun               *run,
+                       GError              *error,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
 {
   GTask *task = g_task_new (source, cancellable, callback, user_data);
 

@@ -102,4 +102,20 @@ GVariant *_hn_value_cache_key   (HnValue             *value,
 /* "a Python object (Foo)" for messages. */
 char     *_hn_value_describe    (HnValue             *value);
 
+/* Values given by name, as a language bridge passes them: parallel arrays. */
+typedef struct
+{
+  guint      n_values;
+  char     **names;
+  HnValue  **values;
+} HnValueDict;
+
+HnValueDict *_hn_value_dict_new    (guint                n_values,
+                                    const char * const  *names,
+                                    HnValue * const     *values);
+void         _hn_value_dict_free   (HnValueDict         *dict);
+/* The value of @name, or NULL. */
+HnValue     *_hn_value_dict_lookup (const HnValueDict   *dict,
+                                    const char          *name);
+
 G_END_DECLS

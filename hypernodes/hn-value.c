@@ -293,3 +293,47 @@ _hn_value_cache_key (HnValue  *value,
   key = host->type->cache_key (host->object, error);
   return key ? g_variant_take_ref (key) : NULL;
 }
+
+/* ---- values given by name ---------------------------------------------------------------- */
+
+HnValueDict *
+_hn_value_dict_new (guint                n_values,
+                    const char * const  *names,
+                    HnValue * const     *values)
+{
+  HnValueDict *dict = g_new0 (HnValueDict, 1);
+
+  dict->n_values = n_values;
+  dict->names = g_new0 (char *, n_values + 1);
+  dict->values = g_new0 (HnValue *, MAX (n_values, 1));
+  for (guint i = 0; i < n_values; i++)
+    {
+      dict->names[i] = g_strdup (names[i]);
+      dict->values[i] = _hn_value_ref (values[i]);
+    }
+  return dict;
+}
+
+void
+_hn_value_dict_free (HnValueDict *dict)
+{
+  if (dict == NULL)
+    return;
+  for (guint i = 0; i < dict->n_values; i++)
+    _hn_value_unref (dict->values[i]);
+  g_free (dict->values);
+  g_strfreev (dict->names);
+  g_free (dict);
+}
+
+HnValue *
+_hn_value_dict_lookup (const HnValueDict *dict,
+                       const char        *name)
+{
+  if (dict == NULL)
+    return NULL;
+  for (guint i = dict->n_values; i-- > 0;)
+    if (g_str_equal (dict->names[i], name))
+      return dict->values[i];
+  return NULL;
+}

@@ -202,7 +202,7 @@ complete_item (Job   *job,
                                     state->n_cached == job->run->plan->n_steps, &error))
         job_fail (job, item, error);
     }
-  else if ((job->result = _hn_run_collect (job->run, state->frame, &error)) == NULL)
+  else if ((job->result = _hn_driver_collect (job->run, state->frame, &error)) == NULL)
     job_fail (job, item, error);
   item_state_clear (job, state);
   job->active_items--;
@@ -445,7 +445,7 @@ hn_async_executor_execute_async (HnExecutor          *executor,
       job->n_items = 1;
       job->states = g_new0 (ItemState, 1);
       job->states[0].frame = _hn_frame_new (run->graph);
-      ok = _hn_run_load_inputs (run, job->states[0].frame, &error);
+      ok = _hn_driver_load_inputs (run, job->states[0].frame, &error);
     }
   if (!ok)
     {

@@ -34,7 +34,7 @@ hn_sequential_executor_run_pipeline (HnExecutor  *executor,
                                      HnRun       *run,
                                      GError     **error)
 {
-  return _hn_run_sequential (run, error);
+  return _hn_driver_run (run, error);
 }
 
 static GVariant *
@@ -42,7 +42,7 @@ hn_sequential_executor_map_items (HnExecutor  *executor,
                                   HnRun       *run,
                                   GError     **error)
 {
-  return _hn_map_sequential (run, error);
+  return _hn_driver_map (run, error);
 }
 
 static gboolean

@@ -318,7 +318,7 @@ hn_thread_pool_executor_run_pipeline (HnExecutor  *executor,
   work->pending = g_memdup2 (plan->n_step_deps, sizeof (guint) * MAX (plan->n_steps, 1));
   work->ready = g_new (guint, MAX (plan->n_steps, 1));
 
-  if (!_hn_run_load_inputs (run, work->frame, error))
+  if (!_hn_driver_load_inputs (run, work->frame, error))
     goto out;
 
   for (guint s = 0; s < plan->n_steps; s++)
@@ -333,7 +333,7 @@ hn_thread_pool_executor_run_pipeline (HnExecutor  *executor,
     g_propagate_error (error, g_steal_pointer (&work->error));
   else if (run->cancellable == NULL ||
            !g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    result = _hn_run_collect (run, work->frame, error);
+    result = _hn_driver_collect (run, work->frame, error);
   /* under the same lock: no helper starts working after this */
   work->finished = TRUE;
   hn_mutex_unlock (&work->lock);

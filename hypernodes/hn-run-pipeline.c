@@ -437,8 +437,6 @@ hn_run_execute_values (HnRun   *self,
                        GError **error)
 {
   g_autoptr(GVariant) result = NULL;
-  g_autofree char **names = NULL;
-  gsize n_items;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->keep, FALSE);
@@ -452,29 +450,6 @@ hn_run_execute_values (HnRun   *self,
     return TRUE;
 
   /* an executor that returns data (an engine): its results become values */
-  n_items = self->source != NULL ? g_variant_n_children (result) : 1;
-  if (!_hn_run_alloc_kept (self, n_items, error))
-    return FALSE;
-  for (gsize i = 0; i < n_items; i++)
-    {
-      g_autoptr(GVariant) dict = self->source != NULL ? g_variant_get_child_value (result, i)
-                                                      : g_variant_ref (result);
-
-      for (guint o = 0; o < self->plan->n_outputs; o++)
-        {
-          const char *name = self->graph->slot_names[self->plan->output_slots[o]];
-          GVariant *value = g_variant_lookup_value (dict, name, NULL);
-
-          if (value == NULL)
-            {
-              g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
-                           _("The executor returned no output “%s” for item %llu"),
-                           name, (unsigned long long) i);
-              return FALSE;
-            }
-          self->kept[i * self->plan->n_outputs + o] = (HnValue *) value;
-        }
-    }
-  return TRUE;
+  return _hn_run_keep_data (self, result, error);
 }
 

@@ -148,6 +148,13 @@ _hn_run_is_cancelled (HnRun *run)
   return run->cancellable != NULL && g_cancellable_is_cancelled (run->cancellable);
 }
 
+/* Keeps the data an executor returned (an a{sv}; an aa{sv} for a map) as the run's results:
+ * for a run made with values whose executor does not keep them itself (an engine). */
+gboolean  _hn_run_keep_data        (HnRun               *run,
+                                    GVariant            *result,
+                                    GError             **error);
+/* Frees the kept results and result columns. */
+void      _hn_run_free_results     (HnRun               *run);
 /* For a run whose results an executor set as values but whose caller wants data: the results
  * as an a{sv} (an aa{sv} for a map), the kept values dropped. */
 GVariant *_hn_run_take_kept_as_data (HnRun              *run,

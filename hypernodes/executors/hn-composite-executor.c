@@ -106,27 +106,11 @@ hn_item_node_run_invoke (HnNode           *node,
   if (result == NULL)
     return FALSE;
 
+  /* an executor that returns data (an engine): its results become values */
+  if (!_hn_run_has_kept (item_run) && !_hn_run_keep_data (item_run, result, error))
+    return FALSE;
   for (guint o = 0; o < n_outputs; o++)
-    {
-      if (_hn_run_has_kept (item_run))
-        results[o] = _hn_value_ref (_hn_run_get_kept (item_run)[o]);
-      else
-        {
-          /* an executor that returns data (an engine) */
-          GVariant *v = g_variant_lookup_value (result, outputs[o], NULL);
-
-          if (v == NULL)
-            {
-              for (guint k = 0; k < o; k++)
-                g_clear_pointer (&results[k], hn_value_unref);
-              g_set_error (error, HN_EXECUTOR_ERROR, HN_EXECUTOR_ERROR_ENGINE_FAILED,
-                           _("The node executor returned no output “%s” for item %lld"),
-                           outputs[o], (long long) item);
-              return FALSE;
-            }
-          results[o] = (HnValue *) v;
-        }
-    }
+    results[o] = _hn_value_ref (_hn_run_get_kept (item_run)[o]);
 
   if (cached != NULL && item_run->plan->n_steps > 0 &&
       (guint) g_atomic_int_get (&item_run->n_cached) == item_run->plan->n_steps)

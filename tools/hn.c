@@ -551,13 +551,33 @@ print_value (GVariant *value)
   printf ("%s\n", text);
 }
 
-/* Everything run and map share: the module, the pipeline with its runtime config, and the
- * callbacks to finish. Returns an exit status, 0 to go on. */
+/* What run and map start with: the pipeline with its runtime config, the trace to finish (or
+ * %NULL) and the inputs given as NAME=VALUE. */
+typedef struct
+{
+  HnPipeline      *pipeline;
+  HnTraceCallback *trace;
+  GVariant        *inputs;
+} RunStart;
+
+static void
+run_start_clear (RunStart *start)
+{
+  g_clear_object (&start->pipeline);
+  g_clear_object (&start->trace);
+  g_clear_pointer (&start->inputs, g_variant_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunStart, run_start_clear)
+
+/* Everything run and map share before they run: the module, the pipeline with its runtime
+ * config, the callbacks, and the inputs (@mapped: the names whose values are lists to map over,
+ * or %NULL). Returns an exit status, 0 to go on. */
 static int
-prepare (const Command    *command,
-         char            **argv,
-         HnPipeline      **pipeline_out,
-         HnTraceCallback **trace_out)
+prepare (const Command       *command,
+         char               **argv,
+         const char * const  *mapped,
+         RunStart            *start)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HnModule) module = NULL;
@@ -608,7 +628,7 @@ prepare (const Command    *command,
           g_prefix_error (&error, _("Cannot write the trace to %s: "), display);
           return fail_error (EXIT_FAILED, error);
         }
-      *trace_out = HN_TRACE_CALLBACK (g_object_ref (trace));
+      start->trace = HN_TRACE_CALLBACK (g_object_ref (trace));
     }
   if (opt_cache_dir != NULL)
     {
@@ -627,7 +647,12 @@ prepare (const Command    *command,
 
   config = hn_runtime_config_new_full (NULL, executor, cache, (HnCallback **) callbacks->pdata,
                                        callbacks->len, (guint) retries, opt_timeout);
-  *pipeline_out = hn_pipeline_with_config (pipeline, config);
+  start->pipeline = hn_pipeline_with_config (pipeline, config);
+  start->inputs = hn_args_parse_inputs_full (start->pipeline, (const char * const *) argv + 3,
+                                             mapped, opt_json ? hn_json_parse_value : NULL,
+                                             &error);
+  if (start->inputs == NULL)
+    return fail_error (EXIT_USAGE, error);
   return 0;
 }
 
@@ -664,39 +689,43 @@ fail_run (HnPipeline *pipeline,
   return fail (EXIT_FAILED, message);
 }
 
-static GVariant *
-parse_inputs (HnPipeline          *pipeline,
-              char               **args,
-              const char * const  *mapped,
-              GError             **error)
+/* The end of run and map: @result printed (each of its items for a map), or @error reported,
+ * and the trace finished. Returns the exit status. */
+static int
+finish (RunStart *start,
+        GVariant *result,
+        GError   *error,
+        gboolean  each_item)
 {
-  return hn_args_parse_inputs_full (pipeline, (const char * const *) args, mapped,
-                                    opt_json ? hn_json_parse_value : NULL, error);
+  g_autoptr(GVariant) owned = result;
+
+  if (result == NULL)
+    return finish_trace (start->trace, fail_run (start->pipeline, error));
+  if (!each_item)
+    print_value (result);
+  else
+    for (gsize i = 0; i < g_variant_n_children (result); i++)
+      {
+        g_autoptr(GVariant) item = g_variant_get_child_value (result, i);
+        print_value (item);
+      }
+  return finish_trace (start->trace, 0);
 }
 
 static int
 cmd_run (int    argc,
          char **argv)
 {
-  const Command *command = find_command ("run");
+  g_auto(RunStart) start = { NULL, };
   g_autoptr(GError) error = NULL;
-  g_autoptr(HnPipeline) pipeline = NULL;
-  g_autoptr(HnTraceCallback) trace = NULL;
-  g_autoptr(GVariant) inputs = NULL;
-  g_autoptr(GVariant) result = NULL;
+  GVariant *result;
   int status;
 
-  if ((status = prepare (command, argv, &pipeline, &trace)) != 0)
+  if ((status = prepare (find_command ("run"), argv, NULL, &start)) != 0)
     return status;
-  inputs = parse_inputs (pipeline, argv + 3, NULL, &error);
-  if (inputs == NULL)
-    return fail_error (EXIT_USAGE, error);
-
-  result = hn_pipeline_run (pipeline, inputs, (const char * const *) opt_outputs, NULL, &error);
-  if (result == NULL)
-    return finish_trace (trace, fail_run (pipeline, error));
-  print_value (result);
-  return finish_trace (trace, 0);
+  result = hn_pipeline_run (start.pipeline, start.inputs, (const char * const *) opt_outputs,
+                            NULL, &error);
+  return finish (&start, result, error, FALSE);
 }
 
 static int
@@ -704,13 +733,11 @@ cmd_map (int    argc,
          char **argv)
 {
   const Command *command = find_command ("map");
+  g_auto(RunStart) start = { NULL, };
   g_autoptr(GError) error = NULL;
-  g_autoptr(HnPipeline) pipeline = NULL;
-  g_autoptr(HnTraceCallback) trace = NULL;
-  g_autoptr(GVariant) inputs = NULL;
   g_autoptr(GVariant) items = NULL;
-  g_autoptr(GVariant) result = NULL;
   g_auto(GStrv) mapped = NULL;
+  GVariant *result;
   int status;
 
   if ((opt_over == NULL) == (opt_items == NULL))
@@ -724,35 +751,25 @@ cmd_map (int    argc,
         return usage_error (command, error->message);
     }
 
-  if ((status = prepare (command, argv, &pipeline, &trace)) != 0)
+  if ((status = prepare (command, argv, (const char * const *) mapped, &start)) != 0)
     return status;
-  inputs = parse_inputs (pipeline, argv + 3, (const char * const *) mapped, &error);
-  if (inputs == NULL)
-    return fail_error (EXIT_USAGE, error);
 
   if (opt_items != NULL)
     {
-      items = hn_json_read_items (pipeline, opt_items, &error);
+      items = hn_json_read_items (start.pipeline, opt_items, &error);
       if (items == NULL)
         return fail_error (EXIT_FAILED, error);
-      HnRuntimeConfig *config = hn_pipeline_get_config (pipeline);
+      HnRuntimeConfig *config = hn_pipeline_get_config (start.pipeline);
 
-      result = hn_executor_map_items (hn_runtime_config_get_executor (config), pipeline, items,
-                                      inputs, NULL, (const char * const *) opt_outputs, NULL,
-                                      &error);
+      result = hn_executor_map_items (hn_runtime_config_get_executor (config), start.pipeline,
+                                      items, start.inputs, NULL,
+                                      (const char * const *) opt_outputs, NULL, &error);
     }
   else
-    result = hn_pipeline_map (pipeline, inputs, (const char * const *) mapped,
+    result = hn_pipeline_map (start.pipeline, start.inputs, (const char * const *) mapped,
                               opt_product ? HN_MAP_MODE_PRODUCT : HN_MAP_MODE_ZIP,
                               (const char * const *) opt_outputs, NULL, &error);
-  if (result == NULL)
-    return finish_trace (trace, fail_run (pipeline, error));
-  for (gsize i = 0; i < g_variant_n_children (result); i++)
-    {
-      g_autoptr(GVariant) item = g_variant_get_child_value (result, i);
-      print_value (item);
-    }
-  return finish_trace (trace, 0);
+  return finish (&start, result, error, TRUE);
 }
 
 /* ---- graph ------------------------------------------------------------------------------- */

@@ -16,7 +16,6 @@
 #include "hn-graph-private.h"
 #include "hn-plan-private.h"
 #include "hn-run-private.h"
-#include "hn-runtime-config.h"
 #include "hn-sequential-executor.h"
 #include "hn-thread-pool-executor.h"
 

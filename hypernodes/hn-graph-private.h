@@ -22,7 +22,8 @@ typedef struct
 {
   HnNode              *node;
   const char          *name;
-  /* Runs the node inside a run (pipeline nodes), or NULL to call the node's invoke vfunc. */
+  /* Runs the node inside a run (pipeline nodes: HnNodeClassPrivate.run_invoke), or NULL to
+   * call the node's value function or invoke vfunc. */
   HnNodeRunInvoke      run_invoke;
   /* Calls the node on HnValues (language bridges), or NULL. */
   HnNodeValueFunc      value_func;

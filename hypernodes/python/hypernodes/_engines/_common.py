@@ -198,9 +198,6 @@ class Work:
         """Gives the run its results: a list of values per output, in the run's order."""
         _native.set_results(self.run, columns)
 
-    def empty_result(self):
-        self.set_results([[] for _ in self.outputs])
-
     def _report_items(self, chunks, failed_item=None):
         """The map item events of the rows that completed (each its share of its chunk's
         time); when an item failed, of those before it only, as a sequential map reports
@@ -259,6 +256,33 @@ class Work:
         """[start, stop) bounds of the rows in chunks of @size."""
         n = self.n_rows
         return [(s, min(s + size, n)) for s in range(0, n, max(1, size))]
+
+
+def run_work(run, shippable, execute, prepare=None):
+    """Runs @run on an engine: execute(work) with the run's Work (@shippable: its nodes go to
+    other processes), which gives the run its results. An empty map gets its (empty) results at
+    once, before anything is made and with no engine contacted; prepare(), when given, is called
+    after that and before the Work is made. An exception out of the engine that carries a node
+    failure is raised as that failure (Work.recover)."""
+    # the inputs were checked by the library before the glue was called
+    if run.is_map() and run.get_n_items() == 0:
+        _native.set_results(run, [[] for _ in run.dup_result_names()])
+        return None
+    if prepare is not None:
+        prepare()
+    work = Work(run, shippable)
+    try:
+        execute(work)
+    except HnError:
+        raise
+    except Exception as e:
+        failure = work.recover(e)
+        if failure is not None:
+            raise failure from None
+        raise
+    finally:
+        work.release()
+    return None
 
 
 class Failed:
@@ -364,5 +388,5 @@ def wait_reachable(engine, address, timeout):
             time.sleep(0.2)
 
 
-__all__ = ["Work", "Program", "Frame", "Rows", "Done", "Failed", "NOT_GIVEN", "chunk_size",
+__all__ = ["Work", "run_work", "Program", "Frame", "Rows", "Done", "Failed", "NOT_GIVEN", "chunk_size",
            "check_cancelled", "wait_reachable", "log", "missing"]

@@ -327,24 +327,9 @@ def run(executor, run):
     if daft is None:
         raise _common.missing("Daft", _import_error, ["daft", "cloudpickle"])
 
-    # the inputs were checked by the library before the glue was called
-    if run.is_map() and run.get_n_items() == 0:
-        _native.set_results(run, [[] for _ in run.dup_result_names()])
-        return None
     # the runner first: a runner conflict is reported before anything else
-    _ensure_runner(executor)
-    work = _common.Work(run, shippable=executor.runner == "ray")
-    try:
-        _execute(executor, work)
-    except HnError:
-        raise
-    except Exception as e:
-        failure = work.recover(e)
-        if failure is not None:
-            raise failure from None
-        raise
-    finally:
-        work.release()
+    return _common.run_work(run, executor.runner == "ray", lambda work: _execute(executor, work),
+                            prepare=lambda: _ensure_runner(executor))
 
 
 def _execute(executor, work):

@@ -134,22 +134,14 @@ def run(executor, run):
 
     address = executor.get_scheduler_address()
     scheduler = executor.get_scheduler().value_nick
-    work = _common.Work(run, shippable=bool(address) or scheduler == "processes")
-    try:
-        if work.is_map and work.n_rows == 0:
-            return work.empty_result()
+
+    def execute(work):
         if address:
-            return _run_cluster(executor, work, _client(executor, address, log), log)
-        return _run_local(executor, work, scheduler, log)
-    except _common.HnError:
-        raise
-    except Exception as e:
-        failure = work.recover(e)
-        if failure is not None:
-            raise failure from None
-        raise
-    finally:
-        work.release()
+            _run_cluster(executor, work, _client(executor, address, log), log)
+        else:
+            _run_local(executor, work, scheduler, log)
+
+    return _common.run_work(run, bool(address) or scheduler == "processes", execute)
 
 
 def _get(executor, scheduler):

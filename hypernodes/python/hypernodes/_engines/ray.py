@@ -134,21 +134,11 @@ def run(executor, run):
     def log(message):
         _common.log(executor, DOMAIN, message)
 
-    work = _common.Work(run, shippable=True)
-    try:
-        if work.is_map and work.n_rows == 0:
-            return work.empty_result()
+    def execute(work):
         ensure_ray(executor.get_ray_address(), executor.get_connect_timeout(), log)
         _execute(executor, work, log)
-    except _common.HnError:
-        raise
-    except Exception as e:
-        failure = work.recover(e)
-        if failure is not None:
-            raise failure from None
-        raise
-    finally:
-        work.release()
+
+    return _common.run_work(run, True, execute)
 
 
 def _execute(executor, work, log):

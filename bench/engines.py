@@ -6,11 +6,11 @@ takes 1 ms, on Dask (a cluster of two worker processes on 127.0.0.1), Ray (a loc
 Daft (native runner). Prints one JSON line per case with both times and their ratio (target:
 at most 1.2).
 
-    tests/loopback-only.sh .venv/bin/python bench/engines.py [--items N] [--engines dask,ray,daft]
+    meson devenv -C _build -w . tests/loopback-only.sh .venv/bin/python bench/engines.py \
+        [--items N] [--engines dask,ray,daft]
 
-with the environment of the engine tests (GI_TYPELIB_PATH, LD_LIBRARY_PATH, PYTHONPATH and
-HN_PYTHON_MODULE pointing into the build directory). Ray binds some services to every
-interface, hence the loopback-only namespace.
+in the build tree's environment (meson devenv; the engine tests use the same). Ray binds some
+services to every interface, hence the loopback-only namespace.
 """
 
 import argparse

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """hypernodes through PyGObject: the chain and map shapes of peers.py, with Python functions as
 nodes, so the figure compares like with like against the Python libraries. Run with a Python that
-has gi (Debian's python3-gi) and GI_TYPELIB_PATH / LD_LIBRARY_PATH pointing at the build."""
+has gi (Debian's python3-gi) and GI_TYPELIB_PATH / LD_LIBRARY_PATH pointing at the build, without
+the Python package on PYTHONPATH (its override would replace the plain API): bench/run.py runs it
+so."""
 
 import argparse
 import json

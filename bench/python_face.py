@@ -4,11 +4,11 @@ peers.py, with the same functions and the same measurement drivers, so that its 
 with those of pipefunc, Hamilton and upstream hypernodes (peers.py, in .venv-bench: upstream
 hypernodes has the same import name, hence two processes).
 
-Run with a Python that has gi (Debian's python3-gi) and the build's environment:
-GI_TYPELIB_PATH, LD_LIBRARY_PATH, PYTHONPATH=hypernodes/python and HN_PYTHON_BUILD_DIR (bench/run.py
-sets them).
+Run with a Python that has gi (Debian's python3-gi), in the build tree's environment (bench/run.py
+runs it so):
 
-    python3 bench/python_face.py [--chain-nodes 100] [--map-items 10000]
+    meson devenv -C _build -w . python3 bench/python_face.py [--chain-nodes 100] \
+        [--map-items 10000]
 """
 
 import argparse

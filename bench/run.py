@@ -6,7 +6,7 @@
 The C cases run in their own processes (hn-bench), so peak memory is per case. The peer
 libraries (pipefunc, Apache Hamilton, upstream hypernodes) run in the project virtualenv
 (.venv-bench, made by bench/setup-venv.sh); hypernodes' own Python figures run with the system
-Python (python3-gi) through the typelib.
+Python (python3-gi) in the build tree's environment, as `meson devenv` gives it.
 """
 
 import argparse
@@ -23,6 +23,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def run_lines(cmd, env=None):
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=ROOT)
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+
+def build_env(build_dir):
+    """The environment that runs programs against the build tree (hn_build_env in meson.build),
+    as `meson devenv` makes it from this one: a child of it prints its environment. (Not
+    `meson devenv --dump`: its `$NAME` references would leave a bare separator where NAME is
+    unset, and so the working directory on LD_LIBRARY_PATH and PYTHONPATH.)"""
+    out = subprocess.run(["meson", "devenv", "-C", build_dir, sys.executable, "-c",
+                          "import json, os; print(json.dumps(dict(os.environ)))"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])  # after anything meson says
 
 
 def machine():
@@ -74,18 +85,19 @@ def main():
     rows += run_lines([bench, "cancel", "100000"])
 
     print("running hypernodes through PyGObject ...", file=sys.stderr)
-    env = dict(os.environ)
-    lib = os.path.join(args.build_dir, "hypernodes")
-    env["GI_TYPELIB_PATH"] = lib + os.pathsep + env.get("GI_TYPELIB_PATH", "")
-    env["LD_LIBRARY_PATH"] = lib + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+    env = build_env(args.build_dir)
+    # the introspected API as it is: without the Python package, whose PyGObject override of Hn
+    # (gi/overrides/Hn.py) would replace it
+    typelib_only = dict(env)
+    typelib_only.pop("PYTHONPATH", None)
+    if "PYTHONPATH" in os.environ:
+        typelib_only["PYTHONPATH"] = os.environ["PYTHONPATH"]
     rows += run_lines(["/usr/bin/python3", "bench/hn_python.py",
-                       "--map-items", "10000" if args.quick else "100000"], env=env)
+                       "--map-items", "10000" if args.quick else "100000"], env=typelib_only)
 
     # The Python face (@node, Pipeline.run/map) against pipefunc and upstream hypernodes on the
     # shapes of their own benchmarks: a 100-node chain run and a 10,000-item three-node map.
     print("running the Python face ...", file=sys.stderr)
-    env["PYTHONPATH"] = os.path.join(ROOT, "hypernodes", "python")
-    env["HN_PYTHON_BUILD_DIR"] = os.path.join(args.build_dir, "hypernodes", "python")
     face = ["--chain-nodes", "100", "--map-items", "2000" if args.quick else "10000"]
     rows += [dict(r, set="face") for r in
              run_lines(["/usr/bin/python3", "bench/python_face.py"] + face, env=env)]

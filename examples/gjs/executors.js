@@ -4,8 +4,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // Run from a build tree:
-//   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes GJS_PATH=hypernodes/gjs \
-//     gjs examples/gjs/executors.js
+//   meson devenv -C _build -w . gjs examples/gjs/executors.js
 //
 // GJS runs JavaScript on the main thread only. A node written in JavaScript says so: its
 // "main-context" is the main thread's. Every executor then calls it on the main thread (the
@@ -16,7 +15,7 @@
 imports.gi.versions.Hn = '1';
 const {Hn, GLib} = imports.gi;
 // the JavaScript face: nodes bound to the main context (installed where gjs looks for
-// modules; from a build tree, GJS_PATH=hypernodes/gjs)
+// modules; from a build tree, meson devenv puts hypernodes/gjs on GJS_PATH)
 const Hypernodes = imports.hypernodes;
 
 function check(condition, what) {

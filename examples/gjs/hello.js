@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // Run from a build tree:
-//   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes gjs examples/gjs/hello.js
+//   meson devenv -C _build -w . gjs examples/gjs/hello.js
 //
 // GJS only runs JavaScript on the main thread: executors.js shows how nodes written in
 // JavaScript run on the thread pool and the async executor (their "main-context").

@@ -6,7 +6,7 @@
  *   valac --vapidir _build/hypernodes --pkg hypernodes-1 --pkg gio-2.0 \
  *     -X -I. -X -Ihypernodes -X -I_build/hypernodes -X -L_build/hypernodes -X -lhypernodes-1 \
  *     -o _build/hello-vala examples/vala/hello.vala
- *   LD_LIBRARY_PATH=_build/hypernodes _build/hello-vala
+ *   meson devenv -C _build -w . _build/hello-vala
  */
 
 static void check (bool condition, string what) {

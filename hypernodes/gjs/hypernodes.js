@@ -9,7 +9,8 @@
 // gjs runs JavaScript on the main thread only. The nodes made here are bound to the main
 // context, so every executor (thread pool, async, composite) calls them on the main thread
 // while the rest of a run stays parallel. Installed where gjs looks for modules
-// (DATADIR/gjs-1.0); from a build tree, set GJS_PATH to hypernodes/gjs.
+// (DATADIR/gjs-1.0); from a build tree, `meson devenv -C _build` puts hypernodes/gjs on
+// GJS_PATH.
 
 imports.gi.versions.Hn = '1';
 const {GLib, Hn} = imports.gi;

@@ -4,8 +4,7 @@
 #
 # The tests use the library through GObject-Introspection. Point them at a build with
 #
-#   GI_TYPELIB_PATH=_build/hypernodes LD_LIBRARY_PATH=_build/hypernodes \
-#     /usr/bin/python3 -m pytest -q tests/python
+#   meson devenv -C _build -w . /usr/bin/python3 -m pytest -q tests/python
 #
 # or with HN_BUILD_DIR=<dir holding Hn-1.typelib and libhypernodes-1.so>. Without either, the
 # in-tree build directory _build/hypernodes is used if it exists.

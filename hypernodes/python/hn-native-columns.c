@@ -35,6 +35,9 @@ offsets_and_data (const gint64 *offsets,
                         (Py_ssize_t) data->len);
 }
 
+/* Appends the encoding of @obj to @out. Exact types only: a subclass of int or str (an
+ * IntEnum, say) is pickled, so that it decodes as itself. FALSE with an exception set when
+ * @obj cannot be pickled. */
 static gboolean
 encode_into (PyObject *obj,
              GString  *out)
@@ -56,7 +59,7 @@ encode_into (PyObject *obj,
           append_bytes (out, buffer, 9);
           return TRUE;
         }
-      PyErr_Clear ();
+      PyErr_Clear ();  /* past 64 bits: pickled */
     }
   else if (type == &PyFloat_Type)
     {
@@ -107,6 +110,7 @@ encode_into (PyObject *obj,
           append_bytes (out, "n", 1);
           return TRUE;
         }
+      /* the type string and its NUL, then the value in normal form (no bytes for some) */
       normal = g_variant_get_normal_form (data->variant);
       type_string = g_variant_get_type_string (normal);
       append_bytes (out, "D", 1);
@@ -129,6 +133,7 @@ encode_into (PyObject *obj,
   }
 }
 
+/* encode() of one value: a new bytes object. */
 static PyObject *
 encode_value (PyObject *obj)
 {
@@ -139,6 +144,8 @@ encode_value (PyObject *obj)
   return PyBytes_FromStringAndSize (out->str, out->len);
 }
 
+/* The value encoded in the @length bytes at @p (a new reference); a ValueError for bytes
+ * that encode_into() did not make. */
 static PyObject *
 decode_bytes (const char *p,
               Py_ssize_t  length)
@@ -211,6 +218,7 @@ bad:
   return NULL;
 }
 
+/* decode() of one value, a bytes object. */
 static PyObject *
 decode_value (PyObject *obj)
 {
@@ -221,6 +229,8 @@ decode_value (PyObject *obj)
     }
   return decode_bytes (PyBytes_AS_STRING (obj), PyBytes_GET_SIZE (obj));
 }
+
+/* ---- columns as the buffers of Arrow large binary arrays -------------------------------- */
 
 /* encode_column(values) -> (offsets, data): encode() of every value, as the buffers of an Arrow
  * large binary array (n + 1 little-endian int64 offsets, and the bytes), without a bytes
@@ -238,6 +248,7 @@ _hn_py_native_encode_column (PyObject *module,
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
+  /* room for as many numbers (9 bytes each) at once, the common case */
   data = g_string_sized_new (MAX (n, 1) * 9);
   offsets = g_new (gint64, n + 1);
   offsets[0] = 0;
@@ -306,6 +317,7 @@ _hn_py_native_decode_column (PyObject *module,
       gint64 start = GINT64_FROM_LE (ends[at]), end = GINT64_FROM_LE (ends[at + 1]);
       PyObject *v;
 
+      /* a null has its bit clear in Arrow's validity bitmap (least significant bit first) */
       if (bits != NULL && !(bits[at / 8] & (1 << (at % 8))))
         v = Py_NewRef (Py_None);
       else if (start < 0 || end < start || end > (gint64) data.len)
@@ -329,6 +341,10 @@ out:
   return out;
 }
 
+/* ---- lists of values -------------------------------------------------------------------- */
+
+/* A new list of @func applied to each item of the sequence @list (a null, None, stays None
+ * when decoding); NULL with an exception set when @func fails on one. */
 static PyObject *
 map_list (PyObject  *list,
           PyObject *(*func) (PyObject *))
@@ -355,6 +371,7 @@ map_list (PyObject  *list,
   return out;
 }
 
+/* encode(values) -> list of bytes: see above. */
 PyObject *
 _hn_py_native_encode (PyObject *module,
                       PyObject *list)
@@ -362,6 +379,7 @@ _hn_py_native_encode (PyObject *module,
   return map_list (list, encode_value);
 }
 
+/* decode(list of bytes) -> values: what encode() made (None stays None). */
 PyObject *
 _hn_py_native_decode (PyObject *module,
                       PyObject *list)
@@ -379,12 +397,15 @@ unpack_value (PyObject *obj)
   return Py_NewRef (obj);
 }
 
+/* unpack(values) -> list: unpack_value() of each. */
 PyObject *
 _hn_py_native_unpack (PyObject *module,
                       PyObject *list)
 {
   return map_list (list, unpack_value);
 }
+
+/* ---- columns of a type of their own ----------------------------------------------------- */
 
 /* plain_column(values) -> None or (kind, buffers): when all @values are of one exact type among
  * int (within int64), float, str (valid UTF-8) and bool, the Daft type that holds them as they
@@ -405,6 +426,7 @@ _hn_py_native_plain_column (PyObject *module,
   if (seq == NULL)
     return NULL;
   n = PySequence_Fast_GET_SIZE (seq);
+  /* numbers take 8 bytes each; strings grow the buffer as they need */
   data = g_string_sized_new (MAX (n, 1) * 8);
   for (Py_ssize_t i = 0; i < n; i++)
     {

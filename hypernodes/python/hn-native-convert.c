@@ -12,10 +12,15 @@
 
 #include "hn-native-private.h"
 
+/* ---- Python to GVariant ----------------------------------------------------------------- */
+
 /* Objects with no data form travel as a dict entry {'hn:<kind>': <bytes>}: the Python face
- * never makes a bare dict entry otherwise, and a C node can still read one. */
+ * never makes a bare dict entry otherwise, and a C node can still read one. The kinds are
+ * "hn:str" (a str holding NUL, as UTF-8), "hn:int" (an int past 64 bits, as decimal digits),
+ * "hn:none" (None) and "hn:pickle" (anything else, pickled). */
 #define ENVELOPE_TYPE "{say}"
 
+/* The envelope of @kind around a copy of @size bytes at @data (floating). */
 static GVariant *
 envelope (const char *kind,
           const void *data,
@@ -28,6 +33,8 @@ envelope (const char *kind,
   return g_variant_new_dict_entry (g_variant_new_string (kind), payload);
 }
 
+/* An "ay" of the bytes of @obj, a bytes-like object (floating), with one copy and no work per
+ * byte; NULL with a Python exception set if @obj has no buffer. */
 static GVariant *
 bytes_variant (PyObject *obj)
 {
@@ -43,6 +50,7 @@ bytes_variant (PyObject *obj)
   return v;
 }
 
+/* Sets @error to the mismatch of @obj and @type; returns FALSE. */
 static gboolean
 fail_type (GError          **error,
            PyObject         *obj,
@@ -55,6 +63,8 @@ fail_type (GError          **error,
   return FALSE;
 }
 
+/* @obj, which has no data form, as the envelope of its pickle (hypernodes._pickle, which
+ * knows cloudpickle), so that it can still travel to another process. */
 static GVariant *
 pickled (PyObject  *obj,
          GError   **error)
@@ -72,6 +82,8 @@ pickled (PyObject  *obj,
   return v;
 }
 
+/* The str @obj as data: of @type, a string type, when given; inferred, a GVariant string, or
+ * an "hn:str" envelope when it holds NUL, which a GVariant string cannot. */
 static GVariant *
 str_variant (PyObject           *obj,
              const GVariantType *type,
@@ -107,7 +119,12 @@ str_variant (PyObject           *obj,
   return NULL;
 }
 
-/* @obj as a GVariant with the type inferred: what an untyped port gets. */
+/* @obj as a GVariant with the type inferred: what an untyped port gets. bool, int, float,
+ * str and bytes-like objects are their GVariant types; a tuple is a tuple; a list an array
+ * when its elements are of one type, else an "av"; a dict with str keys an "a{sv}"; a
+ * GLib.Variant is itself. None, an int past 64 bits, a str holding NUL and anything else
+ * (subclasses of list, tuple and dict too) are envelopes. Returns a floating reference, or
+ * NULL with @error set. */
 static GVariant *
 infer_variant (PyObject  *obj,
                GError   **error)
@@ -121,6 +138,7 @@ infer_variant (PyObject  *obj,
 
       if (overflow == 0 && !(n == -1 && PyErr_Occurred ()))
         return g_variant_new_int64 (n);
+      /* past 64 bits: its decimal digits, which convert back to the same int */
       PyErr_Clear ();
       {
         PyObject *text = PyObject_Str (obj);
@@ -171,6 +189,8 @@ infer_variant (PyObject  *obj,
       gboolean same = n > 0;
       GVariant *v;
 
+      /* the elements are sunk: each is compared with the first, then goes in the array or in
+       * an "av". An empty list has no element type to give an array: it is an empty "av". */
       for (Py_ssize_t i = 0; i < n; i++)
         {
           elements[i] = infer_variant (PyList_GET_ITEM (obj, i), error);
@@ -211,6 +231,7 @@ infer_variant (PyObject  *obj,
       GVariantBuilder builder;
       gboolean str_keys = TRUE;
 
+      /* only str keys make an "a{sv}": any other dict is pickled whole, keys and all */
       while (PyDict_Next (obj, &pos, &key, &item))
         if (!PyUnicode_Check (key))
           str_keys = FALSE;
@@ -252,6 +273,7 @@ infer_variant (PyObject  *obj,
             v = g_variant_new_from_bytes (G_VARIANT_TYPE (t), bytes, FALSE);
           g_bytes_unref (bytes);
         }
+      /* a value of no bytes (such as "()"), whose data PyGObject gives as None */
       else if (raw == Py_None && type_string != NULL)
         {
           const char *t = PyUnicode_AsUTF8 (type_string);
@@ -271,6 +293,8 @@ infer_variant (PyObject  *obj,
   return pickled (obj, error);
 }
 
+/* Reads the int @obj into @s (or @u when @is_unsigned) if it is within [@min, @max], the
+ * range of the integer type @type; a bool is not an int here. */
 static gboolean
 int_in_range (PyObject           *obj,
               const GVariantType *type,
@@ -310,6 +334,10 @@ int_in_range (PyObject           *obj,
   return TRUE;
 }
 
+/* @obj as a GVariant of @type, for a port that declares it: the Python value must be of the
+ * matching kind (no conversion between kinds, other than an int where a float is asked), so
+ * that a wrong value fails at its port with a clear message. Returns a floating reference,
+ * or NULL with @error set. */
 static GVariant *
 py_to_variant_typed (PyObject           *obj,
                      const GVariantType *type,
@@ -381,6 +409,7 @@ py_to_variant_typed (PyObject           *obj,
       return int_in_range (obj, type, 0, G_MAXUINT64, TRUE, &s, &u, error)
         ? g_variant_new_uint64 (u) : NULL;
     case 'd':
+      /* an int is a float here too, as in Python's arithmetic */
       if (PyFloat_Check (obj) || (PyLong_Check (obj) && !PyBool_Check (obj)))
         {
           double d = PyFloat_AsDouble (obj);
@@ -399,11 +428,13 @@ py_to_variant_typed (PyObject           *obj,
         return fail_type (error, obj, "a str", type), NULL;
       return str_variant (obj, type, error);
     case 'v':
+      /* a variant holds the value with its type inferred */
       {
         GVariant *inner = infer_variant (obj, error);
         return inner ? g_variant_new_variant (inner) : NULL;
       }
     case 'm':
+      /* None is the empty maybe, anything else its value */
       {
         const GVariantType *element = g_variant_type_element (type);
         GVariant *inner;
@@ -419,6 +450,7 @@ py_to_variant_typed (PyObject           *obj,
         GVariantBuilder builder;
         PyObject *seq;
 
+        /* bytes-like objects for an "ay" in one copy, not a value per byte */
         if (g_variant_type_equal (type, G_VARIANT_TYPE_BYTESTRING) &&
             (PyBytes_Check (obj) || PyByteArray_Check (obj) || PyMemoryView_Check (obj)))
           {
@@ -451,6 +483,8 @@ py_to_variant_typed (PyObject           *obj,
               }
             return g_variant_builder_end (&builder);
           }
+        /* any sequence, but not a str (of its characters) or a dict (of its keys): both would
+         * be mistakes that a list type should catch */
         if (PyUnicode_Check (obj) || PyDict_Check (obj) ||
             (seq = PySequence_Fast (obj, "")) == NULL)
           {
@@ -475,6 +509,7 @@ py_to_variant_typed (PyObject           *obj,
       }
     case '(':
     case '{':
+      /* a tuple, or a list, of as many values as the type has members */
       {
         gsize n = g_variant_type_is_tuple (type) ? g_variant_type_n_items (type) : 2;
         const GVariantType *member = g_variant_type_is_tuple (type)
@@ -531,6 +566,10 @@ _hn_py_to_variant (PyObject           *obj,
   return v ? g_variant_ref_sink (v) : NULL;
 }
 
+/* ---- GVariant to Python ----------------------------------------------------------------- */
+
+/* The Python object an envelope stands for; NULL without an exception when @value is an
+ * "{say}" dict entry of another kind, which is then read as a plain dict entry. */
 static PyObject *
 from_envelope (GVariant *value)
 {
@@ -560,6 +599,9 @@ from_envelope (GVariant *value)
   return NULL;
 }
 
+/* The Python object for @value, the inverse of infer_variant(): numbers, str, bytes ("ay"),
+ * lists, dicts and tuples, envelopes opened; a maybe is its value or None, a variant its
+ * value. */
 static PyObject *
 py_from_variant_inner (GVariant *value)
 {
@@ -611,6 +653,7 @@ py_from_variant_inner (GVariant *value)
         const GVariantType *element = g_variant_type_element (g_variant_get_type (value));
         PyObject *out;
 
+        /* an "ay" is bytes, in one copy */
         if (g_variant_type_equal (element, G_VARIANT_TYPE_BYTE))
           {
             gsize size;
@@ -649,6 +692,7 @@ py_from_variant_inner (GVariant *value)
         return out;
       }
     case G_VARIANT_CLASS_DICT_ENTRY:
+      /* an envelope is the object it holds; any other dict entry is a 2-tuple */
       if (g_variant_is_of_type (value, G_VARIANT_TYPE (ENVELOPE_TYPE)))
         {
           PyObject *obj = from_envelope (value);
@@ -678,7 +722,8 @@ py_from_variant_inner (GVariant *value)
   return NULL;
 }
 
-/* A new Python object for @value. Must hold the GIL. */
+/* A new Python object for @value. Must hold the GIL. Every level of a nested value passes
+ * here, so that a deep one fails with a RecursionError instead of overflowing the C stack. */
 PyObject *
 _hn_py_from_variant (GVariant *value)
 {
@@ -691,7 +736,12 @@ _hn_py_from_variant (GVariant *value)
   return obj;
 }
 
-/* to_variant(obj, type_string or None) -> GLib.Variant, as the library converts a value */
+/* ---- to_data() and from_data() ---------------------------------------------------------- */
+
+/* to_data(obj, type_string or None) -> (type_string, bytes): @obj as data, exactly as the
+ * library converts a value at a port of that type (None, or "*", infers it), serialized in
+ * normal form. An exception raised while converting (pickling, say) is raised as it is; a
+ * value that does not fit the type is a TypeError. */
 PyObject *
 _hn_py_native_to_data (PyObject *module,
                        PyObject *args)
@@ -726,7 +776,8 @@ _hn_py_native_to_data (PyObject *module,
                         (Py_ssize_t) g_variant_get_size (normal));
 }
 
-/* from_data(type_string, bytes) -> object, as the library gives data to a Python node */
+/* from_data(type_string, bytes) -> object: data as the library gives it to a Python node.
+ * The bytes are not trusted: GVariant reads damaged data as a default value. */
 PyObject *
 _hn_py_native_from_data (PyObject *module,
                          PyObject *args)

@@ -22,6 +22,7 @@ py_data_dealloc (PyObject *self)
   PyObject_Free (self);
 }
 
+/* Data(<the value in GVariant text form>), or NOT_GIVEN's name. */
 static PyObject *
 py_data_repr (PyObject *self)
 {
@@ -34,6 +35,9 @@ py_data_repr (PyObject *self)
   return PyUnicode_FromFormat ("Data(%s)", text);
 }
 
+/* Pickles a Data as a call of _data() on its type string and its bytes in normal form, and
+ * NOT_GIVEN as a call of _not_given(), so that it unpickles as the singleton: a value
+ * crosses a process boundary exactly, with no conversion through Python objects. */
 static PyObject *
 py_data_reduce (PyObject *self,
                 PyObject *unused)
@@ -71,6 +75,7 @@ _hn_py_data_unpack (PyObject *self,
   return _hn_py_from_variant (data->variant);
 }
 
+/* Data.type_string: the GVariant type string, None for NOT_GIVEN. */
 static PyObject *
 py_data_type_string (PyObject *self,
                      void     *closure)
@@ -82,6 +87,8 @@ py_data_type_string (PyObject *self,
   return PyUnicode_FromString (g_variant_get_type_string (data->variant));
 }
 
+/* Two Data are equal when their variants are (g_variant_equal()); NOT_GIVEN only equals
+ * itself. Nothing else compares to a Data. */
 static PyObject *
 py_data_richcompare (PyObject *a,
                      PyObject *b,
@@ -173,6 +180,7 @@ _hn_py_native_data (PyObject *module,
   return ret;
 }
 
+/* _not_given() -> NOT_GIVEN: what a pickled NOT_GIVEN unpickles as. */
 PyObject *
 _hn_py_native_not_given (PyObject *module,
                          PyObject *unused)

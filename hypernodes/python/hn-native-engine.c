@@ -14,6 +14,8 @@
 
 #include "hn-native-private.h"
 
+/* ---- glue values ------------------------------------------------------------------------ */
+
 /* A glue value as an HnValue (a new reference; NULL for NOT_GIVEN). Must hold the GIL. */
 static HnValue *
 value_from_glue (PyObject *obj)
@@ -27,7 +29,9 @@ value_from_glue (PyObject *obj)
   return _hn_py_value_from_python (obj);
 }
 
-/* An HnValue as a glue value (a new reference); NOT_GIVEN for NULL. Must hold the GIL. */
+/* An HnValue as a glue value (a new reference); NOT_GIVEN for NULL. Must hold the GIL. A value
+ * of another language goes as data, or fails, saying @what it is ("Input “x”", "A result"),
+ * when it has no data form. */
 static PyObject *
 value_to_glue (HnValue     *value,
                const char  *what)
@@ -57,6 +61,10 @@ value_to_glue (HnValue     *value,
   }
 }
 
+/* ---- a run's inputs --------------------------------------------------------------------- */
+
+/* The HnRun of the Hn.Run @py_run and, when @py_node is given, the HnNode of the Hn.Node
+ * @py_node (borrowed); FALSE with a TypeError if either is something else. */
 static gboolean
 run_and_node_of (PyObject  *py_run,
                  PyObject  *py_node,
@@ -108,6 +116,7 @@ _hn_py_native_engine_inputs (PyObject *module,
   n_roots = PySequence_Fast_GET_SIZE (seq);
   n_items = hn_run_is_map (run) ? hn_run_get_n_items (run) : 0;
   names = g_new0 (const char *, MAX (n_roots, 1));
+  /* room for the shared values, then for a block of items' own values at a time */
   values = g_new0 (HnValue *, MAX (n_roots * MIN (MAX (n_items, 1), INPUT_BLOCK), 1));
   lists = g_new0 (PyObject *, MAX (n_roots, 1));
   fallbacks = g_new0 (PyObject *, MAX (n_roots, 1));
@@ -121,6 +130,8 @@ _hn_py_native_engine_inputs (PyObject *module,
   columns = PyDict_New ();
   if (shared == NULL || columns == NULL)
     goto out;
+  /* item -1: what every item shares (bound inputs, overridden by given ones), or every input
+   * of a single run */
   if (!hn_run_get_input_values (run, -1, 1, n_roots, names, values, &error))
     {
       _hn_py_raise_error (error);
@@ -234,6 +245,8 @@ out:
   return ret;
 }
 
+/* ---- node calls ------------------------------------------------------------------------- */
+
 /* Whether calls of @node can be made with the GIL held: a Python node calls Python code only,
  * which lets other threads run; other nodes may wait on threads that need the GIL. */
 static gboolean
@@ -243,6 +256,7 @@ calls_python_only (HnNode *node)
          hn_node_get_main_context (node) == NULL;
 }
 
+/* Rows of invoke_rows() converted and called at a time (see there). */
 #define ROWS_AT_ONCE 64
 
 /* a list of @n Nones */
@@ -305,6 +319,7 @@ _hn_py_native_invoke_rows (PyObject *module,
       goto out;
     }
 
+  /* the map item of each row, which the node's errors and callbacks name */
   if (py_items != Py_None)
     {
       items = g_new (gint64, MAX (n_rows, 1));
@@ -410,6 +425,7 @@ _hn_py_native_invoke_rows (PyObject *module,
         {
           for (guint o = 0; o < n_outputs; o++)
             {
+              /* once a result fails to convert, the others are only dropped */
               PyObject *obj = converted ? value_to_glue (results[r * n_outputs + o],
                                                          "A result")
                                         : NULL;
@@ -467,6 +483,8 @@ out:
   Py_XDECREF (seq);
   return ret;
 }
+
+/* ---- a run's results, and values as callbacks see them ---------------------------------- */
 
 /* set_results(run, columns): gives the run its results: one list of glue values per output,
  * in the order of the run's result names, one value per item (one for a single run). */
@@ -564,13 +582,15 @@ variant_to_python_object (GVariant *v)
   data = PyBytes_FromStringAndSize (g_variant_get_data (normal), g_variant_get_size (normal));
   if (data == NULL)
     return NULL;
-  out = PyObject_CallFunction (_hn_py_variant_from_data, "sO", g_variant_get_type_string (normal), data);
+  out = PyObject_CallFunction (_hn_py_variant_from_data, "sO", g_variant_get_type_string (normal),
+                               data);
   Py_DECREF (data);
   return out;
 }
 
 /* to_report(obj) -> GLib.Variant: a glue value as callbacks see it (its data, or its
- * description when it has none); None for NOT_GIVEN. */
+ * description when it has none); None for NOT_GIVEN. For the engine glue, which reports to
+ * callbacks the arguments of a node call that failed in an engine's worker. */
 PyObject *
 _hn_py_native_to_report (PyObject *module,
                          PyObject *obj)

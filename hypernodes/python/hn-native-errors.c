@@ -12,6 +12,11 @@
 
 #include "hn-native-private.h"
 
+/* An error of the domain HnPythonException keeps the exception object itself, so that the
+ * caller gets back the very exception the node raised (its type, attributes and traceback),
+ * not a copy of its message. The library may copy and free the error in any thread, maybe
+ * after the interpreter finalized: the reference is counted with the GIL, and dropped
+ * silently when Python is gone. */
 typedef struct
 {
   PyObject *exception;
@@ -25,7 +30,7 @@ _hn_py_exception_private_init (HnPythonExceptionPrivate *priv)
 
 static void
 _hn_py_exception_private_copy (const HnPythonExceptionPrivate *src,
-                                  HnPythonExceptionPrivate       *dest)
+                               HnPythonExceptionPrivate       *dest)
 {
   dest->exception = NULL;
   if (src->exception != NULL && _hn_py_alive ())
@@ -50,10 +55,13 @@ _hn_py_exception_private_clear (HnPythonExceptionPrivate *priv)
 
 typedef enum { HN_PYTHON_EXCEPTION_RAISED } HnPythonException;
 
+/* Defines _hn_py_exception_quark() (the domain is named "HnPythonException") and
+ * _hn_py_exception_get_private(), and names the three functions above. */
 G_DEFINE_EXTENDED_ERROR (HnPythonException, _hn_py_exception)
 
 /* Turns the current Python exception into @error, keeping the exception itself. Must hold the
- * GIL. */
+ * GIL. The traceback is attached to the exception so that it survives the trip through the
+ * library (PyErr_Fetch() hands it apart). */
 void
 _hn_py_set_error_from_python (GError **error)
 {
@@ -68,7 +76,9 @@ _hn_py_set_error_from_python (GError **error)
   _hn_py_set_error_from_exception (exc, error);
 }
 
-/* Takes @exc. */
+/* Makes @error of the domain HnPythonException from @exc, which it takes (NULL when the
+ * exception is unknown). The message reads "KeyError: 'k'", as Python prints an exception,
+ * for C callers and callbacks; Python callers get @exc itself back. */
 void
 _hn_py_set_error_from_exception (PyObject  *exc,
                                  GError   **error)
@@ -90,7 +100,8 @@ _hn_py_set_error_from_exception (PyObject  *exc,
   g_propagate_error (error, local);
 }
 
-/* The Python exception behind @error (a new reference), or NULL. */
+/* The Python exception behind @error (a new reference), or NULL: @error itself, or the cause
+ * of the node error the library made of it (which names the node and the item). */
 PyObject *
 _hn_py_exception_of (const GError *error)
 {
@@ -103,16 +114,20 @@ _hn_py_exception_of (const GError *error)
   return Py_XNewRef (_hn_py_exception_get_private (cause)->exception);
 }
 
-/* Raises @error in Python: the node's own exception with a note naming the node and item, or
- * the library error as its exception class (hypernodes._errors). Returns NULL. */
 static PyObject *raise_error_full (const GError *error, HnRun *run, gboolean note);
 
+/* Raises @error in Python: the node's own exception with a note naming the node and item, or
+ * the library error as its exception class (hypernodes._errors). Returns NULL, so that a
+ * method can end with "return _hn_py_raise_error (error);". */
 PyObject *
 _hn_py_raise_error (const GError *error)
 {
   return raise_error_full (error, NULL, TRUE);
 }
 
+/* _hn_py_raise_error() for the error of @run. A node that failed in an engine's worker left
+ * its exception, pickled, with hypernodes._bridge under the run's id: the caller gets that
+ * exception as if the node had run here. */
 PyObject *
 _hn_py_raise_error_of_run (const GError *error,
                            HnRun        *run)
@@ -120,6 +135,10 @@ _hn_py_raise_error_of_run (const GError *error,
   return raise_error_full (error, run, TRUE);
 }
 
+/* Raises @error, the error of @run when given; @add_note says whether a node's exception
+ * gets a note saying where it happened (PEP 678) in the words of the library's message,
+ * less the exception's own words at its end. A NULL @error means a precondition of the
+ * library failed: the caller's bug, which the library logged. */
 static PyObject *
 raise_error_full (const GError *error,
                   HnRun        *run,

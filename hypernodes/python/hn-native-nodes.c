@@ -13,6 +13,9 @@
 
 #include "hn-native-private.h"
 
+/* What install() stored to call a Python node: its function and how to call it, made once so
+ * that a call costs one PyObject_Vectorcall() and the conversion of its values. The first
+ * @n_positional inputs are passed by position, the others by the names in @kwnames. */
 typedef struct
 {
   PyObject  *func;
@@ -26,6 +29,7 @@ typedef struct
   char     **outputs;       /* for messages */
 } PyNode;
 
+/* Frees a PyNode with its HnNode, in whichever thread drops the last reference to that. */
 static void
 py_node_free (gpointer data)
 {
@@ -52,7 +56,9 @@ py_node_free (gpointer data)
 }
 
 /* Calls the node's function on @args (a default for an optional input not given). Returns its
- * result, or NULL with a Python exception set. Must hold the GIL. */
+ * result, or NULL with a Python exception set. Must hold the GIL. The arguments go on the C
+ * stack (past 16, on the heap), with the free slot in front that PY_VECTORCALL_ARGUMENTS_OFFSET
+ * lets a bound method use instead of making a new tuple. */
 static PyObject *
 call_function (PyNode          *node,
                HnValue * const *args,
@@ -126,6 +132,9 @@ set_outputs (PyNode    *node,
   return TRUE;
 }
 
+/* The value function of a Python node (hn_node_set_value_func()): called by the library in
+ * whichever thread runs the node, with the node's inputs as values. A coroutine (an async def
+ * node called by an executor that waits for each call) is run to its end here. */
 static gboolean
 py_node_call (HnNode          *hn_node,
               HnValue * const *args,
@@ -155,8 +164,15 @@ py_node_call (HnNode          *hn_node,
   return ok;
 }
 
-/* ---- async def nodes on the async executor: coroutines on a background event loop ------ */
+/* ---- async def nodes on the async executor: coroutines on a background event loop ------- */
 
+/* An executor that keeps many calls in flight calls an async def node through its value-async
+ * function: the coroutine is submitted to the event loop of a background thread
+ * (hypernodes._aio.submit), which calls a ValueCall, done(result, exception), once it is over;
+ * that completes the HnValueCall. */
+
+/* One call in flight: @call is given back to the library once, by done() or, if the coroutine
+ * is dropped unfinished, by the dealloc. */
 typedef struct
 {
   PyObject_HEAD
@@ -183,6 +199,7 @@ on_cancelled (GCancellable *cancellable,
   _hn_py_gil_leave (gil);
 }
 
+/* Drops the reference to the future that the cancellable handler held. */
 static void
 drop_future (gpointer data)
 {
@@ -212,6 +229,8 @@ py_value_call_disconnect (PyValueCall *pc)
   Py_END_ALLOW_THREADS
 }
 
+/* A ValueCall dropped before done() was called (the loop stopped, say): the call fails, so
+ * that the run does not wait for it forever. */
 static void
 py_value_call_dealloc (PyObject *self)
 {
@@ -267,6 +286,7 @@ py_value_call_done (PyObject *self,
   Py_RETURN_NONE;
 }
 
+/* A ValueCall is called as done(result, exception). */
 static PyObject *
 py_value_call_call (PyObject *self,
                     PyObject *args,
@@ -285,6 +305,9 @@ PyTypeObject _hn_py_value_call_type = {
   .tp_doc = "The completion of one call of an async def node",
 };
 
+/* The value-async function of an async def node: calls the function, which returns a
+ * coroutine, and submits it; returns at once. The run's cancellable, when it has one, cancels
+ * the coroutine's future. Any failure before the coroutine runs completes @call with it. */
 static void
 py_node_call_async (HnNode          *hn_node,
                     HnValue * const *args,
@@ -334,7 +357,11 @@ out:
 }
 
 /* install(node, func, n_positional, kwnames, defaults, output_types): makes @func the way
- * the HnNode @node is called. */
+ * the HnNode @node is called. @defaults holds one entry per input: a 1-tuple holding the
+ * default of an optional input, anything else for a required one; @output_types one GVariant
+ * type string (or None) per output. An async def function is also given as the node's
+ * value-async function. The node is marked as a Python node ("hn-python-node"), which engine
+ * glue reads (invoke_rows() calls such a node with the GIL held). */
 PyObject *
 _hn_py_native_install (PyObject *module,
                        PyObject *args)

@@ -11,6 +11,8 @@
 
 #include "hn-native-private.h"
 
+/* ---- keeping the GIL -------------------------------------------------------------------- */
+
 /* Whether a node of @pipeline (or of a pipeline nested in it) is bound to a main context or
  * implements only invoke_async: its calls wait on other threads. Pipelines are immutable: the
  * answer is kept on the object. */
@@ -45,12 +47,16 @@ waits_on_others (HnPipeline *pipeline)
   return waits;
 }
 
+/* Whether a run of @pipeline can keep the GIL while it runs, so that consecutive Python
+ * nodes find it held instead of each taking it: a run in this process whose executor calls
+ * every node in the caller's thread (hn_executor_calls_in_caller()), unless a node waits on
+ * another thread, which would need the GIL to go on. */
 static gboolean
 keeps_gil (HnPipeline *pipeline)
 {
   HnRuntimeConfig *config = hn_pipeline_get_config (pipeline);
 
-  /* the sequential executor calls every node in this thread: the GIL can stay held. Any other
+  /* an executor that calls every node in this thread lets the GIL stay held. Any other
    * executor has threads (or a main loop) that need it; so do nodes whose calls wait on other
    * threads (bound to a main context, or asynchronous only). */
   return HN_IS_LOCAL_BACKEND (hn_runtime_config_get_backend (config)) &&
@@ -58,6 +64,7 @@ keeps_gil (HnPipeline *pipeline)
          !waits_on_others (pipeline);
 }
 
+/* Runs @run, releasing the GIL for its length unless keeps_gil() says it may stay held. */
 static gboolean
 execute (HnRun      *run,
          HnPipeline *pipeline,
@@ -73,6 +80,9 @@ execute (HnRun      *run,
   return ok;
 }
 
+/* ---- the arguments ---------------------------------------------------------------------- */
+
+/* The HnPipeline of the Hn.Pipeline @obj (borrowed), or NULL with a TypeError. */
 static HnPipeline *
 pipeline_of (PyObject *obj)
 {
@@ -84,6 +94,7 @@ pipeline_of (PyObject *obj)
   return HN_PIPELINE (pygobject_get (obj));
 }
 
+/* The GCancellable of @obj (borrowed), NULL for None; @ok says whether @obj was either. */
 static GCancellable *
 cancellable_of (PyObject *obj,
                 gboolean *ok)
@@ -100,7 +111,9 @@ cancellable_of (PyObject *obj,
   return G_CANCELLABLE (pygobject_get (obj));
 }
 
-/* names and values of a dict of inputs (str keys); borrowed names, new values */
+/* Adds the names and values of the dict @inputs (str keys; None for none) to @names and
+ * @values, skipping the names in @skip when given (the mapped inputs of a map): borrowed names,
+ * new values. Returns FALSE with an exception set for a name that is not a str or holds NUL. */
 static gboolean
 inputs_of (PyObject   *inputs,
            GPtrArray  *names,
@@ -145,6 +158,8 @@ inputs_of (PyObject   *inputs,
   return TRUE;
 }
 
+/* The list of str @outputs as a new string vector, NULL for None (all outputs); @ok says
+ * whether @outputs was either. */
 static char **
 outputs_of (PyObject *outputs,
             gboolean *ok)
@@ -185,6 +200,10 @@ outputs_of (PyObject *outputs,
   return strv;
 }
 
+/* ---- the results ------------------------------------------------------------------------ */
+
+/* The results of item @item of @run (0 for a single run) as a dict by @keys, the run's result
+ * names in order: the Python objects the nodes returned, data converted. */
 static PyObject *
 results_dict (HnRun       *run,
               gsize        item,
@@ -239,6 +258,8 @@ result_columns_dicts (HnRun      *run,
   return result;
 }
 
+/* The run's result names as interned str (new references): the keys of every result dict,
+ * made once per run and not once per item. */
 static PyObject **
 result_keys (HnRun *run,
              guint *n_keys)
@@ -253,6 +274,7 @@ result_keys (HnRun *run,
   return keys;
 }
 
+/* Frees what result_keys() made. */
 static void
 free_keys (PyObject **keys,
            guint      n)
@@ -262,6 +284,7 @@ free_keys (PyObject **keys,
   g_free (keys);
 }
 
+/* Drops the values inputs_of() gave and the array. */
 static void
 unref_values (GPtrArray *values)
 {
@@ -270,7 +293,11 @@ unref_values (GPtrArray *values)
   g_ptr_array_unref (values);
 }
 
-/* run(pipeline, inputs, outputs, cancellable) -> dict */
+/* ---- run() and map() -------------------------------------------------------------------- */
+
+/* run(pipeline, inputs, outputs, cancellable) -> dict: runs @pipeline once on the dict
+ * @inputs and returns its @outputs (None for all) by name. Values go in and come out as the
+ * Python objects they are; an error is raised as the node's exception or the library's. */
 PyObject *
 _hn_py_native_run (PyObject *module,
                    PyObject *args)
@@ -336,7 +363,12 @@ list_copy (PyObject *seq)
   return list;
 }
 
-/* map(pipeline, inputs, map_over, mode, outputs, cancellable) -> list of dicts */
+/* map(pipeline, inputs, map_over, mode, outputs, cancellable) -> list of dicts: runs @pipeline
+ * once per item of the lists of @inputs named in @map_over (zipped or their product, as @mode
+ * says), with the other inputs shared. Lists of plain Python objects are given to the library
+ * as columns, copied but not converted; a list holding data (a GLib.Variant) is converted a
+ * value at a time. The results come back as one dict per item, from the result lists engine
+ * glue gave when it gave them so. */
 PyObject *
 _hn_py_native_map (PyObject *module,
                    PyObject *args)

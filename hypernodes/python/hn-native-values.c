@@ -16,6 +16,7 @@
 static GVariant *py_host_to_variant (gpointer object, const GVariantType *type, GError **error);
 static GVariant *py_host_cache_key (gpointer object, GError **error);
 
+/* Drops a host value's reference, from whichever thread the library drops the value in. */
 static void
 py_host_free (gpointer object)
 {
@@ -28,7 +29,9 @@ py_host_free (gpointer object)
   _hn_py_gil_leave (gil);
 }
 
-/* Columns are lists, which the library holds for a run: copies the caller cannot change. */
+/* Values @first to @first + @n_values - 1 of @column as host values (new references in
+ * @objects), for a map whose inputs or results the library holds as columns. Columns are
+ * lists, which the library holds for a run: copies the caller cannot change. */
 static void
 py_column_values (gpointer  column,
                   gsize     first,
@@ -56,7 +59,8 @@ const HnHostType _hn_py_host_type = {
 };
 
 /* Whether the values of @list are all Python objects as they are (their own host values):
- * none is data (a GLib.Variant, or engine glue's Data). Must hold the GIL. */
+ * none is data (a GLib.Variant, or engine glue's Data). Must hold the GIL. Such a list can
+ * be given to the library whole, as a column, instead of a value per item. */
 gboolean
 _hn_py_all_host_objects (PyObject *list)
 {
@@ -70,6 +74,8 @@ _hn_py_all_host_objects (PyObject *list)
   return TRUE;
 }
 
+/* The name of @object's type: what messages and callbacks show of a value with no data
+ * form. */
 char *
 _hn_py_host_describe (gpointer object)
 {
@@ -80,6 +86,8 @@ _hn_py_host_describe (gpointer object)
   return name;
 }
 
+/* @object as data of @type (NULL to infer it), where the library needs data: a C node, a
+ * typed port, a value sent to another process. */
 static GVariant *
 py_host_to_variant (gpointer             object,
                     const GVariantType  *type,
@@ -92,6 +100,9 @@ py_host_to_variant (gpointer             object,
   return v;
 }
 
+/* The cache key of @object: what its __cache_key__() returns, tagged with the type's name so
+ * that two classes with equal keys do not share a cache entry; else the object as data
+ * (the envelope of its pickle when it has no data form). */
 static GVariant *
 py_host_cache_key (gpointer   object,
                    GError   **error)

@@ -32,6 +32,9 @@ PyTypeObject *_hn_py_coroutine_type;         /* types.CoroutineType */
 PyObject     *_hn_py_variant_from_data;      /* hypernodes._values.variant_from_data */
 PyObject     *_hn_py_take_engine_exception;  /* hypernodes._bridge.take_exception */
 
+/* The module's functions, which only the Python package calls (the override, hypernodes'
+ * modules, the engine glue), grouped by the file that holds them: engine glue, columns,
+ * Data, nodes, runs, conversions. */
 static PyMethodDef native_methods[] = {
   { "engine_inputs", _hn_py_native_engine_inputs, METH_VARARGS,
     "engine_inputs(run, roots) -> (shared, columns): the root values of a run, for engines" },
@@ -74,6 +77,7 @@ static struct PyModuleDef native_module = {
   "The fast path of hypernodes' Python face (C).", -1, native_methods,
 };
 
+/* Attribute @name of module @module, imported if need be; NULL with an exception set. */
 PyObject *
 _hn_py_import_attr (const char *module,
                     const char *name)
@@ -85,6 +89,9 @@ _hn_py_import_attr (const char *module,
   return attr;
 }
 
+/* Imports what the module calls in Python (a missing one makes the import fail, rather than
+ * the first node call), readies the types, and makes NOT_GIVEN. PyGObject must be there: runs
+ * and nodes arrive as its wrappers. */
 PyMODINIT_FUNC PyInit__native (void);
 
 PyMODINIT_FUNC
@@ -107,8 +114,9 @@ PyInit__native (void)
   if (PyType_Ready (&_hn_py_value_call_type) < 0)
     return NULL;
   if (_hn_py_errors_module == NULL || _hn_py_pickle_dumps == NULL ||
-      _hn_py_pickle_loads == NULL || _hn_py_run_coroutine == NULL || _hn_py_glib_variant_type == NULL ||
-      _hn_py_coroutine_type == NULL || _hn_py_variant_from_data == NULL || _hn_py_take_engine_exception == NULL ||
+      _hn_py_pickle_loads == NULL || _hn_py_run_coroutine == NULL ||
+      _hn_py_glib_variant_type == NULL || _hn_py_coroutine_type == NULL ||
+      _hn_py_variant_from_data == NULL || _hn_py_take_engine_exception == NULL ||
       _hn_py_submit_coroutine == NULL || _hn_py_cancelled_error == NULL)
     return NULL;
 

@@ -21,6 +21,10 @@ packages=(
   # the Python bridge and the Python face: cloudpickle ships Python objects to other processes;
   # the Python tests pass numpy arrays and Pydantic models through pipelines
   python3-dev python-gi-dev python3-venv python3-cloudpickle python3-numpy python3-pydantic
+  # PyGObject built from source in a plain virtualenv (pip install into a venv made without
+  # --system-site-packages, as the install tests do): cairo's development files for pycairo
+  # (libgirepository1.0-dev and pkg-config are above)
+  libcairo2-dev
   # the Ray tests run in a loopback-only network namespace
   iproute2 util-linux
   # the translation tests run in German (de_DE.UTF-8, generated below); git for the sdist test

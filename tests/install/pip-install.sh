@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pip install of hypernodes-glib into throwaway virtualenvs made from Debian's Python:
-#  1. `pip install SRCDIR` (a checkout) as a user would, pip fetching meson-python, meson and
-#     ninja from the package index into its isolated build environment;
-#  2. an sdist of a clean copy of the checkout's HEAD (meson-python installed in the venv), a
-#     wheel built from that sdist without build isolation, and the wheel installed into a second
-#     venv that has no build tools;
-# each copy then checked with tests/install/check_python.py, with no environment variables.
+#  1. `pip install SRCDIR[daft]` (a checkout) as a user would, pip fetching meson-python, meson
+#     and ninja from the package index into its isolated build environment, in a venv that sees
+#     Debian's PyGObject (--system-site-packages);
+#  2. the same in a plain venv (python3 -m venv, as most users make one): pip builds PyGObject,
+#     the package's dependency, from source;
+#  3. an sdist of a clean copy of the checkout's HEAD (meson-python installed in the venv), a
+#     wheel built from that sdist without build isolation, and the wheel installed into a venv
+#     that has no build tools, and into a plain venv with its dependencies;
+# each copy then checked with tests/install/check_python.py and the README's Python example
+# (tests/install/readme_example.py), with no environment variables.
 # Usage: pip-install.sh SRCDIR
 set -euo pipefail
 
@@ -21,13 +25,30 @@ mkdir -p "$tmp/home"
 
 step() { echo "== $*"; }
 
-step "pip install $src"
+# The checks of an installed copy: no environment variables, not in the checkout.
+check() {
+  (cd "$tmp" && "${clean_env[@]}" "$1/bin/python" "$src/tests/install/check_python.py" bundled)
+  (cd "$tmp" && "${clean_env[@]}" "$1/bin/python" "$src/tests/install/readme_example.py" \
+     "$src/README.md")
+}
+
+step "pip install $src[daft] (a venv that sees Debian's PyGObject)"
 $python -m venv --system-site-packages "$tmp/build-venv"
 timeout 600 "$tmp/build-venv/bin/pip" install "${pip_opts[@]}" \
-  --config-settings=build-dir="$tmp/build-checkout" "$src"
+  --config-settings=build-dir="$tmp/build-checkout" "$src[daft]"
 "$tmp/build-venv/bin/pip" show hypernodes-glib > "$tmp/show.txt"
 grep -q '^Name: hypernodes-glib$' "$tmp/show.txt"
-(cd "$tmp" && "${clean_env[@]}" "$tmp/build-venv/bin/python" "$src/tests/install/check_python.py" bundled)
+check "$tmp/build-venv"
+
+step "pip install $src[daft] (a plain venv: PyGObject built from source)"
+$python -m venv "$tmp/plain-venv"
+timeout 900 "$tmp/plain-venv/bin/pip" install "${pip_opts[@]}" \
+  --config-settings=build-dir="$tmp/build-plain" "$src[daft]"
+"${clean_env[@]}" "$tmp/plain-venv/bin/python" -c \
+  'import gi, sys; assert "dist-packages" not in gi.__file__, gi.__file__'
+check "$tmp/plain-venv"
+"$tmp/plain-venv/bin/pip" uninstall "${pip_opts[@]}" -y hypernodes-glib
+rm -rf "$tmp/build-plain"
 
 # The extras name the engines.
 "${clean_env[@]}" "$tmp/build-venv/bin/python" - <<'PY'
@@ -69,5 +90,10 @@ rm -rf "$tmp/build-checkout" "$tmp/build-sdist" "$tmp/clean"
 $python -m venv --system-site-packages "$tmp/run-venv"
 "$tmp/run-venv/bin/pip" install "${pip_opts[@]}" --no-index --no-deps "$wheel"
 (cd "$tmp" && "${clean_env[@]}" "$tmp/run-venv/bin/python" "$src/tests/install/check_python.py" bundled)
+
+step "the wheel in a plain venv, with its dependencies"
+# The plain venv of the checkout has PyGObject and Daft already: the wheel alone is new.
+"$tmp/plain-venv/bin/pip" install "${pip_opts[@]}" "$wheel[daft]"
+check "$tmp/plain-venv"
 
 echo "pip install: ok"

@@ -22,7 +22,24 @@ before ``gi.repository.Hn``.
 
 import os
 
-import gi
+# What a user without PyGObject, or without the typelib, is told to do.
+_PYGOBJECT_HINT = (
+    "hypernodes needs PyGObject (the gi module) with GObject-Introspection. In a virtualenv, "
+    "either make it with --system-site-packages so that it sees the system's PyGObject "
+    "(Debian: apt install python3-gi gir1.2-glib-2.0), or let pip build it: "
+    "pip install 'PyGObject>=3.42,<3.51', which needs the build files "
+    "(Debian: apt install libgirepository1.0-dev libcairo2-dev pkg-config python3-dev)."
+)
+
+try:
+    import gi
+except ImportError as e:  # pragma: no cover - exercised by the install tests
+    raise ImportError(f"{_PYGOBJECT_HINT} ({e})") from None
+# A wheel of this package installs gi/overrides/Hn.py: without PyGObject, "gi" is then an
+# empty namespace package, which imports but has nothing in it.
+if not hasattr(gi, "require_version"):  # pragma: no cover - exercised by the install tests
+    raise ImportError(f"{_PYGOBJECT_HINT} (the gi found at "
+                      f"{list(getattr(gi, '__path__', []))} is not PyGObject)")
 
 _LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_lib")
 _GETTEXT_DOMAIN = "hypernodes-1"
@@ -70,8 +87,25 @@ def _bind_bundled_translations():
 if os.environ.get("HN_PYTHON_BUILD_DIR"):
     __path__.append(os.environ["HN_PYTHON_BUILD_DIR"])
 
+def _require_typelib():
+    """Asks for the Hn typelib, or says where it should be and how to get it there."""
+    try:
+        gi.require_version("GLib", "2.0")
+    except ValueError as e:
+        raise ImportError(f"{_PYGOBJECT_HINT} (no GLib typelib: {e}; "
+                          "Debian: apt install gir1.2-glib-2.0)") from None
+    try:
+        gi.require_version("Hn", "1")
+    except ValueError as e:
+        raise ImportError(
+            f"The typelib of hypernodes (Hn-1.typelib) cannot be found ({e}). Install "
+            "hypernodes (meson install, or pip install of the checkout, which puts it inside "
+            "the package), or run from a build tree with `meson devenv -C _build -w . python3 "
+            "...`, or point GI_TYPELIB_PATH at the directory that holds it.") from None
+
+
 _bundled = _use_bundled_files()
-gi.require_version("Hn", "1")
+_require_typelib()
 if _bundled:
     _bind_bundled_translations()
 

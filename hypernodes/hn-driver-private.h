@@ -37,6 +37,7 @@ typedef void (*HnMapCollect) (HnMapDriver  *driver,
                               HnValue     **frame,
                               gpointer      user_data);
 
+/* One map, shared by every thread that runs its items; each writes only its own result. */
 struct _HnMapDriver
 {
   HnRun         *run;
@@ -47,6 +48,8 @@ struct _HnMapDriver
   gpointer       collect_data;
 };
 
+/* Checks @run's map source and shared inputs and loads the shared inputs; @collect NULL for
+ * the default collector, whose results are allocated here. On failure @driver needs no clear. */
 gboolean  _hn_map_driver_init       (HnMapDriver         *driver,
                                      HnRun               *run,
                                      HnMapCollect         collect,
@@ -72,6 +75,7 @@ gboolean  _hn_map_driver_run_item   (HnMapDriver         *driver,
                                      GError             **error);
 /* The aa{sv} of the default collector, in item order. */
 GVariant *_hn_map_driver_finish     (HnMapDriver         *driver);
+/* Frees what @driver holds; safe on a driver whose init failed, and twice. */
 void      _hn_map_driver_clear      (HnMapDriver         *driver);
 /* A whole map in the calling thread, item by item. */
 GVariant *_hn_driver_map            (HnRun               *run,

@@ -5,6 +5,25 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+/* What executors run on a run: the whole of a single run in order, and the per-item map driver.
+ * Written once, so that every executor that runs nodes in this process loads inputs, reports
+ * items and collects results alike; the executors only decide what runs where and when.
+ *
+ * A single run (_hn_driver_run(), the sequential executor's): the bound inputs, the given
+ * inputs over them and the values given by name into a frame, a check that none is missing,
+ * each step of the plan in order through _hn_invoke(), each value dropped once no later step
+ * reads it, then the requested outputs collected (an a{sv}, or kept in the run as values). The
+ * thread pool and async executors schedule the steps themselves between the same load and
+ * collect.
+ *
+ * A map (HnMapDriver): the bound and shared inputs loaded once into a template frame; for each
+ * item, "map item start", the template and the item's inputs into a frame, the steps, the
+ * outputs collected, the frame cleared, "map item end" (or "map item cached" when every step
+ * came from the cache); at the end the aa{sv} in item order. The sequential executor runs the
+ * items one by one (_hn_driver_map()), the thread pool executor on its workers
+ * (_hn_map_driver_run_item()), the async executor around its own calls (begin and end of an
+ * item), a mapped pipeline node with a collector of its own (_hn_driver_map_collect()). */
+
 #include "config.h"
 
 #include <string.h>
@@ -17,9 +36,12 @@
 #include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
 
-/* What executors run on a run: the whole of a single run in order, and the per-item map driver.
- * Written once; the executors only decide what runs where and when. */
+/* ---- a single run ----------------------------------------------------------------------- */
 
+/* Later loads win: the given inputs over the bound ones, the values given by name (language
+ * bridges) over both. The dictionaries load leniently (one dictionary of inputs is often shared
+ * by several pipelines: a key that is no root input of this one is ignored); a value given by
+ * name must name a root input. */
 gboolean
 _hn_driver_load_inputs (HnRun     *run,
                         HnValue  **frame,
@@ -32,12 +54,15 @@ _hn_driver_load_inputs (HnRun     *run,
          _hn_frame_check_missing (run->graph, run->plan, frame, run->item, error);
 }
 
+/* The a{sv} of a run whose values are kept in the run. */
 static GVariant *
 empty_dict (void)
 {
   return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
 }
 
+/* A run that keeps values (hn_run_execute_values()) keeps them as they are, host values
+ * included: nothing is converted, and the caller reads them from the run. */
 GVariant *
 _hn_driver_collect (HnRun     *run,
                     HnValue  **frame,
@@ -51,6 +76,10 @@ _hn_driver_collect (HnRun     *run,
   return empty_dict ();
 }
 
+/* The sequential executor's single run. A frame of up to 32 slots lives on the stack, so a small
+ * pipeline's run allocates no frame. The values no later step reads (plan->drops, computed once
+ * per plan) are dropped after each step, so a long chain holds only its live values, as a
+ * hand-written loop would. The frame is cleared on every way out. */
 GVariant *
 _hn_driver_run (HnRun   *run,
                 GError **error)
@@ -86,11 +115,15 @@ out:
   return result;
 }
 
+/* ---- checks ------------------------------------------------------------------------------ */
+
 static gboolean load_item (HnMapDriver  *driver,
                            gsize         index,
                            HnValue     **frame,
                            GError      **error);
 
+/* A collector that keeps nothing, for _hn_driver_check(): with a collector of its own,
+ * _hn_map_driver_init() neither checks the size of the results nor allocates them. */
 static void
 discard_item (HnMapDriver  *driver,
               gsize         index,
@@ -99,6 +132,9 @@ discard_item (HnMapDriver  *driver,
 {
 }
 
+/* What a run would check before its first node: the inputs, or the map source, the shared
+ * inputs and the items. When the items are alike, one is checked for all: a column of a million
+ * untyped values is not loaded a million times to learn nothing new. */
 gboolean
 _hn_driver_check (HnRun   *run,
                   GError **error)
@@ -134,7 +170,9 @@ _hn_driver_check (HnRun   *run,
 /* ---- the per-item map driver ------------------------------------------------------------ */
 
 /* Fails when the results of @n_items items cannot fit in memory: a product map of two large
- * lists can ask for more than any machine has, and should say so rather than try. */
+ * lists can ask for more than any machine has, and should say so rather than try. Physical
+ * memory is the measure (0 when it cannot be known: then anything passes); only the default
+ * collector is checked, as another one keeps what it likes. */
 static gboolean
 check_result_size (gsize    n_items,
                    GError **error)
@@ -156,6 +194,10 @@ check_result_size (gsize    n_items,
   return FALSE;
 }
 
+/* The bound and shared inputs are loaded once, into the template: an item takes references to
+ * them, not copies. The results of the default collector are allocated with g_try_new0(), so
+ * that a map too large for memory fails with a message rather than an abort. On failure
+ * @driver is cleared; zeroed first, so that _hn_map_driver_clear() is safe at any point. */
 gboolean
 _hn_map_driver_init (HnMapDriver   *driver,
                      HnRun         *run,
@@ -208,7 +250,11 @@ _hn_map_driver_init (HnMapDriver   *driver,
   return TRUE;
 }
 
-/* Loads item @index into @frame on top of the shared inputs, and checks nothing is missing. */
+/* Loads item @index into @frame on top of the shared inputs, and checks nothing is missing.
+ * Only the roots the plan reads are taken from the template, as new references: a frame holds
+ * nothing its steps do not need. Apart from _hn_map_driver_begin_item() because
+ * _hn_driver_check() loads items too, and a check fires no callback. Safe in several threads at
+ * once: the template is only read. */
 static gboolean
 load_item (HnMapDriver  *driver,
            gsize         index,
@@ -229,6 +275,8 @@ load_item (HnMapDriver  *driver,
          _hn_frame_check_missing (run->graph, plan, frame, (gint64) index, error);
 }
 
+/* "map item start" fires first, so an item that fails to load has been announced all the
+ * same. */
 gboolean
 _hn_map_driver_begin_item (HnMapDriver  *driver,
                            gsize         index,
@@ -243,6 +291,9 @@ _hn_map_driver_begin_item (HnMapDriver  *driver,
   return load_item (driver, index, frame, error);
 }
 
+/* Each item writes only its own result slot (or its own row of run->kept), so the thread pool's
+ * workers end items at once without a lock. An item of a plan with no steps is not "cached":
+ * nothing was asked of the cache. */
 gboolean
 _hn_map_driver_end_item (HnMapDriver  *driver,
                          gsize         index,
@@ -281,6 +332,7 @@ _hn_map_driver_end_item (HnMapDriver  *driver,
   return TRUE;
 }
 
+/* The clock is read only when a callback wants item events. */
 gboolean
 _hn_map_driver_run_item (HnMapDriver  *driver,
                          gsize         index,
@@ -307,6 +359,8 @@ _hn_map_driver_run_item (HnMapDriver  *driver,
   return FALSE;
 }
 
+/* The results array keeps its slots NULL after, so that _hn_map_driver_clear() frees the array
+ * alone. */
 GVariant *
 _hn_map_driver_finish (HnMapDriver *driver)
 {
@@ -329,6 +383,7 @@ _hn_map_driver_finish (HnMapDriver *driver)
   return result;
 }
 
+/* Safe on a driver whose _hn_map_driver_init() failed (it was zeroed first), and twice. */
 void
 _hn_map_driver_clear (HnMapDriver *driver)
 {
@@ -342,6 +397,8 @@ _hn_map_driver_clear (HnMapDriver *driver)
   g_clear_pointer (&driver->run, hn_run_unref);
 }
 
+/* The items in order in this thread, with one frame for all of them:
+ * _hn_map_driver_run_item() clears it after each, so g_free() is all it needs at the end. */
 static gboolean
 run_items (HnMapDriver  *driver,
            GError      **error)
@@ -355,6 +412,7 @@ run_items (HnMapDriver  *driver,
   return ok;
 }
 
+/* A cancellation (or timeout) during the last item fails the map too, as in _hn_driver_run(). */
 GVariant *
 _hn_driver_map (HnRun   *run,
                 GError **error)
@@ -371,6 +429,8 @@ _hn_driver_map (HnRun   *run,
   return result;
 }
 
+/* No check for a cancellation after the last item, unlike _hn_driver_map(): @collect has had
+ * every item by then. */
 gboolean
 _hn_driver_map_collect (HnRun         *run,
                         HnMapCollect   collect,

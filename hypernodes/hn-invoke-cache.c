@@ -7,7 +7,11 @@
 
 /* The cache step of the invocation path: the key of a call, a lookup that stores a hit in the
  * frame, and the store of a result. A cache that cannot store, and a host value that has no
- * key, make the call uncached, never a failed run. */
+ * key, make the call uncached, never a failed run.
+ *
+ * Whether a node is cached at all (_hn_invoke_cacheable()) is decided inline in the header, on
+ * the hot path; what is here runs only for the calls of cached nodes. Keys are the same in
+ * every process, so that a disk cache is shared with the engines' workers. */
 
 #include "config.h"
 
@@ -26,7 +30,8 @@ checksum_string (GChecksum  *sum,
 {
   guint64 len = s ? strlen (s) : G_MAXUINT64;
 
-  /* length-prefixed, so no two different lists of strings hash alike */
+  /* length-prefixed, so no two different lists of strings hash alike; NULL (an input not
+   * given, a node without version) has a length no string has */
   g_checksum_update (sum, (const guchar *) &len, sizeof len);
   if (s != NULL)
     g_checksum_update (sum, (const guchar *) s, len);
@@ -44,10 +49,12 @@ _hn_invoke_cache_key (HnGraphNode  *gn,
   const char * const *outputs = hn_node_get_outputs (gn->node);
   char *key;
 
+  /* the layout of the key: another layout never makes an equal one */
   checksum_string (sum, "hn-cache-1");
   checksum_string (sum, gn->name);
   for (guint o = 0; outputs[o] != NULL; o++)
     checksum_string (sum, outputs[o]);
+  /* a new version of the node, or a rebuilt module (path, size, mtime), misses old entries */
   checksum_string (sum, hn_node_get_version (gn->node));
   checksum_string (sum, g_object_get_data (G_OBJECT (gn->node), "hn-build-id"));
   for (guint p = 0; p < gn->n_inputs; p++)
@@ -70,6 +77,7 @@ _hn_invoke_cache_key (HnGraphNode  *gn,
           g_checksum_free (sum);
           return NULL;
         }
+      /* in normal form, so that equal values serialize to equal bytes */
       normal = g_variant_get_normal_form (value);
       size = g_variant_get_size (normal);
       checksum_string (sum, g_variant_get_type_string (normal));
@@ -81,7 +89,9 @@ _hn_invoke_cache_key (HnGraphNode  *gn,
   return key;
 }
 
-/* On a hit, stores the cached result in @frame and fires "node cached". */
+/* On a hit, stores the cached result in @frame and fires "node cached". The entry goes
+ * through the same split and store as a call's result, so that it reaches the frame checked
+ * alike; the result array is on the stack for up to 4 outputs. */
 gboolean
 _hn_invoke_cache_lookup (HnRun        *run,
                          HnGraphNode  *gn,
@@ -138,6 +148,8 @@ results_as_variant (HnGraphNode  *gn,
   return result;
 }
 
+/* The results are stored as the data they convert to: one that cannot become data (a host
+ * value of a type with no conversion) leaves the call uncached, with a debug message. */
 void
 _hn_invoke_cache_store (HnRun       *run,
                         HnGraphNode *gn,
@@ -152,7 +164,7 @@ _hn_invoke_cache_store (HnRun       *run,
       g_debug ("The result of node “%s” is not cached: %s", gn->name, error->message);
       return;
     }
-  /* a cache that cannot _hn_invoke_store (a full disk) is a warning, not a failed run */
+  /* a cache that cannot store (a full disk) is a warning, not a failed run */
   if (!hn_cache_store (run->cache, key, result, &error))
     g_warning ("Cannot cache the result of node “%s”: %s", gn->name, error->message);
 }

@@ -7,7 +7,12 @@
 
 /* The errors of the invocation path. Each names the node, with the path of the pipeline nodes
  * above it ("outer › inner[3] › check"), and in a map the item of the outermost map; each
- * message has a form with the item and one without, translated separately. */
+ * message has a form with the item and one without, translated separately.
+ *
+ * Three kinds: a result that is not what the node declares (HN_NODE_ERROR_INVALID_RESULT), an
+ * argument of the wrong type (HN_PIPELINE_ERROR_TYPE_MISMATCH, saying where it came from), and
+ * a node's own failure (HN_NODE_ERROR_FAILED, with the attempts and the node's error kept as its
+ * cause). The functions that set an error return FALSE, so that a caller can return it. */
 
 #include "config.h"
 
@@ -19,6 +24,8 @@
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
 
+/* @format words only what is wrong; the node's path and the item are prefixed here, for every
+ * caller alike. */
 gboolean
 _hn_invoke_invalid_result (HnRun        *run,
                            HnGraphNode  *gn,
@@ -46,7 +53,9 @@ _hn_invoke_invalid_result (HnRun        *run,
   return FALSE;
 }
 
-/* A node's own error as a HN_NODE_ERROR_FAILED that names the node, the item and the attempts. */
+/* A node's own error as a HN_NODE_ERROR_FAILED that names the node, the item and the attempts.
+ * The node's error itself stays reachable, as hn_node_error_get_cause(): a binding can raise
+ * the exception the node raised. The attempts are named only when there were retries. */
 static void
 node_failed (HnRun         *run,
              HnGraphNode   *gn,
@@ -76,6 +85,8 @@ node_failed (HnRun         *run,
     _hn_node_error_set_cause (*error, cause);
 }
 
+/* Where the value came from: the node that produced it, "the caller" for a root input, or
+ * nothing for a node called outside a graph (engine glue), whose arguments have no producer. */
 gboolean
 _hn_invoke_type_mismatch (HnRun        *run,
                           HnGraphNode  *gn,
@@ -123,7 +134,11 @@ _hn_invoke_type_mismatch (HnRun        *run,
 }
 
 /* Wraps the error of a failed call with the node's name (@node_error is taken; NULL for a node
- * that returned nothing and said nothing). */
+ * that returned nothing and said nothing).
+ *
+ * A node that said nothing, called off the run's thread and bound to no context, is most
+ * likely one of a binding that cannot call its language from another thread: the message
+ * says what to set. */
 gboolean
 _hn_invoke_call_failed (HnRun        *run,
                         HnGraphNode  *gn,

@@ -32,13 +32,17 @@ gboolean      _hn_invoke                 (HnRun         *run,
                                           gboolean      *cached,
                                           GError       **error);
 
-/* One call in halves, for schedulers that call nodes asynchronously or on other threads. */
+/* One call in halves, for schedulers that call nodes asynchronously or on other threads (the
+ * async executor): made and completed in the scheduler's thread, called in between. */
 typedef struct _HnInvocation HnInvocation;
+/* Called when the call of _hn_invocation_call_async() is over; it completes (or frees)
+ * @invocation. */
 typedef void (*HnInvocationDone) (HnInvocation *invocation,
                                   gpointer      user_data);
 
-/* Gathers the arguments from @frame; NULL (with @error set) if they are not what the node
- * expects or the run is cancelled. */
+/* Gathers the arguments from @frame and looks the call up in the cache (a hit is stored in
+ * @frame); NULL (with @error set) if they are not what the node expects or the run is
+ * cancelled. */
 HnInvocation *_hn_invocation_new         (HnRun         *run,
                                           guint          index,
                                           HnValue      **frame,
@@ -54,8 +58,10 @@ gboolean      _hn_invocation_is_cached   (HnInvocation  *invocation);
 gboolean      _hn_invocation_has_async   (HnInvocation  *invocation);
 /* Calls the node synchronously, in any thread, retrying failures. */
 void          _hn_invocation_call        (HnInvocation  *invocation);
-/* Calls the node's invoke_async in the thread-default main context, retrying failures; @done
- * runs in that context. */
+/* Calls the node asynchronously (its asynchronous value function, or invoke_async), retrying
+ * failures; a node bound to another thread's context starts there. @done runs in the caller's
+ * thread-default main context (possibly before this returns, when the arguments cannot
+ * convert). */
 void          _hn_invocation_call_async  (HnInvocation  *invocation,
                                           HnInvocationDone done,
                                           gpointer       user_data);
@@ -155,6 +161,7 @@ void          _hn_invoke_cache_store     (HnRun         *run,
                                           const char    *key,
                                           HnValue      **results);
 
+/* Drops the @n variants of @variants (NULL ones skipped), leaving every slot NULL. */
 static inline void
 _hn_invoke_free_variants (GVariant **variants,
                           guint      n)
@@ -163,6 +170,7 @@ _hn_invoke_free_variants (GVariant **variants,
     g_clear_pointer (&variants[p], g_variant_unref);
 }
 
+/* Drops the @n values of @results (NULL ones skipped), leaving every slot NULL. */
 static inline void
 _hn_invoke_clear_results (HnValue **results,
                           guint     n)

@@ -5,6 +5,29 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+/* The one node-invocation path. Every executor calls the nodes of a run through here: the
+ * sequential and thread pool executors, the per-item map driver and the steps of a nested
+ * pipeline through _hn_invoke(), the async executor through the halves of an HnInvocation, the
+ * engine glue (hn-run-engine.c) through _hn_invoke_call_and_store() with a node made outside
+ * any graph. A call goes:
+ *
+ *   cancellation check -> gather the arguments from the frame (a host value at a typed port
+ *   converted to data) -> cache lookup (a hit fills the frame, fires "node cached", and ends
+ *   the call) -> "node start" -> the call: the node's value function, its invoke vfunc, its
+ *   invoke_async waited on when it has nothing else, in the context it is bound to when another
+ *   thread owns that, or, for a pipeline node, the class-private run_invoke vfunc that runs it
+ *   inside this run -> retries -> the result checked and split into the frame -> cache store
+ *   -> "node end" with the duration (or "error").
+ *
+ * In halves (HnInvocation), for the async executor: _hn_invocation_new() gathers and looks up
+ * the cache in the scheduler's thread; _hn_invocation_call() (in any thread) or
+ * _hn_invocation_call_async() calls; _hn_invocation_complete() checks and stores back in the
+ * scheduler's thread, which owns the frame. The messages are in hn-invoke-errors.c, the cache
+ * step in hn-invoke-cache.c.
+ *
+ * The synchronous path is the inner loop of every executor: its steps are G_ALWAYS_INLINE, its
+ * arrays on the stack for up to 8 ports, and data reaches a C node with no reference taken. */
+
 #include "config.h"
 
 #include <string.h>
@@ -21,19 +44,30 @@
 #include "hn-tsan-private.h"
 #include "hn-value-private.h"
 
+/* One call in halves. It holds references of its own to its arguments (it outlives the step
+ * that made it, and its call may run in another thread) and, once called, to the outcome:
+ * @results (a synchronous call or a value function), @result (invoke_async's variant, split in
+ * _hn_invocation_complete()) or @error. The arguments are allocated with it: one allocation. */
 struct _HnInvocation
 {
   HnRun            *run;
+  /* the graph node, and the map item (or -1) for the messages and the callbacks */
   guint             index;
   gint64            item;
+  /* the calls made so far, for the retries and the message */
   guint             attempt;
+  /* answered by the cache in _hn_invocation_new(): the call is not made */
   gboolean          cached;
   gboolean          checked;     /* the call failed the library's own checks */
   gboolean          reported_cached;  /* a run_invoke call answered all from the cache */
+  /* the cache key, NULL when the call is not cached */
   char             *key;
+  /* the g_get_monotonic_time() of "node start", for the duration of "node end" */
   gint64            started;
   GVariant         *result;      /* of an asynchronous call */
   GError           *error;
+  /* where the outcome goes: the scheduler's done, or bound_done() for a call started in the
+   * context of a bound node */
   HnInvocationDone  done;
   gpointer          done_data;
   /* a call started in the context of a bound node: where it completes */
@@ -46,8 +80,11 @@ struct _HnInvocation
   HnValue          *args[];
 };
 
+/* ---- arguments: from the frame to the node ---------------------------------------------- */
+
 /* Host value @value as data for a port of type @check: converted to it (to data of the
- * value's own choosing when @check is not definite), and checked. */
+ * value's own choosing when @check is not definite), and checked. The engine glue checks its
+ * rows with it too, so that a node's arguments convert alike on every executor. */
 GVariant *
 _hn_invoke_host_at_port (HnValue             *value,
                          const GVariantType  *check,
@@ -66,7 +103,13 @@ _hn_invoke_host_at_port (HnValue             *value,
 }
 
 /* Fills @args from @frame (borrowed), but for host values at typed ports, converted: those are
- * new references, and @owned[p] says so (*@any_owned when one is). */
+ * new references, and @owned[p] says so (*@any_owned when one is).
+ *
+ * An input whose type is guaranteed already (by its producer's declared type, or for a root
+ * input by the check on entry) has no check (input_checks[p] NULL) and passes as it is, with
+ * no reference taken: that is most inputs, so it is tested first.
+ * *@any_owned lets the caller skip the loop that drops converted values. On failure the
+ * converted ones are dropped here, and @error names both the producer and this node. */
 G_ALWAYS_INLINE static inline gboolean
 gather (HnRun        *run,
         HnGraphNode  *gn,
@@ -99,7 +142,8 @@ gather (HnRun        *run,
         }
       if (gn->input_checks[p] != NULL && _hn_value_is_host (value))
         {
-          /* a host value at a typed port becomes data here, once: the frame keeps the data */
+          /* a host value at a typed port becomes data here, for this call: the frame keeps the
+           * host value, which its other consumers may want as it is */
           const GVariantType *check = gn->input_checks[p];
           g_autoptr(GError) local = NULL;
           GVariant *v = _hn_invoke_host_at_port (value, check, &local);
@@ -136,6 +180,7 @@ gather (HnRun        *run,
           *any_owned = TRUE;
           value = (HnValue *) v;
         }
+      /* data the producer's declared type does not guarantee to be of this port's */
       else if (gn->input_checks[p] != NULL &&
                !g_variant_is_of_type ((GVariant *) value, gn->input_checks[p]))
         {
@@ -170,7 +215,10 @@ gather (HnRun        *run,
   return TRUE;
 }
 
-/* The arguments of a node called on variants: host values become data of the port's type. */
+/* The arguments of a node called on variants: host values become data of the port's type.
+ * An untyped port, or one typed "*", lets the value choose its data. Every variant is a new
+ * reference (data too) so that they are all freed alike; on failure none is left, and the
+ * error is a type mismatch naming the input and where it came from. */
 static gboolean
 args_as_variants (HnRun         *run,
                   HnGraphNode   *gn,
@@ -203,7 +251,13 @@ args_as_variants (HnRun         *run,
   return TRUE;
 }
 
-/* Whether a failed call may be tried again. */
+/* ---- the call --------------------------------------------------------------------------- */
+
+/* Whether a failed call may be tried again: while attempts remain (@attempt counts from 0, so
+ * a node is called at most retries + 1 times), never after a cancellation (a timeout cancels
+ * the run too, so it is not retried either), and never for a node run inside the run (a
+ * pipeline node, the composite executor's item node): the nodes inside retry on their own, and
+ * retrying the whole would call them again for each of their attempts. */
 static gboolean
 should_retry (HnRun       *run,
               HnGraphNode *gn,
@@ -216,6 +270,7 @@ should_retry (HnRun       *run,
          !_hn_run_is_cancelled (run);
 }
 
+/* The completion of call_async_blocking()'s call: keeps the result, which ends its loop. */
 static void
 store_blocking_result (GObject      *source,
                        GAsyncResult *res,
@@ -226,7 +281,11 @@ store_blocking_result (GObject      *source,
 
 /* A node with only an asynchronous implementation, called where a synchronous call is needed
  * (the sequential and thread pool executors, a nested pipeline): its invoke_async runs on a
- * private main context of this thread until it completes. */
+ * private main context of this thread until it completes.
+ *
+ * On a private context only the call's own sources run while this thread waits: nothing else
+ * of the thread's contexts is dispatched in the middle of a run. There is no timeout here: a
+ * cancellation (or the run's timeout) reaches the node through the cancellable it is given. */
 static GVariant *
 call_async_blocking (HnRun         *run,
                      HnGraphNode   *gn,
@@ -241,6 +300,7 @@ call_async_blocking (HnRun         *run,
   g_autoptr(GAsyncResult) result = NULL;
   GVariant *value;
 
+  /* thread-default while the call starts: a GTask completes in the context it was made in */
   g_main_context_push_thread_default (context);
   HN_NODE_GET_CLASS (gn->node)->invoke_async (gn->node, args, gn->n_inputs, run->cancellable,
                                               store_blocking_result, &result);
@@ -252,7 +312,11 @@ call_async_blocking (HnRun         *run,
   return value;
 }
 
-/* Splits a node's variant result into @results, checking its shape. Takes @value. */
+/* Splits a node's variant result into @results, checking its shape. Takes @value.
+ *
+ * One output: the variant is the value as it is (a value of data is its variant, no copy).
+ * Several: a tuple of exactly that many, one child per output. A cache hit is split here too
+ * (through _hn_invoke_split_result()), so that an entry is checked as a result would be. */
 G_ALWAYS_INLINE static inline gboolean
 split_result (HnRun        *run,
               HnGraphNode  *gn,
@@ -280,9 +344,17 @@ split_result (HnRun        *run,
 }
 
 /* One synchronous attempt: fills @results, or fails. A node that returned nothing and said
- * nothing fails with no error set; call_failed() says so. *@checked is set when the library's
- * own checks failed (arguments that cannot convert, a result of the wrong shape): such errors
- * name the node already, and trying again would not help. */
+ * nothing fails with no error set; _hn_invoke_call_failed() says so. *@checked is set when the
+ * library's own checks failed (arguments that cannot convert, a result of the wrong shape):
+ * such errors name the node already, and trying again would not help. *@cached is for a node
+ * run inside the run, which says whether all of it came from the cache.
+ *
+ * The node running is named for the timeout's message: by an interned string, because the
+ * message may be written after the node is gone, and atomically, because the thread that
+ * reads it (the one that ends the run) is not always the one that calls. Data is passed to
+ * invoke as the frame holds it (@args serves as the array of variants, no reference taken);
+ * only when a host value is among the arguments is an array of variants made, on the stack for
+ * up to 8. */
 G_ALWAYS_INLINE static inline gboolean
 call_here (HnRun         *run,
            HnGraphNode   *gn,
@@ -303,9 +375,12 @@ call_here (HnRun         *run,
   if (run->root->timeout_state != NULL)
     g_atomic_pointer_set (&run->root->timeout_state->running, g_intern_string (gn->name));
 
+  /* a node run inside the run (a pipeline node): on the values themselves, in this run */
   if (gn->run_invoke != NULL)
     return gn->run_invoke (gn->node, run, args, gn->n_inputs, item, results, cached, error);
 
+  /* a language bridge's node: on the values, host values included; every output must be set,
+   * and one left NULL fails the call as a node that returned nothing */
   if (gn->value_func != NULL)
     {
       if (gn->value_func (gn->node, args, gn->n_inputs, results, run->cancellable,
@@ -350,6 +425,7 @@ call_here (HnRun         *run,
   else
     value = HN_NODE_GET_CLASS (gn->node)->invoke (gn->node, variants, gn->n_inputs,
                                                   run->cancellable, &local);
+  /* only variants made here are this call's: otherwise they are @args, borrowed */
   if (converted)
     _hn_invoke_free_variants (variants, gn->n_inputs);
 
@@ -363,12 +439,15 @@ call_here (HnRun         *run,
     }
   if (value == NULL)
     return FALSE;
+  /* a result of the wrong shape fails the library's check, named and not retried */
   *checked = !split_result (run, gn, value, results, item, error);
   return !*checked;
 }
 
 /* A call of a node bound to a main context, made from another thread: it runs in the
- * context's thread, which the executors iterate while they wait, and this thread waits. */
+ * context's thread, which the executors iterate while they wait, and this thread waits. It
+ * lives on the waiting thread's stack: that thread sees @done only once the other has let go
+ * of @lock, its last use of the struct. */
 typedef struct
 {
   HnRun        *run;
@@ -385,6 +464,9 @@ typedef struct
   GCond         cond;
 } Dispatch;
 
+/* In the bound context's thread: the call, then the waiting thread woken. HN_TSAN_ACQUIRE
+ * pairs with the HN_TSAN_RELEASE before g_source_attach(): GLib is not built with TSan, which
+ * cannot see the hand-over through the context's list of sources. */
 static gboolean
 dispatch_in_context (gpointer data)
 {
@@ -402,6 +484,11 @@ dispatch_in_context (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* One attempt, in the thread the node must be called from. A node bound to a main context
+ * that another thread owns (HnNode:main-context: a gjs function, whose language runs on one
+ * thread only) is handed to that context as a source, and this thread blocks until the call
+ * is done; everything else is called here, at the cost of one test. The source runs at
+ * G_PRIORITY_DEFAULT, with the context's ordinary work rather than after it. */
 G_ALWAYS_INLINE static inline gboolean
 call_once (HnRun         *run,
            HnGraphNode   *gn,
@@ -439,6 +526,11 @@ call_once (HnRun         *run,
   return d.ok;
 }
 
+/* Calls the node until it succeeds or a failure may not be retried (should_retry()); a failure
+ * of the library's own checks (*@checked) is not retried, as the same arguments fail the same
+ * way, nor is a call that failed without an error, reported at once as a node that returned
+ * nothing. *@attempts is the number of calls made, for the message. Callbacks hear of the call
+ * once: "node start" before the first attempt, "node end" or "error" after the last. */
 G_ALWAYS_INLINE static inline gboolean
 call_with_retries (HnRun        *run,
                    HnGraphNode  *gn,
@@ -471,7 +563,13 @@ call_with_retries (HnRun        *run,
     }
 }
 
-/* Checks @results against the declared output types and moves them into @frame. */
+/* ---- the outcome: frame, cache, callbacks ----------------------------------------------- */
+
+/* Checks @results against the declared output types and moves them into @frame.
+ *
+ * A host value at a typed output becomes data here, once, so that its consumers and the cache
+ * get the declared type. Every check comes before the first move: on failure all @results are
+ * dropped and @frame is as it was. One output of data is most nodes, so it is tested first. */
 G_ALWAYS_INLINE static inline gboolean
 store (HnRun        *run,
        HnGraphNode  *gn,
@@ -494,6 +592,7 @@ store (HnRun        *run,
     {
       const GVariantType *check = gn->output_checks[o];
 
+      /* an untyped output takes any value, a host value as it is */
       if (check == NULL)
         continue;
       if (_hn_value_is_host (results[o]))
@@ -531,7 +630,8 @@ store (HnRun        *run,
 }
 
 /* A variant for callbacks of a value: the value as data, or a description of a host value that
- * cannot become data. */
+ * cannot become data. An input not given (NULL) is an empty maybe. Only made when a callback
+ * wants node events: it may convert, or pickle, each host value. */
 static GVariant *
 value_for_callbacks (HnValue *value)
 {
@@ -549,7 +649,9 @@ value_for_callbacks (HnValue *value)
 }
 
 /* After a call: the cache and the callbacks see the outcome. @results are the node's values
- * (not consumed), NULL on failure. */
+ * (not consumed), NULL on failure. The "node end" event carries the results as one variant
+ * (a tuple for several outputs) and the time since @started, in seconds; "error" carries
+ * *@error, the message the caller gets, which names the node. */
 static void
 after_call (HnRun        *run,
             HnGraphNode  *gn,
@@ -560,6 +662,7 @@ after_call (HnRun        *run,
             gint64        started,
             GError      **error)
 {
+  /* stored before "node end" fires: a callback that looks in the cache finds the entry */
   if (ok && key != NULL)
     _hn_invoke_cache_store (run, gn, key, results);
   if (!_hn_run_wants (run, HN_CALLBACK_EVENTS_NODES))
@@ -588,6 +691,8 @@ after_call (HnRun        *run,
                               hn_run_get_context (run));
 }
 
+/* Fires "node start" with the arguments as variants, when a callback implements it: the
+ * arguments are converted for listeners only. */
 static void
 before_call (HnRun        *run,
              HnGraphNode  *gn,
@@ -606,7 +711,14 @@ before_call (HnRun        *run,
   _hn_invoke_free_variants (variants, gn->n_inputs);
 }
 
-/* Calls the node, stores its results, tells the cache and callbacks. */
+/* ---- the synchronous path --------------------------------------------------------------- */
+
+/* Calls the node, stores its results, tells the cache and callbacks.
+ *
+ * When nothing watches (no cache key, no callback for node events) it is the call and the
+ * store only: no clock read, no variant for callbacks, no reference taken. Otherwise the
+ * results are taken again from @frame after store(), so that the cache and "node end" see
+ * what the consumers get (host values converted at typed outputs). */
 static gboolean
 call_and_store (HnRun        *run,
                 HnGraphNode  *gn,
@@ -641,6 +753,7 @@ call_and_store (HnRun        *run,
 
   before_call (run, gn, args, item);
   started = g_get_monotonic_time ();
+  /* the duration covers every attempt */
   ok = call_with_retries (run, gn, args, item, results, &attempts, &checked, cached,
                           &node_error);
   if (!ok)
@@ -654,11 +767,17 @@ call_and_store (HnRun        *run,
           results[o] = _hn_value_ref (frame[gn->output_slots[o]]);
     }
   after_call (run, gn, key, ok ? results : NULL, ok, item, started, error);
+  /* the references taken for the cache and the callbacks */
   if (ok)
     _hn_invoke_clear_results (results, gn->n_outputs);
   return ok;
 }
 
+/* The synchronous path; its steps are at the top of the file. A cancelled run (or one past its
+ * timeout) calls no further node, not even one the cache would answer. The arguments live on
+ * the stack for up to 8 inputs, so a call allocates nothing of its own. A cache hit is counted
+ * in run->n_cached, atomically, as the workers of a thread pool share the run: the composite
+ * executor's item node tells from it that every step of an item came from the cache. */
 gboolean
 _hn_invoke (HnRun      *run,
             guint       index,
@@ -702,6 +821,7 @@ _hn_invoke (HnRun      *run,
   else
     ok = call_and_store (run, gn, args, frame, key, item, cached, error);
 
+  /* the arguments gather converted are this call's own */
   if (G_UNLIKELY (any_owned))
     for (guint p = 0; p < gn->n_inputs; p++)
       if (owned[p])
@@ -709,6 +829,12 @@ _hn_invoke (HnRun      *run,
   return ok;
 }
 
+/* ---- the same call in halves (HnInvocation) --------------------------------------------- */
+
+/* The first half, in the scheduler's thread, where the frame is: cancellation check, gather
+ * and cache lookup, as _hn_invoke() does. The invocation takes a reference to each borrowed
+ * argument, so that it owns them all alike. When gather fails, the arguments are zeroed
+ * before the free: gather dropped the ones it converted, and the others were borrowed. */
 HnInvocation *
 _hn_invocation_new (HnRun      *run,
                     guint       index,
@@ -736,6 +862,7 @@ _hn_invocation_new (HnRun      *run,
       _hn_invocation_free (invocation);
       return NULL;
     }
+  /* from here the invocation holds a reference to every argument */
   for (guint p = 0; p < gn->n_inputs; p++)
     if (invocation->args[p] != NULL && !owned[p])
       _hn_value_ref (invocation->args[p]);
@@ -751,12 +878,16 @@ _hn_invocation_new (HnRun      *run,
   return invocation;
 }
 
+/* Answered from the cache: at _hn_invocation_new(), or by a node run inside the run that said
+ * all its steps were (reported_cached: the composite executor's item node), so that the
+ * scheduler can fire "map item cached" for an item none of whose nodes ran. */
 gboolean
 _hn_invocation_is_cached (HnInvocation *invocation)
 {
   return invocation->cached || invocation->reported_cached;
 }
 
+/* Frees an invocation at any stage: before its call, after it, or after a cache hit. */
 void
 _hn_invocation_free (HnInvocation *invocation)
 {
@@ -793,6 +924,9 @@ _hn_invocation_is_bound_here (HnInvocation *invocation)
   return context != NULL && g_main_context_is_owner (context);
 }
 
+/* A node run inside the run has none: its steps run synchronously (on the async executor's
+ * pool). A bridge's node is asynchronous when it has an asynchronous value function, any other
+ * when its class implements invoke_async. */
 gboolean
 _hn_invocation_has_async (HnInvocation *invocation)
 {
@@ -810,7 +944,8 @@ _hn_invocation_has_async (HnInvocation *invocation)
 static void attempt_value_async (HnInvocation *invocation);
 
 /* The outcome of an asynchronous value function, in the context the call was made in: a
- * failure may be tried again, else the invocation is done. */
+ * failure may be tried again, else the invocation is done. @results is taken; an output left
+ * NULL fails the call as a node that returned nothing. A retry fires no second "node start". */
 static void
 value_call_done (HnValue  **results,
                  GError    *error,
@@ -844,6 +979,8 @@ value_call_done (HnValue  **results,
   invocation->done (invocation, invocation->done_data);
 }
 
+/* One attempt of an asynchronous value function, on the values themselves. Each attempt has an
+ * HnValueCall of its own, as a call is completed exactly once and freed by its completion. */
 static void
 attempt_value_async (HnInvocation *invocation)
 {
@@ -857,6 +994,11 @@ attempt_value_async (HnInvocation *invocation)
                         gn->value_async_data);
 }
 
+/* ---- the calls of the halves ------------------------------------------------------------ */
+
+/* A synchronous call, in any thread: the same call_with_retries() as _hn_invoke() (a bound
+ * node dispatched to its context included). Its outcome waits in the invocation for
+ * _hn_invocation_complete(). */
 void
 _hn_invocation_call (HnInvocation *invocation)
 {
@@ -866,6 +1008,7 @@ _hn_invocation_call (HnInvocation *invocation)
   invocation->results = g_new0 (HnValue *, MAX (gn->n_outputs, 1));
   before_call (run, gn, invocation->args, invocation->item);
   invocation->started = g_get_monotonic_time ();
+  /* no results on failure: _hn_invocation_complete() then reports invocation->error */
   if (!call_with_retries (run, gn, invocation->args, invocation->item, invocation->results,
                           &invocation->attempt, &invocation->checked,
                           &invocation->reported_cached, &invocation->error))
@@ -874,6 +1017,9 @@ _hn_invocation_call (HnInvocation *invocation)
 
 static void attempt_async (HnInvocation *invocation);
 
+/* The outcome of invoke_async, in the thread-default context of the call (the GAsyncResult
+ * rule). An error wins over a value returned with it, as in call_here(); the value is split in
+ * _hn_invocation_complete(), where the frame is. A failure may be tried again. */
 static void
 invoke_async_done (GObject      *source,
                    GAsyncResult *res,
@@ -887,6 +1033,7 @@ invoke_async_done (GObject      *source,
 
   result = HN_NODE_GET_CLASS (gn->node)->invoke_finish (gn->node, res, &local);
   invocation->attempt++;
+  /* an error wins over a value returned with it; a floating one is sunk to be freed */
   if (local != NULL && result != NULL)
     g_variant_unref (g_variant_ref_sink (result));
   else if (local == NULL)
@@ -906,6 +1053,7 @@ invoke_async_done (GObject      *source,
   invocation->done (invocation, invocation->done_data);
 }
 
+/* One attempt of invoke_async, on the variants start_async() made once for every attempt. */
 static void
 attempt_async (HnInvocation *invocation)
 {
@@ -921,7 +1069,8 @@ attempt_async (HnInvocation *invocation)
 static void start_async (HnInvocation *invocation);
 
 /* An asynchronous node bound to a main context another thread owns starts there; its
- * completion comes back to the context of the thread that started the call. */
+ * completion comes back to the context of the thread that started the call, here.
+ * HN_TSAN_ACQUIRE pairs with the release in attach_invocation(). */
 static gboolean
 deliver_to_caller (gpointer data)
 {
@@ -932,6 +1081,9 @@ deliver_to_caller (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Hands @invocation to @context's thread: @func runs there from a source at
+ * G_PRIORITY_DEFAULT. HN_TSAN_RELEASE here pairs with the HN_TSAN_ACQUIRE in @func, for TSan,
+ * which does not see GLib's locks. */
 static void
 attach_invocation (HnInvocation *invocation,
                    GMainContext *context,
@@ -950,6 +1102,9 @@ attach_invocation (HnInvocation *invocation,
   g_main_context_unref (context);
 }
 
+/* The done of a call started in a bound context: the outcome goes back, as another source, to
+ * the context the call was made from, so that the scheduler's state is only touched in its own
+ * thread. */
 static void
 bound_done (HnInvocation *invocation,
             gpointer      user_data)
@@ -957,6 +1112,7 @@ bound_done (HnInvocation *invocation,
   attach_invocation (invocation, invocation->caller_context, deliver_to_caller);
 }
 
+/* In the bound context's thread: the call starts there, and bound_done() sends it back. */
 static gboolean
 start_in_bound_context (gpointer data)
 {
@@ -965,6 +1121,9 @@ start_in_bound_context (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A node bound to a context another thread owns must start there (a gjs node: its language
+ * runs on that thread only); the caller's done and thread-default context are kept for
+ * bound_done(). Any other starts here, and @done runs in this thread's context. */
 void
 _hn_invocation_call_async (HnInvocation     *invocation,
                            HnInvocationDone  done,
@@ -979,6 +1138,7 @@ _hn_invocation_call_async (HnInvocation     *invocation,
       start_async (invocation);
       return;
     }
+  /* the outcome comes back to the caller's thread-default context, as it would unbound */
   invocation->caller_done = done;
   invocation->caller_data = user_data;
   invocation->caller_context = g_main_context_ref_thread_default ();
@@ -987,6 +1147,10 @@ _hn_invocation_call_async (HnInvocation     *invocation,
   attach_invocation (invocation, bound, start_in_bound_context);
 }
 
+/* Fires "node start" and makes the first attempt: the asynchronous value function on the values
+ * themselves, or invoke_async on variants made once for all attempts. When the arguments cannot
+ * become variants, done runs at once (before _hn_invocation_call_async() returns, when not
+ * bound), with checked set: the type mismatch passes as it is, not retried. */
 static void
 start_async (HnInvocation *invocation)
 {
@@ -1002,6 +1166,7 @@ start_async (HnInvocation *invocation)
       attempt_value_async (invocation);
       return;
     }
+  /* the invocation's own: invoke_async may use them until it completes, retries included */
   invocation->variants = g_new0 (GVariant *, MAX (invocation->n_args, 1));
   if (!args_as_variants (run, gn, invocation->args, invocation->variants, invocation->item,
                          &invocation->error))
@@ -1013,6 +1178,12 @@ start_async (HnInvocation *invocation)
   attempt_async (invocation);
 }
 
+/* ---- the second half -------------------------------------------------------------------- */
+
+/* In the scheduler's thread. A cache hit is done already (the lookup filled the frame and fired
+ * "node cached"). An asynchronous call's variant is split here rather than in its callback, so
+ * that every check and store is made where the frame belongs; then, as in call_and_store(), the
+ * cache and "node end" see the values the frame got. */
 gboolean
 _hn_invocation_complete (HnInvocation  *invocation,
                          HnValue      **frame,
@@ -1029,6 +1200,8 @@ _hn_invocation_complete (HnInvocation  *invocation,
       return TRUE;
     }
 
+  /* a failed call has neither result nor results, and its error (or none) waits in the
+   * invocation */
   if (invocation->result != NULL)
     {
       /* an asynchronous call: its variant is split here */
@@ -1055,6 +1228,7 @@ _hn_invocation_complete (HnInvocation  *invocation,
     }
   after_call (run, gn, invocation->key, ok ? results : NULL, ok, invocation->item,
               invocation->started, error);
+  /* the references taken for the cache and the callbacks */
   if (ok)
     _hn_invoke_clear_results (results, gn->n_outputs);
   _hn_invocation_free (invocation);
@@ -1062,6 +1236,9 @@ _hn_invocation_complete (HnInvocation  *invocation,
 }
 
 /* ---- for the other files of the invocation path ---------------------------------------- */
+
+/* Out-of-line copies of the inline steps, for hn-invoke-cache.c and hn-run-engine.c; in this
+ * file the steps stay G_ALWAYS_INLINE. */
 
 gboolean
 _hn_invoke_split_result (HnRun        *run,

@@ -107,6 +107,54 @@ gboolean      _hn_invoke_call_and_store  (HnRun         *run,
                                           gboolean      *cached,
                                           GError       **error);
 
+/* Fills @args from @frame (borrowed), host values at typed ports converted (new references,
+ * @owned[p] set, *@any_owned when one is); fails on a type mismatch or a cancelled run. */
+gboolean      _hn_invoke_gather          (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          HnValue      **frame,
+                                          HnValue      **args,
+                                          gboolean      *owned,
+                                          gboolean      *any_owned,
+                                          gint64         item,
+                                          GError       **error);
+/* The arguments of a node called on variants: host values become data of the port's type. */
+gboolean      _hn_invoke_args_as_variants (HnRun        *run,
+                                           HnGraphNode  *gn,
+                                           HnValue     **args,
+                                           GVariant    **variants,
+                                           gint64        item,
+                                           GError      **error);
+/* Whether a call that failed with @error on attempt @attempt (from 0) may be tried again. */
+gboolean      _hn_invoke_should_retry    (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          GError        *error,
+                                          guint          attempt);
+/* One synchronous call with the run's retries: fills @results (one new value per output). */
+gboolean      _hn_invoke_call_with_retries (HnRun       *run,
+                                            HnGraphNode *gn,
+                                            HnValue    **args,
+                                            gint64       item,
+                                            HnValue    **results,
+                                            guint       *attempts,
+                                            gboolean    *checked,
+                                            gboolean    *cached,
+                                            GError     **error);
+/* "node start" for a call on @args, when a callback wants it. */
+void          _hn_invoke_before_call     (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          HnValue      **args,
+                                          gint64         item);
+/* After a call: the cache stores the results (under @key, when given) and the callbacks hear
+ * "node end" with the duration since @started, or "error". @results are not consumed. */
+void          _hn_invoke_after_call      (HnRun         *run,
+                                          HnGraphNode   *gn,
+                                          const char    *key,
+                                          HnValue      **results,
+                                          gboolean       ok,
+                                          gint64         item,
+                                          gint64         started,
+                                          GError       **error);
+
 /* hn-invoke-errors.c */
 
 /* Sets a HN_NODE_ERROR_INVALID_RESULT naming the node and @item; returns FALSE. */

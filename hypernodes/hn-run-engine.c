@@ -138,7 +138,7 @@ check_loose_args (HnRun             *run,
  * @results: (array): room for @n_rows rows of one value per output of @node, which get new
  *   references
  * @n_done: (out) (optional): the number of rows whose call succeeded, all of them on success
- * @cached: (array) (optional): where to say, for each row that succeeded, whether its result
+ * @cached: (array) (nullable): where to say, for each row that succeeded, whether its result
  *   came from the run's cache
  * @error: return location for a [struct@GLib.Error]
  *

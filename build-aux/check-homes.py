@@ -17,7 +17,7 @@ import sys
 MAX_LINES = 1200
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 lib = root / "hypernodes"
-folders = [lib, lib / "executors"]
+folders = [lib, lib / "executors", lib / "python"]
 
 decl_re = re.compile(r"^(?:[A-Za-z_][\w \*]*?[\s\*])?(_?hn_\w+)\s*\(", re.M)
 def_re = re.compile(r"^(_?hn_\w+)\s*\(", re.M)
@@ -26,6 +26,17 @@ def_re = re.compile(r"^(_?hn_\w+)\s*\(", re.M)
 def declared(header):
     text = header.read_text()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    # drop the bodies of inline functions and structs: only declarations are looked at
+    flat, depth = [], 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+            flat.append(";")
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0:
+            flat.append(ch)
+    text = "".join(flat)
     names = set()
     for statement in text.split(";"):
         statement = statement.strip()
@@ -38,7 +49,7 @@ def declared(header):
 
 
 definitions = {}
-for folder in folders + [lib / "python"]:
+for folder in folders:
     for c in sorted(folder.glob("*.c")):
         for name in def_re.findall(c.read_text()):
             definitions.setdefault(name, []).append(c)
@@ -63,7 +74,7 @@ for folder in folders:
                     problems.append(f"{header.relative_to(root)}: {name} is defined in "
                                     f"{home.relative_to(root)}")
 
-for folder in folders + [lib / "python"]:
+for folder in folders:
     for c in sorted(folder.glob("*.c")):
         n = len(c.read_text().splitlines())
         if n > MAX_LINES:

@@ -119,6 +119,53 @@ str_variant (PyObject           *obj,
   return NULL;
 }
 
+static GVariant *infer_variant       (PyObject           *obj,
+                                      GError            **error);
+static GVariant *py_to_variant_typed (PyObject           *obj,
+                                      const GVariantType *type,
+                                      GError            **error);
+
+/* A member of a container being converted. The conversion recurses on the C stack, one level
+ * per level of nesting: with the interpreter's recursion check (sys.getrecursionlimit()), a
+ * value nested too deep fails with RecursionError instead of overflowing the stack. */
+static gboolean
+enter_member (GError **error)
+{
+  if (Py_EnterRecursiveCall (" converting a nested value to a GVariant"))
+    {
+      _hn_py_set_error_from_python (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GVariant *
+infer_member (PyObject  *obj,
+              GError   **error)
+{
+  GVariant *v;
+
+  if (!enter_member (error))
+    return NULL;
+  v = infer_variant (obj, error);
+  Py_LeaveRecursiveCall ();
+  return v;
+}
+
+static GVariant *
+typed_member (PyObject           *obj,
+              const GVariantType *type,
+              GError            **error)
+{
+  GVariant *v;
+
+  if (!enter_member (error))
+    return NULL;
+  v = py_to_variant_typed (obj, type, error);
+  Py_LeaveRecursiveCall ();
+  return v;
+}
+
 /* @obj as a GVariant with the type inferred: what an untyped port gets. bool, int, float,
  * str and bytes-like objects are their GVariant types; a tuple is a tuple; a list an array
  * when its elements are of one type, else an "av"; a dict with str keys an "a{sv}"; a
@@ -172,7 +219,7 @@ infer_variant (PyObject  *obj,
 
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          members[i] = infer_variant (PyTuple_GET_ITEM (obj, i), error);
+          members[i] = infer_member (PyTuple_GET_ITEM (obj, i), error);
           if (members[i] == NULL)
             {
               for (Py_ssize_t j = 0; j < i; j++)
@@ -193,7 +240,7 @@ infer_variant (PyObject  *obj,
        * an "av". An empty list has no element type to give an array: it is an empty "av". */
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          elements[i] = infer_variant (PyList_GET_ITEM (obj, i), error);
+          elements[i] = infer_member (PyList_GET_ITEM (obj, i), error);
           if (elements[i] != NULL)
             g_variant_ref_sink (elements[i]);
           if (elements[i] == NULL)
@@ -242,7 +289,7 @@ infer_variant (PyObject  *obj,
           while (PyDict_Next (obj, &pos, &key, &item))
             {
               const char *k = PyUnicode_AsUTF8 (key);
-              GVariant *v = k ? infer_variant (item, error) : NULL;
+              GVariant *v = k ? infer_member (item, error) : NULL;
 
               if (v == NULL)
                 {
@@ -441,7 +488,7 @@ py_to_variant_typed (PyObject           *obj,
 
         if (obj == Py_None)
           return g_variant_new_maybe (element, NULL);
-        inner = py_to_variant_typed (obj, element, error);
+        inner = typed_member (obj, element, error);
         return inner ? g_variant_new_maybe (NULL, inner) : NULL;
       }
     case 'a':
@@ -469,8 +516,8 @@ py_to_variant_typed (PyObject           *obj,
             g_variant_builder_init (&builder, type);
             while (PyDict_Next (obj, &pos, &key, &item))
               {
-                GVariant *k = py_to_variant_typed (key, g_variant_type_key (element), error);
-                GVariant *v = k ? py_to_variant_typed (item, g_variant_type_value (element),
+                GVariant *k = typed_member (key, g_variant_type_key (element), error);
+                GVariant *v = k ? typed_member (item, g_variant_type_value (element),
                                                        error) : NULL;
                 if (v == NULL)
                   {
@@ -494,7 +541,7 @@ py_to_variant_typed (PyObject           *obj,
         g_variant_builder_init (&builder, type);
         for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
           {
-            GVariant *v = py_to_variant_typed (PySequence_Fast_GET_ITEM (seq, i), element,
+            GVariant *v = typed_member (PySequence_Fast_GET_ITEM (seq, i), element,
                                                error);
             if (v == NULL)
               {
@@ -528,7 +575,7 @@ py_to_variant_typed (PyObject           *obj,
         seq = PySequence_Fast (obj, "");
         for (gsize i = 0; i < n; i++, member = g_variant_type_next (member))
           {
-            members[i] = py_to_variant_typed (PySequence_Fast_GET_ITEM (seq, i), member, error);
+            members[i] = typed_member (PySequence_Fast_GET_ITEM (seq, i), member, error);
             if (members[i] == NULL)
               {
                 for (gsize j = 0; j < i; j++)

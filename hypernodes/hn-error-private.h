@@ -15,4 +15,9 @@ G_BEGIN_DECLS
 void _hn_node_error_set_cause (GError       *error,
                                const GError *cause);
 
+/* @text (a name, a path, a value a user gave) as a message shows it: valid UTF-8 (a file name
+ * in the display encoding), control characters escaped so that a message stays one line, and
+ * cut with a mark past 200 characters. Free with g_free(). */
+char *_hn_error_show          (const char   *text) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hn-error-private.h"
 
 /**
@@ -162,3 +164,31 @@ G_DEFINE_ENUM_TYPE (HnExecutorError, hn_executor_error,
 G_DEFINE_ENUM_TYPE (HnMapMode, hn_map_mode,
   G_DEFINE_ENUM_VALUE (HN_MAP_MODE_ZIP, "zip"),
   G_DEFINE_ENUM_VALUE (HN_MAP_MODE_PRODUCT, "product"))
+
+char *
+_hn_error_show (const char *text)
+{
+  g_autofree char *valid = g_filename_display_name (text);
+  GString *out = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (n == 200)
+        {
+          glong rest = g_utf8_strlen (p, -1);
+
+          g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "… (%ld more character)",
+                                                    "… (%ld more characters)", rest),
+                                  rest);
+          break;
+        }
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -21,6 +21,7 @@
 # include <elf.h>
 #endif
 
+#include "hn-error-private.h"
 #include "hn-module-private.h"
 #include "hn-node.h"
 #include "hn-pipeline.h"
@@ -281,7 +282,7 @@ gboolean
 _hn_module_check_file (const char  *path,
                        GError     **error)
 {
-  g_autofree char *shown = g_filename_display_name (path);
+  g_autofree char *shown = _hn_error_show (path);
 
   return check_elf (path, shown, error);
 }
@@ -299,7 +300,7 @@ find_module (const char  *name_or_path,
     {
       if (g_file_test (name_or_path, G_FILE_TEST_IS_REGULAR))
         return g_canonicalize_filename (name_or_path, NULL);
-      shown = g_filename_display_name (name_or_path);
+      shown = _hn_error_show (name_or_path);
       g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_NOT_FOUND,
                    _("No node module at “%s”"), shown);
       return NULL;
@@ -328,12 +329,12 @@ find_module (const char  *name_or_path,
             return g_canonicalize_filename (path, NULL);
         }
       {
-        g_autofree char *dir = g_filename_display_name (dirs->pdata[i]);
+        g_autofree char *dir = _hn_error_show (dirs->pdata[i]);
         g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", dir);
       }
     }
 
-  shown = g_filename_display_name (name_or_path);
+  shown = _hn_error_show (name_or_path);
   g_set_error (error, HN_MODULE_ERROR, HN_MODULE_ERROR_NOT_FOUND,
                _("No node module named “%s” in %s (set $HN_MODULE_PATH, or give a path)"),
                shown, tried->str);
@@ -367,7 +368,7 @@ hn_module_load (const char  *name_or_path,
   path = find_module (name_or_path, error);
   if (path == NULL)
     return NULL;
-  shown = g_filename_display_name (path);
+  shown = _hn_error_show (path);
 
   g_rec_mutex_lock (&modules_lock);
   if (modules == NULL)

@@ -16,23 +16,55 @@
 #define EXECUTORS "sequential, thread-pool[:N], async[:N], daft[:local|:ray[@ADDRESS]], " \
                   "dask[:SCHEDULER|@ADDRESS] or ray[@ADDRESS]"
 
-/* @text for an error message: invalid UTF-8 shows as U+FFFD, control characters as escapes. */
-char *
-hn_args_escape (const char *text)
+/* How many characters of a name, path or value a message shows. */
+#define HN_ARGS_SHOWN_MAX 200
+
+/* @text made printable on one line: invalid UTF-8 shows as U+FFFD, control characters (a
+ * newline too) as escapes, and past @max characters the rest is cut with a mark saying how
+ * much was left out (@max 0: nothing is cut). */
+static char *
+escape_line (const char *text,
+             gsize       max)
 {
   g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_sized_new (strlen (valid));
+  GString *out = g_string_sized_new (MIN (strlen (valid), max > 0 ? max + 32 : G_MAXSIZE));
+  gsize n = 0;
 
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
 
+      if (max > 0 && n == max)
+        {
+          glong rest = g_utf8_strlen (p, -1);
+
+          g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                                    "… (%ld more character)",
+                                                    "… (%ld more characters)", rest),
+                                  rest);
+          break;
+        }
       if (g_unichar_iscntrl (c))
         g_string_append_printf (out, "\\x%02x", c);
       else
         g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
+}
+
+/* @text for an error message: invalid UTF-8 shows as U+FFFD, control characters as escapes,
+ * and a long text is cut with a mark. */
+char *
+hn_args_escape (const char *text)
+{
+  return escape_line (text, HN_ARGS_SHOWN_MAX);
+}
+
+/* A whole message printed as one line: control characters escaped, very long messages cut. */
+char *
+hn_args_escape_message (const char *message)
+{
+  return escape_line (message, 4 * HN_ARGS_SHOWN_MAX + 200);
 }
 
 static gboolean

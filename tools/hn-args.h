@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * return a value or set a GError whose message is valid UTF-8, and never emit a critical. */
 
 char        *hn_args_escape         (const char          *text) G_GNUC_WARN_UNUSED_RESULT;
+char        *hn_args_escape_message (const char          *message) G_GNUC_WARN_UNUSED_RESULT;
 HnExecutor  *hn_args_parse_executor (const char          *spec,
                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 char       **hn_args_parse_names    (const char          *list,

@@ -189,12 +189,16 @@ find_command (const char *name)
   return NULL;
 }
 
-/* prints the error in one line; the hint, when there is one, follows on the same line */
+/* prints the error in one line (names in it may hold anything: control characters are
+ * escaped, a message made long by them is cut); the hint, when there is one, follows on the same
+ * line */
 static int
 fail (int         status,
       const char *message)
 {
-  fprintf (stderr, "hn: %s\n", message);
+  g_autofree char *shown = hn_args_escape_message (message);
+
+  fprintf (stderr, "hn: %s\n", shown);
   return status;
 }
 
@@ -209,7 +213,9 @@ static int
 usage_error (const Command *command,
              const char    *message)
 {
-  fprintf (stderr, _("hn: %s (see “hn help %s”)\n"), message, command->name);
+  g_autofree char *shown = hn_args_escape_message (message);
+
+  fprintf (stderr, _("hn: %s (see “hn help %s”)\n"), shown, command->name);
   return EXIT_USAGE;
 }
 
@@ -612,6 +618,19 @@ prepare (const Command       *command,
   pipeline = find_pipeline (module, argv[2], &error);
   if (pipeline == NULL)
     return fail_error (EXIT_FAILED, error);
+  /* a name of --over that is not an input: said as such, not as a value that fails to parse */
+  for (guint i = 0; mapped != NULL && mapped[i] != NULL; i++)
+    if (!g_strv_contains (hn_pipeline_get_root_inputs (pipeline), mapped[i]))
+      {
+        g_autofree char *shown = hn_args_escape (mapped[i]);
+        g_autofree char *known =
+          g_strjoinv (", ", (char **) hn_pipeline_get_root_inputs (pipeline));
+        g_autofree char *message =
+          g_strdup_printf (_("--over names “%s”, which is not an input of the pipeline (its "
+                             "inputs: %s)"), shown, known);
+
+        return usage_error (command, message);
+      }
 
   if (opt_progress)
     g_ptr_array_add (callbacks, hn_progress_callback_new (TRUE));

@@ -456,3 +456,38 @@ def test_user_facing_strings_are_marked_for_translation(tmp_path):
     potfiles = open(os.path.join(SOURCE, "po", "POTFILES.in")).read().split()
     for f in ["tools/hn.c", "tools/hn-args.c", "tools/hn-json.c"]:
         assert f in potfiles
+
+
+# Names, paths and values a user gave are echoed escaped and cut: every error stays one line.
+@pytest.mark.parametrize("args, status, message", [
+    (["run", "/tmp/a\nb.so", "p"], 1, "No node module at “/tmp/a\\x0ab.so”"),
+    (["info", "/tmp/x\tb\x1b[31m.so"], 1, "“/tmp/x\\x09b\\x1b[31m.so”"),
+    (["run", MODULE, "double\nadd", "x=1"], 1, "has no pipeline “double\\x0aadd”"),
+    (["run", MODULE, "double_add_one", "x=1", "--retries", "1\n2"], 2,
+     "--retries takes a whole number, not “1\\x0a2”"),
+])
+def test_echoed_text_is_escaped(args, status, message):
+    out = hn(*args)
+    assert out.returncode == status, out.stderr
+    assert message in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_long_garbage_is_cut():
+    garbage = "/" + "".join(chr(32 + (i * 7919) % 90) + ("\n" if i % 50 == 0 else "")
+                            for i in range(100 * 1024))
+    for args, echoed in ((["run", garbage, "p"], True), (["run", MODULE, garbage[1:], "x=1"], True),
+                         (["run", MODULE, "double_add_one", "x=" + garbage], False)):
+        out = hn(*args)
+        assert out.returncode in (1, 2), out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1, out.stderr[:500]
+        assert len(out.stderr) < 2000, len(out.stderr)
+        assert ("more characters)" in out.stderr) == echoed, out.stderr
+
+
+def test_over_names_an_input():
+    out = hn("map", MODULE, "double_add_one", "--over", "nope", "x=[1, 2]")
+    assert out.returncode == 2, out.stderr
+    assert "--over names “nope”, which is not an input of the pipeline (its inputs: x)" in \
+        out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

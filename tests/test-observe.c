@@ -6,6 +6,8 @@
  */
 
 #include <string.h>
+#include <time.h>
+#include <utime.h>
 #include <glib/gstdio.h>
 
 #include "test-common.h"
@@ -528,6 +530,108 @@ only_entry (const char *dir)
   return path;
 }
 
+static GVariant *
+kilobyte (guchar fill)
+{
+  guchar data[1000];
+
+  memset (data, fill, sizeof data);
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, sizeof data, 1);
+}
+
+static guint64
+entries_size (const char *dir,
+              guint      *n)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint64 total = 0;
+
+  *n = 0;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".hnc"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        GStatBuf st;
+
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        total += st.st_size;
+        (*n)++;
+      }
+  return total;
+}
+
+static void
+test_disk_cache_max_bytes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hn-cache-XXXXXX", &error);
+  g_autoptr(HnCache) probe = NULL;
+  g_autoptr(HnCache) cache = NULL;
+  g_autoptr(GVariant) hit = NULL;
+  guint64 one, bound;
+  guint n;
+
+  g_assert_no_error (error);
+  probe = hn_disk_cache_new (dir);
+  g_assert_true (hn_cache_store (probe, "aa", kilobyte (1), &error));
+  one = entries_size (dir, &n);
+  hn_cache_clear (probe);
+
+  bound = 2 * one + one / 2;   /* room for two entries */
+  cache = hn_disk_cache_new_full (dir, bound);
+  g_assert_cmpuint (hn_disk_cache_get_max_bytes (HN_DISK_CACHE (cache)), ==, bound);
+  g_assert_true (hn_cache_store (cache, "aa", kilobyte (1), &error));
+  g_usleep (10000);
+  g_assert_true (hn_cache_store (cache, "bb", kilobyte (2), &error));
+  g_usleep (10000);
+  hit = hn_cache_lookup (cache, "aa");       /* "aa" is used again: "bb" is older now */
+  g_assert_nonnull (hit);
+  g_usleep (10000);
+  g_assert_true (hn_cache_store (cache, "cc", kilobyte (3), &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (entries_size (dir, &n), <=, bound);
+  g_assert_cmpuint (n, ==, 2);
+  g_clear_pointer (&hit, g_variant_unref);
+  hit = hn_cache_lookup (cache, "bb");
+  g_assert_null (hit);
+  hit = hn_cache_lookup (cache, "aa");
+  g_assert_nonnull (hit);
+  g_clear_pointer (&hit, g_variant_unref);
+  hit = hn_cache_lookup (cache, "cc");
+  g_assert_nonnull (hit);
+
+  hn_cache_clear (cache);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_disk_cache_stale_temporaries (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hn-cache-XXXXXX", &error);
+  g_autofree char *dead = g_build_filename (dir, "aa.hnc.tmp-AbCdEf", NULL);
+  g_autofree char *fresh = g_build_filename (dir, "bb.hnc.tmp-GhIjKl", NULL);
+  g_autoptr(HnCache) cache = NULL;
+  struct utimbuf old = { time (NULL) - 3600, time (NULL) - 3600 };
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (dead, "half an entry", -1, NULL));
+  g_assert_true (g_file_set_contents (fresh, "a writer at work", -1, NULL));
+  g_assert_cmpint (g_utime (dead, &old), ==, 0);
+
+  cache = hn_disk_cache_new (dir);
+  g_assert_true (hn_cache_store (cache, "cc", g_variant_new_int64 (1), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  hn_cache_clear (cache);
+  g_unlink (fresh);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_disk_cache (void)
 {
@@ -796,6 +900,8 @@ main (int   argc,
   g_test_add_func ("/Hn/Cache/identity", test_cache_identity);
   g_test_add_func ("/Hn/MemoryCache/bounds", test_memory_cache_bounds);
   g_test_add_func ("/Hn/DiskCache/entries", test_disk_cache);
+  g_test_add_func ("/Hn/DiskCache/max-bytes", test_disk_cache_max_bytes);
+  g_test_add_func ("/Hn/DiskCache/stale-temporaries", test_disk_cache_stale_temporaries);
   g_test_add_func ("/Hn/ProgressCallback/terminal", test_progress_terminal);
   g_test_add_func ("/Hn/LogCallback/fields", test_log_callback);
 

@@ -53,6 +53,7 @@ static gboolean opt_json;
 static gboolean opt_progress;
 static char *opt_trace;
 static char *opt_cache_dir;
+static char *opt_cache_max_bytes;
 static char *opt_retries;
 static double opt_timeout;
 static char *opt_over;
@@ -79,6 +80,9 @@ static gboolean opt_types;
     N_("FILE") }, \
   { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_cache_dir, \
     N_("Keep node results in DIR and reuse them in later runs"), N_("DIR") }, \
+  { "cache-max-bytes", 0, 0, G_OPTION_ARG_STRING, &opt_cache_max_bytes, \
+    N_("Keep the results in DIR under BYTES in all, least recently used first out"), \
+    N_("BYTES") }, \
   { "retries", 0, 0, G_OPTION_ARG_STRING, &opt_retries, \
     N_("Try a failing node call N more times (default: 0)"), N_("N") }, \
   { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_timeout, \
@@ -593,6 +597,7 @@ prepare (const Command       *command,
   g_autoptr(GPtrArray) callbacks = g_ptr_array_new_with_free_func (g_object_unref);
   HnPipeline *pipeline;
   guint64 retries = 0;
+  guint64 cache_max_bytes = 0;
 
   /* the command line first: a mistake there is found before anything loads */
   executor = hn_args_parse_executor (opt_executor, &error);
@@ -611,6 +616,18 @@ prepare (const Command       *command,
     }
   if (!(opt_timeout >= 0))
     return usage_error (command, _("--timeout takes a number of seconds, 0 or more"));
+  if (opt_cache_max_bytes != NULL &&
+      !g_ascii_string_to_unsigned (opt_cache_max_bytes, 10, 0, G_MAXUINT64, &cache_max_bytes,
+                                   NULL))
+    {
+      g_autofree char *shown = hn_args_escape (opt_cache_max_bytes);
+      g_autofree char *message =
+        g_strdup_printf (_("--cache-max-bytes takes a whole number of bytes, not “%s”"), shown);
+
+      return usage_error (command, message);
+    }
+  if (opt_cache_max_bytes != NULL && opt_cache_dir == NULL)
+    return usage_error (command, _("--cache-max-bytes bounds the cache of --cache-dir"));
 
   module = load_module (argv[1], &error);
   if (module == NULL)
@@ -661,7 +678,7 @@ prepare (const Command       *command,
 
           return fail (EXIT_FAILED, message);
         }
-      cache = hn_disk_cache_new (opt_cache_dir);
+      cache = hn_disk_cache_new_full (opt_cache_dir, cache_max_bytes);
     }
 
   config = hn_runtime_config_new_full (NULL, executor, cache, (HnCallback **) callbacks->pdata,

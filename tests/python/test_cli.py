@@ -491,3 +491,19 @@ def test_over_names_an_input():
     assert "--over names “nope”, which is not an input of the pipeline (its inputs: x)" in \
         out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_cache_max_bytes(tmp_path):
+    cache = tmp_path / "cache"
+    for x in range(5):
+        out = hn("run", MODULE, "double_add_one", f"x={x}", "--cache-dir", str(cache),
+                 "--cache-max-bytes", "1")
+        assert out.returncode == 0, out.stderr
+    assert [f for f in os.listdir(cache) if f.endswith(".hnc")] == []
+    out = hn("run", MODULE, "double_add_one", "x=1", "--cache-dir", str(cache),
+             "--cache-max-bytes", "lots")
+    assert out.returncode == 2
+    assert "--cache-max-bytes takes a whole number of bytes, not “lots”" in out.stderr
+    out = hn("run", MODULE, "double_add_one", "x=1", "--cache-max-bytes", "100")
+    assert out.returncode == 2
+    assert "--cache-max-bytes bounds the cache of --cache-dir" in out.stderr

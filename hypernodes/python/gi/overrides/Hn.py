@@ -719,13 +719,23 @@ __all__ += ["SequentialExecutor", "ThreadPoolExecutor", "AsyncExecutor", "Compos
 
 
 class DiskCache(Hn.DiskCache):
-    """DiskCache(path): node results in files under the directory @path (shared by processes)."""
+    """DiskCache(path, max_bytes=0): node results in files under the directory @path (shared by
+    processes). With max_bytes, the entries are kept under that many bytes in all, least
+    recently used first out; 0 means no limit."""
 
-    def __new__(cls, path=None):
-        return Hn.DiskCache.new(str(path) if path is not None else None)
+    def __new__(cls, path=None, max_bytes=0):
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 0:
+            raise ValueError(f"max_bytes must be a whole number of bytes, 0 or more, "
+                             f"not {max_bytes!r}")
+        return Hn.DiskCache.new_full(str(path) if path is not None else None, max_bytes)
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, max_bytes=0):
         pass
+
+    @property
+    def max_bytes(self):
+        """The most the entries may take in all, in bytes (0: no limit)."""
+        return self.get_max_bytes()
 
     @property
     def path(self):

@@ -6,6 +6,7 @@ import pytest
 from gi.repository import GLib, Hn
 
 import parity
+import unpicklable
 from hypernodes import node, Pipeline
 from hypernodes.daft_executor import DaftExecutor
 
@@ -35,6 +36,11 @@ def both(pipeline, method, *args, **kwargs):
     got = getattr(pipeline.with_config(daft_config()), method)(*args, **kwargs)
     assert got == expected
     return got
+
+
+def test_unpicklable_value_is_named():
+    # Daft's columns hold Python objects pickled, even on its native runner
+    unpicklable.check(daft_config())
 
 
 def test_multi_output_and_product_map():

@@ -9,6 +9,7 @@ import pytest
 from gi.repository import GLib, Hn
 
 import parity
+import unpicklable
 from hypernodes import node, Pipeline
 from hypernodes.config import RuntimeConfig
 from hypernodes.backend import LocalBackend
@@ -55,6 +56,10 @@ def executor(ray_cluster):
 
 def configured(pipeline, executor):
     return pipeline.with_config(RuntimeConfig(backend=LocalBackend(), executor=executor))
+
+
+def test_unpicklable_value_is_named(executor):
+    unpicklable.check(RuntimeConfig(backend=LocalBackend(), executor=executor))
 
 
 def test_run_pipeline(executor):

@@ -15,6 +15,7 @@ import pytest
 from gi.repository import GLib, Hn
 
 import parity
+import unpicklable
 from hypernodes import node, Pipeline
 from hypernodes.config import RuntimeConfig
 from hypernodes.dask_executor import DaskExecutor
@@ -83,6 +84,14 @@ def test_c_nodes_from_a_module(executor, module_path):
     pipeline = module.get_pipeline("double_add_one")
     results = executor.map_items(pipeline, [{"x": i} for i in range(5)], {})
     assert results == [{"doubled": 2 * i, "result": 2 * i + 1} for i in range(5)]
+
+
+def test_unpicklable_value_is_named(executor):
+    if shipping(executor):
+        unpicklable.check(config(executor))
+    else:  # values stay in this process
+        assert Pipeline(nodes=[unpicklable.make_lock]).with_config(config(executor)).run(
+            {"x": 2})["lock"] is not None
 
 
 def test_unshippable_node_is_named(executor):

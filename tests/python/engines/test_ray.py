@@ -15,6 +15,7 @@ import ray  # noqa: F401  (a missing engine fails the tests, it does not skip th
 from gi.repository import GLib, Hn
 
 import parity
+import unpicklable
 from hypernodes import node, Pipeline
 from hypernodes.config import RuntimeConfig
 from hypernodes.ray_executor import RayExecutor
@@ -27,6 +28,10 @@ def executor(ray_cluster):
 
 def config(executor, **kwargs):
     return RuntimeConfig(executor=executor, **kwargs)
+
+
+def test_unpicklable_value_is_named(executor):
+    unpicklable.check(config(executor))
 
 
 def test_cluster_is_reachable_on_loopback_only():

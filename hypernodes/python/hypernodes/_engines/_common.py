@@ -20,8 +20,8 @@ from gi.repository import GLib
 
 from .. import _native, _nodes, _plan
 from .._pickle import pickle_dumps
-from .._errors import (ENGINE_FAILED, ENGINE_MISSING, EXECUTOR_DOMAIN, HnError, NodeFailure,
-                       install_hint, recover_node_failure)
+from .._errors import (ENGINE_FAILED, ENGINE_MISSING, EXECUTOR_DOMAIN, NOT_SHIPPABLE, HnError,
+                       NodeFailure, install_hint, recover_node_failure)
 
 IO_DOMAIN = "g-io-error-quark"
 IO_CANCELLED = 19
@@ -45,22 +45,66 @@ NOT_GIVEN = _native.NOT_GIVEN
 # its tasks.
 _dumps = pickle_dumps
 _loads = pickle.loads
+dumps = _dumps
+
+
+# The process the run was started in: a task that runs elsewhere sends its results back by
+# pickle, and checks first that they can travel (unshippable()).
+HOST_PID = os.getpid()
+
+
+def unshippable(producers, outputs, start, limit, item_of=None):
+    """Where a task runs in another process than the host's, its results travel back pickled:
+    (None, the blob of @outputs) when they can, else (the NodeFailure of the first value that
+    cannot, naming its node, output and item, None). @outputs: a list of @limit values per
+    output name (rows numbered from @start, -1 for a single run, or item_of(row) gives the
+    item of a row); @producers: the node of each output name."""
+    try:
+        return None, _dumps(outputs)
+    except Exception:
+        pass
+    failure = first_unpicklable(producers, outputs, limit,
+                                item_of or (lambda row: start + row if start >= 0 else None))
+    return failure, (_dumps(outputs) if failure is None else None)
+
+
+def first_unpicklable(producers, outputs, limit, item_of):
+    """The NodeFailure (NOT_SHIPPABLE) of the first value of @outputs (a list of @limit values
+    per output name) that cannot be pickled, or None."""
+    for row in range(limit):
+        for name, values in outputs.items():
+            try:
+                _dumps(values[row])
+            except Exception as e:
+                item = item_of(row)
+                node = producers.get(name, name)
+                where = f" on item {item}" if item is not None else ""
+                message = (f"Node “{node}”{where} returned a value for output “{name}” that "
+                           f"cannot be pickled, as the engine needs to move it between "
+                           f"processes: {type(e).__name__}: {e}")
+                failure = NodeFailure(EXECUTOR_DOMAIN, NOT_SHIPPABLE, message, node, item)
+                failure.info["output"] = name
+                return failure
+    return None
 
 
 class Frame:
     """Values by name (the inputs the rows of a run share, or a node's outputs), opaque to
-    engines that look into the arguments of their tasks (Dask's graphs), pickled as one blob."""
+    engines that look into the arguments of their tasks (Dask's graphs), pickled as one blob
+    (made once: @blob when a task checked it could travel)."""
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "blob")
 
-    def __init__(self, values):
+    def __init__(self, values, blob=None):
         self.values = values
+        self.blob = blob
 
     def __getstate__(self):
-        return (_dumps(self.values),)
+        return (self.blob if self.blob is not None else _dumps(self.values),)
 
     def __setstate__(self, state):
         self.values = _loads(state[0])
+        self.blob = None
 
 
 class Rows:
@@ -89,19 +133,22 @@ class Done:
     when the host wants map item events, the first row's item, the seconds the chunk took and
     whether the cache answered every call of each row."""
 
-    __slots__ = ("outputs", "events", "start", "seconds", "cached")
+    __slots__ = ("outputs", "events", "start", "seconds", "cached", "blob")
 
-    def __init__(self, outputs, events, start=-1, seconds=0.0, cached=None):
+    def __init__(self, outputs, events, start=-1, seconds=0.0, cached=None, blob=None):
         self.outputs = outputs
         self.events = events
         self.start, self.seconds, self.cached = start, seconds, cached
+        self.blob = blob  # the pickled outputs, when a task checked that they can travel
 
     def __getstate__(self):
-        return _dumps(self.outputs), self.events, self.start, self.seconds, self.cached
+        outputs = self.blob if self.blob is not None else _dumps(self.outputs)
+        return outputs, self.events, self.start, self.seconds, self.cached
 
     def __setstate__(self, state):
         (outputs, self.events, self.start, self.seconds, self.cached) = state
         self.outputs = _loads(outputs)
+        self.blob = None
 
     @property
     def n(self):
@@ -312,6 +359,11 @@ class Program:
         self.roots = roots
         self.outputs = outputs
         self.item_events = item_events
+        self.host_pid = HOST_PID
+        # the node that produces each output name (for the messages of values that cannot
+        # travel)
+        self.producers = {o: c.name for c in calls for o in c.outputs}
+        self.positions = {o: i for i, c in enumerate(calls) for o in c.outputs}
 
     def run(self, shared, rows, start, marker=None):
         """Runs the plan over @rows (Rows; @shared the Frame of the values every row share),
@@ -350,6 +402,16 @@ class Program:
                 limit = n_done
         done = Done({o: column(o) for o in self.outputs}, events, start,
                     time.monotonic() - began, cached[:limit] if cached is not None else None)
+        if os.getpid() != self.host_pid:
+            # the results travel back pickled: a value that cannot fails its row here, naming
+            # its node, rather than the engine's pickler failing the whole chunk, naming
+            # nothing. Its row is below any node failure's (those rows did not run on).
+            bad, done.blob = unshippable(self.producers, done.outputs, start, limit)
+            if bad is not None:
+                row = bad.info["item"] - start if bad.info["item"] is not None else 0
+                kept = Done({o: v[:row] for o, v in done.outputs.items()}, events, start,
+                            done.seconds, cached[:row] if cached is not None else None)
+                return Failed(bad, self.positions[bad.info["output"]], kept, [])
         if failed is not None:
             return Failed(failed[0], failed[1], done, failed[2])
         return done

@@ -273,11 +273,21 @@ def _node_batch(spec, item, *columns):
                               _native.encode([a[n_done] for a in args])
                               if events is not None else None, done)
         raise failure
-    if not hidden:
-        return _output(outputs[0], spec.return_dtype, spec.encode_out)
-    by_row = [tuple(v) for v in zip(*outputs)] if outputs else [()] * n
-    blobs = [blob for _, _, blob in events] if events is not None else [None] * n
-    return _encoded(list(zip(by_row, blobs, cached)))
+    try:
+        if not hidden:
+            return _output(outputs[0], spec.return_dtype, spec.encode_out)
+        by_row = [tuple(v) for v in zip(*outputs)] if outputs else [()] * n
+        blobs = [blob for _, _, blob in events] if events is not None else [None] * n
+        return _encoded(list(zip(by_row, blobs, cached)))
+    except Exception:
+        # Daft's columns hold other values pickled: one that cannot be fails its row, naming
+        # the node, its output and the item, rather than failing the engine, naming nothing
+        failure = _common.first_unpicklable(
+            {o: call.name for o in call.outputs}, dict(zip(call.outputs, outputs)), n,
+            (lambda row: _item_of(items, row)) if items is not None else (lambda row: None))
+        if failure is None:
+            raise
+        raise failure from None
 
 
 def _member_batch(spec, hidden):

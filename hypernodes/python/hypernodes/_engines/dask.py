@@ -48,10 +48,11 @@ def _shut_down(pool):
     _pools.discard(pool)
 
 
-def _node_task(call, position, shared, *deps):
+def _node_task(call, position, shared, host_pid, *deps):
     """Node @position of a single run: its inputs come from @shared and the tasks it depends
     on. Returns (Frame of its outputs, its events), or the Failed of the first node that failed
-    upstream or here."""
+    upstream or here (also for an output that cannot travel back to the host process
+    @host_pid)."""
     frame = dict(shared.values)
     for dep in deps:
         if isinstance(dep, _common.Failed):
@@ -63,7 +64,19 @@ def _node_task(call, position, shared, *deps):
     if failure is not None:
         return _common.Failed(failure, position, _common.Done({}, []),
                               [a[0] for a in args] if call.record else [])
-    return Frame({name: values[0] for name, values in zip(call.outputs, outputs)}), events
+    produced = Frame({name: values[0] for name, values in zip(call.outputs, outputs)})
+    if os.getpid() != host_pid:
+        # the outputs travel back pickled: one that cannot fails here, naming the node
+        try:
+            produced.blob = _common.dumps(produced.values)
+        except Exception:
+            bad = _common.first_unpicklable(
+                {o: call.name for o in call.outputs},
+                {n: [v] for n, v in produced.values.items()}, 1, lambda row: None)
+            if bad is None:
+                raise
+            return _common.Failed(bad, position, _common.Done({}, []), [])
+    return produced, events
 
 
 class _Cancelled(Exception):
@@ -164,7 +177,7 @@ def _run_local(executor, work, scheduler, log):
         for position, call in enumerate(work.calls):
             key = f"{call.name}-{work.token[:8]}-{position}"
             deps = list(dict.fromkeys(producer[i] for i in call.inputs if i in producer))
-            dsk[key] = (_node_task, call, position, shared, *deps)
+            dsk[key] = (_node_task, call, position, shared, _common.HOST_PID, *deps)
             for o in call.outputs:
                 producer[o] = key
             keys.append(key)

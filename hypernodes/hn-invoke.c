@@ -365,13 +365,16 @@ call_here (HnRun         *run,
       return FALSE;
     }
 
-  /* data passes as it is (a value of data is its variant); only host values convert */
-  for (guint p = 0; p < gn->n_inputs; p++)
-    if (args[p] != NULL && _hn_value_is_host (args[p]))
-      {
-        converted = TRUE;
-        break;
-      }
+  /* data passes as it is (a value of data is its variant); only host values convert. A host
+   * value is a tagged pointer (NULL, an optional input not given, has no tag): one OR over the
+   * arguments tells, with no branch per argument. */
+  {
+    guintptr tags = 0;
+
+    for (guint p = 0; p < gn->n_inputs; p++)
+      tags |= (guintptr) args[p];
+    converted = _hn_value_is_host ((HnValue *) tags);
+  }
   if (!converted)
     variants = (GVariant **) args;
   else
@@ -464,12 +467,14 @@ call_once (HnRun         *run,
            gboolean      *cached,
            GError       **error)
 {
-  Dispatch d = { run, gn, args, item, results, checked, cached, NULL, FALSE, FALSE, };
+  Dispatch d;
   GSource *source;
 
-  if (gn->main_context == NULL || g_main_context_is_owner (gn->main_context))
+  if (G_LIKELY (gn->main_context == NULL) || g_main_context_is_owner (gn->main_context))
     return call_here (run, gn, args, item, results, checked, cached, error);
 
+  /* filled here, not where it is declared: the common call above must not pay for it */
+  d = (Dispatch) { run, gn, args, item, results, checked, cached, NULL, FALSE, FALSE, };
   g_mutex_init (&d.lock);
   g_cond_init (&d.cond);
   source = g_idle_source_new ();
@@ -684,7 +689,7 @@ _hn_invoke_before_call (HnRun        *run,
  * store only: no clock read, no variant for callbacks, no reference taken. Otherwise the
  * results are taken again from @frame after store(), so that the cache and "node end" see
  * what the consumers get (host values converted at typed outputs). */
-static gboolean
+G_ALWAYS_INLINE static inline gboolean
 call_and_store (HnRun        *run,
                 HnGraphNode  *gn,
                 HnValue     **args,

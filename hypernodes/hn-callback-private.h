@@ -17,6 +17,7 @@ enum
   HN_HOOK_MAP_ITEM_START = 1 << 8,
   HN_HOOK_MAP_ITEM_DONE  = 1 << 9,    /* end or cached */
   HN_HOOK_NODE_START     = 1 << 10,
+  HN_HOOK_MAP_ITEM_TIMED = 1 << 11,   /* a callback reads the duration of map items */
 };
 
 /* The union of the events the callbacks want in a run (HnCallbackEvents), with HN_HOOK_* bits

@@ -100,13 +100,15 @@ _hn_callbacks_events (HnCallback * const *callbacks,
       HnCallbackInterface *iface = HN_CALLBACK_GET_IFACE (callbacks[i]);
       guint wanted = hn_callback_get_events (callbacks[i], is_map, depth);
 
-      events |= wanted;
+      events |= wanted & HN_CALLBACK_EVENTS_ALL;
       if ((wanted & HN_CALLBACK_EVENTS_MAP_ITEMS) != 0)
         {
           if (iface->map_item_start != NULL)
             events |= HN_HOOK_MAP_ITEM_START;
           if (iface->map_item_end != NULL || iface->map_item_cached != NULL)
             events |= HN_HOOK_MAP_ITEM_DONE;
+          if (iface->map_item_end != NULL && (wanted & HN_CALLBACK_EVENTS_UNTIMED) == 0)
+            events |= HN_HOOK_MAP_ITEM_TIMED;
         }
       if ((wanted & HN_CALLBACK_EVENTS_NODES) != 0 && iface->node_start != NULL)
         events |= HN_HOOK_NODE_START;

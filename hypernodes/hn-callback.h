@@ -26,6 +26,9 @@ G_BEGIN_DECLS
  * @HN_CALLBACK_EVENTS_NODES: node start, end, cached and error
  * @HN_CALLBACK_EVENTS_NESTED: nested pipeline start and end
  * @HN_CALLBACK_EVENTS_ALL: every event
+ * @HN_CALLBACK_EVENTS_UNTIMED: not an event: the callback does not read the duration of map
+ *   items (it counts them, as a progress bar does). When every callback that wants map item
+ *   events says so, a map does not read the clock for its items, and their duration is 0.
  *
  * Kinds of events a callback wants (see [vfunc@Callback.get_events]).
  */
@@ -37,6 +40,7 @@ typedef enum /*< flags >*/
   HN_CALLBACK_EVENTS_NODES     = 1 << 2,
   HN_CALLBACK_EVENTS_NESTED    = 1 << 3,
   HN_CALLBACK_EVENTS_ALL       = 0xf,
+  HN_CALLBACK_EVENTS_UNTIMED   = 1 << 4,
 } HnCallbackEvents;
 
 #define HN_TYPE_CALLBACK_EVENTS (hn_callback_events_get_type ())

@@ -327,7 +327,9 @@ _hn_map_driver_end_item (HnMapDriver  *driver,
                                    hn_run_get_context (run));
   else
     _hn_callbacks_map_item_end (run->callbacks, run->n_callbacks, index,
-                                (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                                _hn_run_wants (run, HN_HOOK_MAP_ITEM_TIMED)
+                                  ? (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC
+                                  : 0.0,
                                 hn_run_get_context (run));
   return TRUE;
 }
@@ -341,7 +343,7 @@ _hn_map_driver_run_item (HnMapDriver  *driver,
 {
   HnRun *run = driver->run;
   const HnPlan *plan = run->plan;
-  gint64 started = _hn_run_wants (run, HN_HOOK_MAP_ITEM_DONE) ? g_get_monotonic_time () : 0;
+  gint64 started = _hn_run_wants (run, HN_HOOK_MAP_ITEM_TIMED) ? g_get_monotonic_time () : 0;
   gboolean all_cached = TRUE;
   gboolean ok = _hn_map_driver_begin_item (driver, index, frame, error);
 

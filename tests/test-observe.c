@@ -50,6 +50,8 @@ struct _TestRecorder
   GObject    parent_instance;
   GMutex     lock;
   GPtrArray *events;
+  gboolean   untimed;        /* says HN_CALLBACK_EVENTS_UNTIMED */
+  double     item_seconds;   /* the durations of the map items it heard of */
 };
 
 static void
@@ -95,7 +97,16 @@ static void
 rec_item_end (HnCallback *cb, guint64 i, double d, HnCallbackContext *ctx)
 {
   g_assert_cmpfloat (d, >=, 0);
+  g_mutex_lock (&TEST_RECORDER (cb)->lock);
+  TEST_RECORDER (cb)->item_seconds += d;
+  g_mutex_unlock (&TEST_RECORDER (cb)->lock);
   record (TEST_RECORDER (cb), g_strdup_printf ("item-end %" G_GUINT64_FORMAT, i));
+}
+
+static HnCallbackEvents
+rec_get_events (HnCallback *cb, gboolean is_map, guint depth)
+{
+  return HN_CALLBACK_EVENTS_ALL | (TEST_RECORDER (cb)->untimed ? HN_CALLBACK_EVENTS_UNTIMED : 0);
 }
 
 static void
@@ -159,6 +170,7 @@ rec_nested_end (HnCallback *cb, HnNode *n, gint64 item, double d, HnCallbackCont
 static void
 recorder_iface_init (HnCallbackInterface *iface)
 {
+  iface->get_events = rec_get_events;
   iface->pipeline_start = rec_pipeline_start;
   iface->pipeline_end = rec_pipeline_end;
   iface->map_start = rec_map_start;
@@ -632,6 +644,48 @@ test_disk_cache_stale_temporaries (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static GVariant *
+nap_2ms (GVariant * const *args, guint n_args, gpointer user_data, GError **error)
+{
+  g_usleep (2000);
+  return g_variant_new_int64 (g_variant_get_int64 (args[0]));
+}
+
+/* A map reads the clock for its items only when a callback reads their durations. */
+static void
+test_untimed_items (gconstpointer data)
+{
+  const ExecutorCase *c = data;
+  g_autoptr(HnExecutor) executor = c->make ();
+  g_autoptr(HnNode) nap = hn_function_node_new ("nap", (const char *[]) { "x", NULL },
+                                                (const char *[]) { "y", NULL }, nap_2ms, NULL,
+                                                NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HnPipeline) plain = hn_pipeline_new (&nap, 1, &error);
+  g_autoptr(TestRecorder) timed = g_object_new (TEST_TYPE_RECORDER, NULL);
+  g_autoptr(TestRecorder) untimed = g_object_new (TEST_TYPE_RECORDER, NULL);
+
+  g_assert_no_error (error);
+  untimed->untimed = TRUE;
+  for (int both = 0; both < 2; both++)
+    {
+      HnCallback *callbacks[] = { HN_CALLBACK (untimed), HN_CALLBACK (timed) };
+      g_autoptr(HnRuntimeConfig) config =
+        hn_runtime_config_new_full (NULL, executor, NULL, callbacks, both ? 2 : 1, 0, 0);
+      g_autoptr(HnPipeline) pipeline = hn_pipeline_with_config (plain, config);
+      g_autoptr(GVariant) result =
+        hn_pipeline_map (pipeline, g_variant_new_parsed ("{'x': <[int64 1, 2, 3]>}"),
+                         (const char *[]) { "x", NULL }, HN_MAP_MODE_ZIP, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_prefix (untimed, "item-end"), ==, both ? 6 : 3);
+      if (!both)
+        g_assert_cmpfloat (untimed->item_seconds, ==, 0.0);   /* no clock read for it */
+      else
+        g_assert_cmpfloat (timed->item_seconds, >=, 0.005);   /* three naps of 2 ms */
+    }
+}
+
 static void
 test_disk_cache (void)
 {
@@ -888,6 +942,7 @@ main (int   argc,
         { "/Hn/Cache/map-item", test_cache_map_item },
         { "/Hn/ProgressCallback/map", test_progress },
         { "/Hn/TraceCallback/map", test_trace_callback },
+        { "/Hn/Callback/untimed-items", test_untimed_items },
       };
 
       for (guint c = 0; c < G_N_ELEMENTS (cases); c++)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hn-async-executor.h"
+#include "hn-callback-private.h"
 #include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-tsan-private.h"
@@ -335,7 +336,7 @@ activate_item (Job   *job,
   ItemState *state = &job->states[item];
   GError *error = NULL;
 
-  state->started = g_get_monotonic_time ();
+  state->started = _hn_run_wants (run, HN_HOOK_MAP_ITEM_TIMED) ? g_get_monotonic_time () : 0;
   if (job->is_map)
     {
       state->frame = _hn_frame_new (run->graph);

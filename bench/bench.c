@@ -138,36 +138,42 @@ bench_chain (guint n,
   pipeline = hn_pipeline_new ((HnNode **) nodes->pdata, nodes->len, &error);
   g_assert_no_error (error);
 
+  /* Both sides are timed from their input value made to their result value, neither made nor
+   * read inside the timer: the text parser and the dictionary lookup the pipeline's side needs
+   * for that (about 30,000 instructions a run, 30 a node) are not per-node costs. */
   for (guint r = 0; r < reps; r++)
     {
       double start;
 
       /* the hand-written loop: the same node functions, the same GVariants */
-      start = now ();
       {
         HnNodeFunc funcs[1] = { add_one };
         GVariant *v = g_variant_ref_sink (g_variant_new_int64 (r));
 
+        start = now ();
         for (guint i = 0; i < n; i++)
           {
             GVariant *next = g_variant_take_ref (funcs[0] (&v, 1, NULL, NULL));
             g_variant_unref (v);
             v = next;
           }
+        best_hand = MIN (best_hand, now () - start);
         check_hand = g_variant_get_int64 (v);
         g_variant_unref (v);
       }
-      best_hand = MIN (best_hand, now () - start);
 
-      start = now ();
       {
-        g_autoptr(GVariant) result =
-          hn_pipeline_run (pipeline, g_variant_new_parsed ("{'x': <%x>}", (gint64) r),
-                           (const char * const[]) { last, NULL }, NULL, &error);
+        g_autoptr(GVariant) inputs =
+          g_variant_ref_sink (g_variant_new_parsed ("{'x': <%x>}", (gint64) r));
+        g_autoptr(GVariant) result = NULL;
+
+        start = now ();
+        result = hn_pipeline_run (pipeline, inputs, (const char * const[]) { last, NULL }, NULL,
+                                  &error);
+        best_hn = MIN (best_hn, now () - start);
         g_assert_no_error (error);
         g_variant_lookup (result, last, "x", &check_hn);
       }
-      best_hn = MIN (best_hn, now () - start);
     }
 
   g_assert_cmpint (check_hn, ==, check_hand);

@@ -37,6 +37,7 @@ typedef struct
   /* Type to check an input against when it is consumed, NULL when the producer's declared type
    * already guarantees it (or the slot is a root input, checked on entry). */
   const GVariantType **input_checks;
+  gboolean             checks_inputs;     /* some input_checks[p] is set */
   guint                n_outputs;
   guint               *output_slots;
   const char * const  *output_names;  /* the node's own, for messages */

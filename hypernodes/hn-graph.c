@@ -417,6 +417,8 @@ _hn_graph_new (HnNode * const  *nodes,
             }
         }
 
+      for (guint p = 0; p < gn->n_inputs; p++)
+        gn->checks_inputs |= gn->input_checks[p] != NULL;
       gn->n_outputs = _hn_node_get_n_outputs (node);
       gn->output_names = outs;
       gn->output_slots = g_new (guint, gn->n_outputs);

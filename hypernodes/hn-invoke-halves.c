@@ -97,7 +97,7 @@ _hn_invocation_new (HnRun      *run,
     }
   /* from here the invocation holds a reference to every argument */
   for (guint p = 0; p < gn->n_inputs; p++)
-    if (invocation->args[p] != NULL && !owned[p])
+    if (invocation->args[p] != NULL && (!any_owned || !owned[p]))
       _hn_value_ref (invocation->args[p]);
 
   if (_hn_invoke_cacheable (run, gn))

@@ -88,6 +88,13 @@ gather (HnRun        *run,
   HnGraph *graph = run->graph;
 
   *any_owned = FALSE;
+  /* the common case, no port to check: @owned is left as it is (read only when *@any_owned) */
+  if (G_LIKELY (!gn->checks_inputs))
+    {
+      for (guint p = 0; p < gn->n_inputs; p++)
+        args[p] = frame[gn->input_slots[p]];
+      return TRUE;
+    }
   for (guint p = 0; p < gn->n_inputs; p++)
     {
       HnValue *value = frame[gn->input_slots[p]];

@@ -13,7 +13,7 @@
 #include "hn-composite-executor.h"
 #include "hn-error.h"
 #include "hn-node-private.h"
-#include "hn-graph-private.h"
+#include "hn-pipeline-private.h"
 #include "hn-plan-private.h"
 #include "hn-run-private.h"
 #include "hn-sequential-executor.h"
@@ -163,7 +163,8 @@ hn_composite_executor_map_items (HnExecutor  *executor,
   g_autoptr(GStrvBuilder) optional = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) outputs = g_strv_builder_new ();
   g_auto(GStrv) input_names = NULL, optional_names = NULL, output_names = NULL;
-  g_autoptr(HnGraph) wgraph = NULL;
+  g_autoptr(HnPipeline) wrapper = NULL;
+  HnGraph *wgraph;
   g_autoptr(HnRun) outer = NULL;
   g_autoptr(HnItemNode) node = NULL;
   HnRunSettings settings = { 0 };
@@ -195,13 +196,17 @@ hn_composite_executor_map_items (HnExecutor  *executor,
                        NULL);
   node->map_run = hn_run_ref (run);
   node->node_executor = g_object_ref (self->node_executor);
-  /* a graph of that one node: no pipeline is built for it */
-  wgraph = _hn_graph_new ((HnNode **) &node, 1, error);
-  if (wgraph == NULL)
+  /* A pipeline of that one node, through the public constructor. The run needs only its
+   * graph, but a map executor that is an engine plans from the run's pipeline (engine glue
+   * reads the nodes of hn_run_get_pipeline()): given the real pipeline, it called the real
+   * nodes itself, past the node executor, the cache and the node events. */
+  wrapper = hn_pipeline_new ((HnNode **) &node, 1, error);
+  if (wrapper == NULL)
     {
       g_clear_pointer (&node->map_run, hn_run_unref);
       return NULL;
     }
+  wgraph = _hn_pipeline_get_graph (wrapper);
   /* items call nodes bound to a main context: the map executor services it while it waits
    * (the items themselves are free to run anywhere) */
   if (graph->main_context != NULL && wgraph->main_context == NULL)
@@ -216,7 +221,7 @@ hn_composite_executor_map_items (HnExecutor  *executor,
   /* retries, the timeout and the cache are the item runs' (the map's own settings) */
   settings.graph = wgraph;
   settings.plan = wplan;
-  settings.pipeline = run->pipeline;
+  settings.pipeline = wrapper;
   settings.config = run->config;
   settings.executor = self->map_executor;
   settings.bound = run->bound ? g_variant_ref (run->bound) : NULL;

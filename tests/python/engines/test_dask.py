@@ -273,3 +273,34 @@ def test_large_program_and_shared_inputs_on_a_cluster(dask_cluster):
 
     assert Pipeline([size]).with_config(config(executor)).map({"x": [1, 2]}, ["x"]) == \
         [{"y": len(table) + 1}, {"y": len(table) + 2}]
+
+
+def test_composite_with_dask_as_map_executor(tmp_path):
+    # the items run on the node executor, with the cache and node events of the run
+    from hypernodes.cache import DiskCache
+    from hypernodes.callbacks import PipelineCallback
+    from hypernodes.executor import CompositeExecutor, SequentialExecutor
+
+    calls = []
+
+    @node(output_name="y")
+    def square(x: int) -> int:
+        calls.append(x)
+        return x * x
+
+    class Starts(PipelineCallback):
+        def __init__(self):
+            super().__init__()
+            self.n = 0
+
+        def on_node_start(self, node_id, inputs, ctx):
+            self.n += 1
+
+    starts = Starts()
+    executor = CompositeExecutor(DaskExecutor(scheduler="synchronous"), SequentialExecutor())
+    pipeline = Pipeline(nodes=[square]).with_config(
+        RuntimeConfig(executor=executor, cache=DiskCache(tmp_path), callbacks=[starts]))
+    for _ in range(2):
+        assert pipeline.map({"x": [1, 2, 3]}, map_over="x") == [{"y": 1}, {"y": 4}, {"y": 9}]
+    assert sorted(calls) == [1, 2, 3]   # the second map hit the cache
+    assert starts.n == 3

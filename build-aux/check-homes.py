@@ -68,9 +68,11 @@ for folder in folders:
             if not homes:
                 continue  # a macro or an inline function
             for home in homes:
-                if home.parent != folder or not (
-                    home.name == stem + ".c" or home.name.startswith(stem + "-")
-                ):
+                # hn-NAME-PART.c, unless hn-NAME-PART.h makes it the home of another type
+                part_of = home.name == stem + ".c" or (
+                    home.name.startswith(stem + "-")
+                    and not (folder / (home.name[:-2] + ".h")).exists())
+                if home.parent != folder or not part_of:
                     problems.append(f"{header.relative_to(root)}: {name} is defined in "
                                     f"{home.relative_to(root)}")
 

@@ -15,7 +15,7 @@
 #include "hn-driver-private.h"
 #include "hn-invoke-private.h"
 #include "hn-node-private.h"
-#include "hn-pipeline-node.h"
+#include "hn-pipeline-node-private.h"
 #include "hn-pipeline-private.h"
 #include "hn-run-private.h"
 #include "hn-runtime-config.h"
@@ -516,41 +516,15 @@ output_type (HnGraph *graph,
   return "*";
 }
 
-/**
- * hn_pipeline_as_node:
- * @self: a [class@Pipeline]
- * @name: (nullable): the node's name, or %NULL for the pipeline's name (or `pipeline`)
- * @input_mapping: (nullable): an `a{ss}` from outer input names to inner input names
- * @output_mapping: (nullable): an `a{ss}` from inner output names to outer output names; with
- *   one, only the mapped outputs are the node's
- * @map_over: (array zero-terminated=1) (nullable): inputs of the node (outer names) to map the
- *   inner pipeline over, or %NULL to run it once per call
- * @map_mode: how the mapped inputs are combined, as in [method@Pipeline.map]
- * @error: return location for a [struct@GLib.Error]
- *
- * Makes a [class@PipelineNode] that runs @self as one node of another pipeline. See
- * [class@PipelineNode] for what its inputs and outputs are.
- *
- * ```c
- * g_autoptr(HnNode) inner = hn_pipeline_as_node (pipeline, "clean",
- *                                                g_variant_new_parsed ("{'raw': 'text'}"),
- *                                                NULL, NULL, HN_MAP_MODE_ZIP, &error);
- * ```
- *
- * Fails with [error@PipelineError.UNKNOWN_INPUT] or [error@PipelineError.UNKNOWN_OUTPUT] when
- * a mapping or @map_over names what the pipeline lacks, and with
- * [error@PipelineError.INVALID_INPUTS] for a malformed mapping or an unknown @map_mode.
- *
- * Returns: (transfer full): a new [class@PipelineNode], or %NULL on error
- */
+/* The constructor behind hn_pipeline_as_node() (hn-pipeline.c), which documents it. */
 HnNode *
-hn_pipeline_as_node (HnPipeline          *self,
-                     const char          *name,
-                     GVariant            *input_mapping,
-                     GVariant            *output_mapping,
-                     const char * const  *map_over,
-                     HnMapMode            map_mode,
-                     GError             **error)
+_hn_pipeline_node_new (HnPipeline          *self,
+                       const char          *name,
+                       GVariant            *input_mapping,
+                       GVariant            *output_mapping,
+                       const char * const  *map_over,
+                       HnMapMode            map_mode,
+                       GError             **error)
 {
   g_autoptr(GVariant) in_map = input_mapping ? g_variant_ref_sink (input_mapping) : NULL;
   g_autoptr(GVariant) out_map = output_mapping ? g_variant_ref_sink (output_mapping) : NULL;

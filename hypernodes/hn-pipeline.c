@@ -13,6 +13,7 @@
 #include "hn-callback-context.h"
 #include "hn-executor.h"
 #include "hn-node.h"
+#include "hn-pipeline-node-private.h"
 #include "hn-pipeline-private.h"
 #include "hn-driver-private.h"
 #include "hn-run-private.h"
@@ -923,3 +924,45 @@ hn_pipeline_map_finish (HnPipeline    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * hn_pipeline_as_node:
+ * @self: a [class@Pipeline]
+ * @name: (nullable): the node's name, or %NULL for the pipeline's name (or `pipeline`)
+ * @input_mapping: (nullable): an `a{ss}` from outer input names to inner input names
+ * @output_mapping: (nullable): an `a{ss}` from inner output names to outer output names; with
+ *   one, only the mapped outputs are the node's
+ * @map_over: (array zero-terminated=1) (nullable): inputs of the node (outer names) to map the
+ *   inner pipeline over, or %NULL to run it once per call
+ * @map_mode: how the mapped inputs are combined, as in [method@Pipeline.map]
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Makes a [class@PipelineNode] that runs @self as one node of another pipeline. See
+ * [class@PipelineNode] for what its inputs and outputs are.
+ *
+ * ```c
+ * g_autoptr(HnNode) inner = hn_pipeline_as_node (pipeline, "clean",
+ *                                                g_variant_new_parsed ("{'raw': 'text'}"),
+ *                                                NULL, NULL, HN_MAP_MODE_ZIP, &error);
+ * ```
+ *
+ * Fails with [error@PipelineError.UNKNOWN_INPUT] or [error@PipelineError.UNKNOWN_OUTPUT] when
+ * a mapping or @map_over names what the pipeline lacks, and with
+ * [error@PipelineError.INVALID_INPUTS] for a malformed mapping or an unknown @map_mode.
+ *
+ * Returns: (transfer full): a new [class@PipelineNode], or %NULL on error
+ */
+HnNode *
+hn_pipeline_as_node (HnPipeline          *self,
+                     const char          *name,
+                     GVariant            *input_mapping,
+                     GVariant            *output_mapping,
+                     const char * const  *map_over,
+                     HnMapMode            map_mode,
+                     GError             **error)
+{
+  g_return_val_if_fail (HN_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return _hn_pipeline_node_new (self, name, input_mapping, output_mapping, map_over, map_mode,
+                                error);
+}

@@ -262,8 +262,11 @@ scan (HnDiskCache *self,
 
   if (evict && self->max_bytes > 0 && total > self->max_bytes)
     {
+      /* down to nine tenths: a bound that is just met would have the next store scan again */
+      guint64 low = self->max_bytes - self->max_bytes / 10;
+
       g_array_sort (entries, compare_use);
-      for (guint i = 0; i < entries->len && total > self->max_bytes; i++)
+      for (guint i = 0; i < entries->len && total > low; i++)
         {
           Entry *e = &g_array_index (entries, Entry, i);
 
@@ -315,8 +318,10 @@ write_entry (const char  *path,
   fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     goto fail;
-  if (flock (fd, LOCK_EX) < 0)
-    goto fail;
+  /* a file system without locks (some network ones) still stores: the sweep's age test
+   * alone then protects the writer */
+  while (flock (fd, LOCK_EX) < 0 && errno == EINTR)
+    ;
   while (done < length)
     {
       gssize n = write (fd, contents + done, length - done);
@@ -392,6 +397,11 @@ static void
 hn_disk_cache_clear (HnCache *cache)
 {
   HnDiskCache *self = HN_DISK_CACHE (cache);
+
+  g_mutex_lock (&self->lock);
+  self->scanned = FALSE;
+  self->total = 0;
+  g_mutex_unlock (&self->lock);
   g_autoptr(GDir) dir = g_dir_open (self->directory, 0, NULL);
   const char *name;
 

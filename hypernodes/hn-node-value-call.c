@@ -74,8 +74,8 @@ complete (HnValueCall *call)
   g_main_context_unref (context);
 }
 
-/* A second return is a programmer error; refused even with checks compiled out, since the
- * call is gone once it has returned. */
+/* A second return is a programmer error. It is refused while the first one has not been
+ * delivered; after that the call is freed, and a second return reads freed memory. */
 static gboolean
 first_return (HnValueCall *call,
               const char  *func)

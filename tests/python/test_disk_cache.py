@@ -107,7 +107,7 @@ def test_max_bytes_with_several_processes(tmp_path):
     assert not [f for f in os.listdir(tmp_path) if ".hnc." in f]
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "10", True])
+@pytest.mark.parametrize("bad", [-1, 1.5, "10", True, 2 ** 64])
 def test_max_bytes_must_be_a_whole_number(tmp_path, bad):
     with pytest.raises(ValueError, match="max_bytes must be a whole number"):
         DiskCache(tmp_path, max_bytes=bad)

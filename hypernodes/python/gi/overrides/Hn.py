@@ -724,8 +724,9 @@ class DiskCache(Hn.DiskCache):
     recently used first out; 0 means no limit."""
 
     def __new__(cls, path=None, max_bytes=0):
-        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 0:
-            raise ValueError(f"max_bytes must be a whole number of bytes, 0 or more, "
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or \
+                not 0 <= max_bytes < 2 ** 64:
+            raise ValueError(f"max_bytes must be a whole number of bytes, from 0 to 2**64 - 1, "
                              f"not {max_bytes!r}")
         return Hn.DiskCache.new_full(str(path) if path is not None else None, max_bytes)
 

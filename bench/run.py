@@ -133,7 +133,7 @@ def report(rows, mach, json_path):
     overhead = chain["hn_seconds"] / chain["hand_seconds"] - 1
     add("1. per-node overhead, chain of 1000 (sequential vs hand loop)",
         f"+{overhead:.0%} ({chain['hn_ns_per_node']:.0f} vs {chain['hand_ns_per_node']:.0f} ns/node)",
-        "<= +50%", overhead <= 0.5)
+        "<= +25%", overhead <= 0.25)
 
     nested = find(rows, "nested")
     if nested:

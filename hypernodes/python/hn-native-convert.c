@@ -125,46 +125,27 @@ static GVariant *py_to_variant_typed (PyObject           *obj,
                                       const GVariantType *type,
                                       GError            **error);
 
-/* A member of a container being converted. The conversion recurses on the C stack, one level
- * per level of nesting: with the interpreter's recursion check (sys.getrecursionlimit()), a
- * value nested too deep fails with RecursionError instead of overflowing the stack. */
-static gboolean
-enter_member (GError **error)
+/* A member of a container being converted, of @type (NULL: inferred). The conversion recurses
+ * on the C stack, one level per level of nesting: with the interpreter's recursion check
+ * (sys.getrecursionlimit()), a value nested too deep fails with RecursionError instead of
+ * overflowing the stack. */
+static GVariant *
+convert_member (PyObject           *obj,
+                const GVariantType *type,
+                GError            **error)
 {
+  GVariant *v;
+
   if (Py_EnterRecursiveCall (" converting a nested value to a GVariant"))
     {
       _hn_py_set_error_from_python (error);
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
-}
-
-static GVariant *
-infer_member (PyObject  *obj,
-              GError   **error)
-{
-  GVariant *v;
-
-  if (!enter_member (error))
-    return NULL;
-  v = infer_variant (obj, error);
+  v = type == NULL ? infer_variant (obj, error) : py_to_variant_typed (obj, type, error);
   Py_LeaveRecursiveCall ();
   return v;
 }
 
-static GVariant *
-typed_member (PyObject           *obj,
-              const GVariantType *type,
-              GError            **error)
-{
-  GVariant *v;
-
-  if (!enter_member (error))
-    return NULL;
-  v = py_to_variant_typed (obj, type, error);
-  Py_LeaveRecursiveCall ();
-  return v;
-}
 
 /* @obj as a GVariant with the type inferred: what an untyped port gets. bool, int, float,
  * str and bytes-like objects are their GVariant types; a tuple is a tuple; a list an array
@@ -219,7 +200,7 @@ infer_variant (PyObject  *obj,
 
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          members[i] = infer_member (PyTuple_GET_ITEM (obj, i), error);
+          members[i] = convert_member (PyTuple_GET_ITEM (obj, i), NULL, error);
           if (members[i] == NULL)
             {
               for (Py_ssize_t j = 0; j < i; j++)
@@ -240,7 +221,7 @@ infer_variant (PyObject  *obj,
        * an "av". An empty list has no element type to give an array: it is an empty "av". */
       for (Py_ssize_t i = 0; i < n; i++)
         {
-          elements[i] = infer_member (PyList_GET_ITEM (obj, i), error);
+          elements[i] = convert_member (PyList_GET_ITEM (obj, i), NULL, error);
           if (elements[i] != NULL)
             g_variant_ref_sink (elements[i]);
           if (elements[i] == NULL)
@@ -289,7 +270,7 @@ infer_variant (PyObject  *obj,
           while (PyDict_Next (obj, &pos, &key, &item))
             {
               const char *k = PyUnicode_AsUTF8 (key);
-              GVariant *v = k ? infer_member (item, error) : NULL;
+              GVariant *v = k ? convert_member (item, NULL, error) : NULL;
 
               if (v == NULL)
                 {
@@ -488,7 +469,7 @@ py_to_variant_typed (PyObject           *obj,
 
         if (obj == Py_None)
           return g_variant_new_maybe (element, NULL);
-        inner = typed_member (obj, element, error);
+        inner = convert_member (obj, element, error);
         return inner ? g_variant_new_maybe (NULL, inner) : NULL;
       }
     case 'a':
@@ -516,8 +497,8 @@ py_to_variant_typed (PyObject           *obj,
             g_variant_builder_init (&builder, type);
             while (PyDict_Next (obj, &pos, &key, &item))
               {
-                GVariant *k = typed_member (key, g_variant_type_key (element), error);
-                GVariant *v = k ? typed_member (item, g_variant_type_value (element),
+                GVariant *k = convert_member (key, g_variant_type_key (element), error);
+                GVariant *v = k ? convert_member (item, g_variant_type_value (element),
                                                        error) : NULL;
                 if (v == NULL)
                   {
@@ -541,7 +522,7 @@ py_to_variant_typed (PyObject           *obj,
         g_variant_builder_init (&builder, type);
         for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE (seq); i++)
           {
-            GVariant *v = typed_member (PySequence_Fast_GET_ITEM (seq, i), element,
+            GVariant *v = convert_member (PySequence_Fast_GET_ITEM (seq, i), element,
                                                error);
             if (v == NULL)
               {
@@ -575,7 +556,7 @@ py_to_variant_typed (PyObject           *obj,
         seq = PySequence_Fast (obj, "");
         for (gsize i = 0; i < n; i++, member = g_variant_type_next (member))
           {
-            members[i] = typed_member (PySequence_Fast_GET_ITEM (seq, i), member, error);
+            members[i] = convert_member (PySequence_Fast_GET_ITEM (seq, i), member, error);
             if (members[i] == NULL)
               {
                 for (gsize j = 0; j < i; j++)
@@ -601,15 +582,8 @@ _hn_py_to_variant (PyObject           *obj,
                    const GVariantType *type,
                    GError            **error)
 {
-  GVariant *v;
+  GVariant *v = convert_member (obj, type, error);
 
-  if (Py_EnterRecursiveCall (" converting a value to a GVariant"))
-    {
-      _hn_py_set_error_from_python (error);
-      return NULL;
-    }
-  v = type == NULL ? infer_variant (obj, error) : py_to_variant_typed (obj, type, error);
-  Py_LeaveRecursiveCall ();
   return v ? g_variant_ref_sink (v) : NULL;
 }
 
